@@ -1,0 +1,146 @@
+"""The whole description of a run, validated against one table, and the builder that makes it real.
+
+``TrainConfig`` is plain data (it round-trips through JSON, the CLI flags and the UI fields);
+``build(config)`` seeds one legacy ``RandomState`` and draws, in this order, the dataset, then every W
+(the tutorial's order: x, y, w1, w2, w3), then the seed of the shuffling generator.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import make_activation
+from .backprop import LOSS
+from .csv_data import load_csv
+from .datasets import DATASET_CONSTRAINTS, DATASETS, make_dataset
+from .network import DTYPE, INIT, Network, check_architecture, layer_views
+from .optimizers import HYPERPARAMETERS, OPTIMIZER, make_optimizer
+from .trainer import Trainer
+from .validation import ConfigError, Interval, OneOf
+
+CONSTRAINTS = {
+    "loss": LOSS,
+    "optimizer": OPTIMIZER,
+    **HYPERPARAMETERS,
+    "init": INIT,
+    "dtype": DTYPE,
+    "batch_size": Interval(int, 1, 10_000_000),
+    "epochs": Interval(int, 0, 1_000_000_000),
+    "dataset": OneOf(DATASETS + ("csv",)),
+    **{k: DATASET_CONSTRAINTS[k] for k in ("n_samples", "noise", "test_fraction", "n_classes")},
+    "seed": Interval(int, 0, 2**32 - 1),
+}
+OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes"}  # None means: full batch, no limit, default
+
+
+@dataclass
+class TrainConfig:
+    layers: tuple = (5, 3, 5, 4)  # inputs first, outputs last
+    activations: tuple = ("leaky_relu:0.1", "sigmoid", "sigmoid")  # one per weight layer
+    loss: str = "mse"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.01
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    weight_decay: float = 0.0
+    init: str = "uniform"
+    dtype: str = "float64"
+    batch_size: int | None = None  # None: the full training set in one batch
+    epochs: int | None = 10_000  # None: no limit
+    dataset: str = "tutorial"
+    n_samples: int | None = None
+    noise: float | None = None
+    test_fraction: float = 0.2
+    n_classes: int | None = None
+    csv_path: str | None = None
+    csv_target: str | None = None
+    seed: int = 42
+    extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
+
+    def validated(self) -> "TrainConfig":
+        """A normalised copy; raises ConfigError naming the first bad field."""
+        values = dataclasses.asdict(self)
+        for name, constraint in CONSTRAINTS.items():
+            if values[name] is None and name in OPTIONAL:
+                continue
+            values[name] = constraint.check(name, values[name])
+        sizes, acts = check_architecture(values["layers"], values["activations"])
+        values["layers"], values["activations"] = sizes, tuple(a.spec() for a in acts)
+        if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):
+            raise ConfigError("csv_path", values["csv_path"], "a CSV file and its target columns with dataset 'csv'")
+        return TrainConfig(**values)
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["layers"], d["activations"] = list(self.layers), list(self.activations)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        if not isinstance(d, dict):
+            raise ConfigError("config", type(d).__name__, "a JSON object of settings")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ConfigError("config", unknown[0], "one of " + ", ".join(sorted(known)))
+        d = dict(d)
+        for key in ("layers", "activations"):
+            if key in d and isinstance(d[key], list):
+                d[key] = tuple(d[key])
+        return cls(**d).validated()
+
+
+def make_data(config: TrainConfig, rng: np.random.RandomState):
+    """The dataset a config names, drawn from ``rng``."""
+    if config.dataset == "csv":
+        return load_csv(config.csv_path, target_columns=config.csv_target, loss=config.loss,
+                        test_fraction=config.test_fraction, rng=rng)
+    return make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
+                        test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
+                        n_inputs=config.layers[0], n_outputs=config.layers[-1])
+
+
+def fit_layers(config: TrainConfig, data) -> TrainConfig:
+    """The config with its input and output sizes set to the dataset's (the hidden layers are kept)."""
+    layers = (data.X_train.shape[0],) + tuple(config.layers[1:-1]) + (data.Y_train.shape[0],)
+    return config.replace(layers=layers)
+
+
+def build(config: TrainConfig, fit_io: bool = False, data=None) -> Trainer:
+    """A fresh Trainer for ``config``. With ``fit_io`` the input and output sizes follow the dataset;
+    otherwise a mismatch is an error naming both. ``data`` skips drawing the dataset (weights are still
+    drawn after the same number of draws only when the caller passes the dataset it drew itself)."""
+    config = config.validated()
+    rng = np.random.RandomState(config.seed)
+    if data is None:
+        data = make_data(config, rng)
+    if fit_io:
+        config = fit_layers(config, data)
+    network = Network(config.layers, [make_activation(a) for a in config.activations], config.dtype)
+    network.initialize(config.init, rng)
+    decay_mask = np.zeros_like(network.params)
+    for w in layer_views(decay_mask, network.sizes)[0]:
+        w[...] = 1.0
+    optimizer = make_optimizer(config.optimizer, network.params.size, decay_mask, network.dtype,
+                               **{k: getattr(config, k) for k in HYPERPARAMETERS})
+    trainer = Trainer(network, config.loss, optimizer, data, batch_size=_batch(config, data),
+                      shuffle_seed=int(rng.randint(0, 2**31 - 1)))
+    trainer.config = config
+    return trainer
+
+
+def _batch(config: TrainConfig, data) -> int | None:
+    if config.batch_size is None:
+        return None
+    n = data.X_train.shape[1]
+    if config.batch_size > n:
+        raise ConfigError("batch_size", config.batch_size, f"at most the {n} training samples of '{data.name}'")
+    return config.batch_size
+

@@ -1,0 +1,225 @@
+"""The training loop: epochs over a dataset in mini-batches, with per-step and per-epoch records.
+
+One step = one mini-batch: forward, loss, backward, optimizer update. The loss recorded for a step is
+the loss of its batch before the update (the tutorial prints it the same way); an epoch's training
+loss is the mean of its steps' losses weighted by batch size, so with one sample it is the tutorial's
+"loss before training" for that epoch. A non-finite loss or a non-finite weight after an update stops
+training with status ``diverged`` (so does a loss beyond float32's range, ~3.4e38); the weights stay
+those of the last finite step.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from .backprop import Backprop
+from .history import GrowingArray
+from .network import Network
+from .optimizers import Optimizer
+from .validation import ConfigError, Interval
+
+# Past float32's range a loss is diverged in any practical sense, and the float32 step history could not
+# hold it; ``not loss <= LOSS_LIMIT`` is also true for nan.
+LOSS_LIMIT = float(np.finfo(np.float32).max)
+
+
+def count_correct(y_hat: np.ndarray, labels: np.ndarray) -> int:
+    """Correct predictions of y_hat (n_L, B) against integer labels (B,): argmax, or 0.5 for one output."""
+    if y_hat.shape[0] == 1:
+        return int(np.count_nonzero((y_hat[0] >= 0.5) == (labels == 1)))
+    return int(np.count_nonzero(y_hat.argmax(axis=0) == labels))
+
+
+class Trainer:
+    """Trains ``network`` on ``data`` (an ``engine.datasets.Dataset``) with ``loss`` and ``optimizer``.
+
+    Records: ``step_losses`` (float32, one per step), ``train_losses``, ``test_losses`` (nan without a
+    test set), ``train_accuracy``, ``test_accuracy`` (nan for regression), one per epoch.
+    """
+
+    def __init__(self, network: Network, loss, optimizer: Optimizer, data, batch_size: int | None = None,
+                 shuffle_seed: int = 0):
+        self.network = network
+        self.backprop = Backprop(network, loss)
+        self.loss = self.backprop.loss
+        self.optimizer = optimizer
+        self.data = data
+        dt = network.dtype
+        if data.X_train.shape[0] != network.sizes[0] or data.Y_train.shape[0] != network.sizes[-1]:
+            raise ConfigError("layers", list(network.sizes),
+                              f"{data.X_train.shape[0]} inputs and {data.Y_train.shape[0]} outputs for "
+                              f"dataset '{data.name}'")
+        self._X = np.asfortranarray(data.X_train, dtype=dt)  # column slices of F-order arrays are contiguous
+        self._Y = np.asfortranarray(data.Y_train, dtype=dt)
+        self._X_test = np.asarray(data.X_test, dtype=dt)
+        self._Y_test = np.asarray(data.Y_test, dtype=dt)
+        self.n = self._X.shape[1]
+        if self.n == 0:
+            raise ConfigError("dataset", data.name, "a dataset with at least one training sample")
+        self.batch_size = self.n if batch_size is None else Interval(int, 1, self.n).check("batch_size", batch_size)
+        self.classification = data.task == "classification"
+        self.rng = np.random.RandomState(shuffle_seed)
+        self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
+        self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
+
+        p = network.params
+        self._update = np.empty_like(p)
+        self._candidate = np.empty_like(p)
+        self._zeros = np.zeros_like(p)  # dot(x, zeros) is nan iff x holds a nan or an inf, and never overflows
+
+        self.epoch = 0  # completed epochs
+        self.step_in_epoch = 0
+        self.steps = 0
+        self.step_losses = GrowingArray(np.float32)
+        self.train_losses = GrowingArray(np.float64)
+        self.test_losses = GrowingArray(np.float64)
+        self.train_accuracy = GrowingArray(np.float64)
+        self.test_accuracy = GrowingArray(np.float64)
+        self.status = "ready"
+        self.message = ""
+        self._epoch_loss = 0.0
+        self._epoch_correct = 0
+
+    # -- one step ---------------------------------------------------------------------------------
+    def train_step(self) -> float | None:
+        """One mini-batch step; returns its loss, or None if training has diverged."""
+        if self.status == "diverged":
+            return None
+        B, n = self.batch_size, self.n
+        if self.step_in_epoch == 0 and B < n:
+            self._shuffle()
+        lo = self.step_in_epoch * B
+        hi = lo + B if lo + B < n else n
+        X = self._Xs[:, lo:hi] if B < n else self._Xs
+        Y = self._Ys[:, lo:hi] if B < n else self._Ys
+        loss = self.backprop.loss_and_gradients(X, Y)
+        if not loss <= LOSS_LIMIT:
+            return self._diverge(f"the loss became {loss:.3g} at step {self.steps + 1} (epoch {self.epoch + 1})")
+        if self.classification:
+            self._epoch_correct += count_correct(self.backprop.output, self._labels_s[lo:hi])
+        params = self.network.params
+        update = self.optimizer.compute_update(params, self.backprop.grads, self._update)
+        cand = self._candidate
+        np.subtract(params, update, out=cand)
+        if not math.isfinite(np.dot(cand, self._zeros)):
+            return self._diverge(f"a weight became non-finite at step {self.steps + 1} (epoch {self.epoch + 1})")
+        np.copyto(params, cand)
+        self.step_losses.append(loss)
+        self.steps += 1
+        self._epoch_loss += loss * (hi - lo)
+        if hi == n:
+            self._end_epoch()
+        else:
+            self.step_in_epoch += 1
+        return loss
+
+    def _shuffle(self) -> None:
+        self._apply_perm(self.rng.permutation(self.n))
+
+    def _apply_perm(self, perm: np.ndarray) -> None:
+        self._perm = perm
+        self._Xs = np.asfortranarray(self._X[:, perm])
+        self._Ys = np.asfortranarray(self._Y[:, perm])
+        if self.classification:
+            self._labels_s = self.data.labels_train[perm]
+
+    def _end_epoch(self) -> None:
+        self.step_in_epoch = 0
+        self.epoch += 1
+        self.train_losses.append(self._epoch_loss / self.n)
+        self._epoch_loss = 0.0
+        if self.classification:
+            self.train_accuracy.append(self._epoch_correct / self.n)
+            self._epoch_correct = 0
+        if self._X_test.shape[1]:
+            loss, y_hat = self.backprop.evaluate(self._X_test, self._Y_test)
+            self.test_losses.append(loss)
+            if self.classification:
+                self.test_accuracy.append(count_correct(y_hat, self.data.labels_test) / y_hat.shape[1])
+        if self.status == "ready":
+            self.status = "running"
+
+    def _diverge(self, why: str) -> None:
+        self.status = "diverged"
+        self.message = f"Training diverged: {why}. The weights are those of the last finite step; " \
+                       f"lower the learning rate and continue or reset."
+        return None
+
+    def resume_after_divergence(self) -> None:
+        """Allow training to go on (e.g. with a lower learning rate); optimizer state that went
+        non-finite is cleared, the weights are kept."""
+        if self.status != "diverged":
+            return
+        state = self.optimizer.state()
+        self.optimizer.load_state({k: np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) for k, v in state.items()})
+        self.status = "running"
+        self.message = ""
+
+    def epoch_state(self) -> dict:
+        """What a run saved mid-epoch needs besides weights, optimizer and records to continue exactly."""
+        return {"epoch": self.epoch, "step_in_epoch": self.step_in_epoch, "steps": self.steps,
+                "epoch_loss": self._epoch_loss, "epoch_correct": self._epoch_correct,
+                "perm": None if self._perm is None else self._perm.copy(), "rng_state": self.rng.get_state()}
+
+    def restore_epoch_state(self, state: dict) -> None:
+        self.epoch, self.step_in_epoch, self.steps = int(state["epoch"]), int(state["step_in_epoch"]), int(state["steps"])
+        self._epoch_loss, self._epoch_correct = float(state["epoch_loss"]), int(state["epoch_correct"])
+        self.rng.set_state(state["rng_state"])
+        if state["perm"] is not None:
+            self._apply_perm(np.asarray(state["perm"]))
+        if self.epoch or self.steps:
+            self.status = "running"
+
+    # -- many steps -------------------------------------------------------------------------------
+    def run_epochs(self, epochs: int, on_epoch=None, should_stop=None) -> str:
+        """Train ``epochs`` more epochs (finishing a partly done one first counts as one).
+        ``on_epoch(trainer)`` after each; ``should_stop()`` checked between steps. Returns the status."""
+        target = self.epoch + epochs
+        step = self.train_step
+        while self.epoch < target:
+            if step() is None:
+                break
+            if self.step_in_epoch == 0 and on_epoch is not None:
+                on_epoch(self)
+            if should_stop is not None and should_stop():
+                break
+        return self.status
+
+    def run_for(self, seconds: float, max_steps: int | None = None, epoch_limit: int | None = None) -> int:
+        """Train until ``seconds`` pass, ``max_steps`` are taken, ``epoch_limit`` epochs are complete,
+        or divergence; returns the number of steps taken. The worker thread calls this in slices."""
+        deadline = time.perf_counter() + seconds
+        taken = 0
+        step = self.train_step
+        clock = time.perf_counter
+        while True:
+            if epoch_limit is not None and self.epoch >= epoch_limit:
+                break
+            if step() is None:
+                break
+            taken += 1
+            if max_steps is not None and taken >= max_steps:
+                break
+            if (taken & 15) == 0 and clock() >= deadline:  # the clock costs as much as a NumPy call
+                break
+        return taken
+
+    # -- inspection -------------------------------------------------------------------------------
+    def gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of (dW_l, db_l) from the last step (zeros before the first)."""
+        return self.backprop.gradients()
+
+    def evaluate(self) -> dict:
+        """Loss and accuracy of the current weights on the whole train and test sets."""
+        out = {}
+        for split, X, Y, labels in (("train", self._X, self._Y, self.data.labels_train),
+                                    ("test", self._X_test, self._Y_test, self.data.labels_test)):
+            if X.shape[1] == 0:
+                out[f"{split}_loss"], out[f"{split}_accuracy"] = None, None
+                continue
+            loss, y_hat = self.backprop.evaluate(X, Y)
+            out[f"{split}_loss"] = loss
+            out[f"{split}_accuracy"] = count_correct(y_hat, labels) / X.shape[1] if self.classification else None
+        return out

@@ -1,0 +1,82 @@
+"""One declarative table of constraints, and the error every entry point raises.
+
+Each constraint checks one value and returns it normalised (ints as int, floats as float). The error
+names the field, the value and what is allowed, so the CLI, the UI and the file loader can show it as
+it is.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+
+class ConfigError(ValueError):
+    """A value that is not allowed. ``str(err)`` is a one-line message for a person."""
+
+    def __init__(self, field: str, value, allowed: str):
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: {value!r} is not allowed; expected {allowed}")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A number in [low, high]; ``closed`` says which ends belong ("both", "left", "right", "neither")."""
+
+    kind: type  # int or float
+    low: float | None
+    high: float | None
+    closed: str = "both"
+
+    def describe(self) -> str:
+        noun = "an integer" if self.kind is int else "a number"
+        if self.low is not None and self.high is not None:
+            lb = "[" if self.closed in ("both", "left") else "("
+            rb = "]" if self.closed in ("both", "right") else ")"
+            return f"{noun} in {lb}{self.low:g}, {self.high:g}{rb}"
+        if self.low is not None:
+            op = ">=" if self.closed in ("both", "left") else ">"
+            return f"{noun} {op} {self.low:g}"
+        if self.high is not None:
+            op = "<=" if self.closed in ("both", "right") else "<"
+            return f"{noun} {op} {self.high:g}"
+        return noun
+
+    def check(self, field: str, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ConfigError(field, value, self.describe())
+        if self.kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ConfigError(field, value, self.describe())
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ConfigError(field, value, self.describe())
+        lo_ok = self.low is None or (value >= self.low if self.closed in ("both", "left") else value > self.low)
+        hi_ok = self.high is None or (value <= self.high if self.closed in ("both", "right") else value < self.high)
+        if not (lo_ok and hi_ok):
+            raise ConfigError(field, value, self.describe())
+        return value
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of a fixed set of names."""
+
+    options: tuple
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(str(o) for o in self.options)
+
+    def check(self, field: str, value):
+        if value not in self.options:
+            raise ConfigError(field, value, self.describe())
+        return value
+
+
+def check(field: str, value, constraint):
+    """Check ``value`` against ``constraint`` (an Interval or OneOf) and return it normalised."""
+    return constraint.check(field, value)

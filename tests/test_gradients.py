@@ -1,0 +1,76 @@
+"""Backprop proven by central differences for every activation x loss pairing, on random architectures."""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.backprop import Backprop
+from engine.gradcheck import gradient_check, numeric_gradient, relative_error
+from engine.network import Network
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu:0.1", "leaky_relu:0", "linear"]
+OUTPUT_LOSS = [("sigmoid", "mse"), ("tanh", "mse"), ("relu", "mse"), ("leaky_relu:0.2", "mse"), ("linear", "mse"),
+               ("softmax", "mse"), ("sigmoid", "bce"), ("softmax", "cce")]
+
+
+def _problem(rng, sizes, hidden, output, loss, batch):
+    net = Network(sizes, [hidden] * (len(sizes) - 2) + [output])
+    net.initialize("xavier", rng)
+    net.params += rng.normal(0, 0.1, net.params.size)  # non-zero biases too
+    X = rng.normal(0, 1, (sizes[0], batch))
+    if loss == "cce":
+        Y = np.eye(sizes[-1])[:, rng.randint(0, sizes[-1], batch)]
+    elif loss == "bce":
+        Y = rng.randint(0, 2, (sizes[-1], batch)).astype(float)
+    else:
+        Y = rng.uniform(-1, 1, (sizes[-1], batch))
+    return net, X, Y
+
+
+@pytest.mark.parametrize("output,loss", OUTPUT_LOSS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_backprop_matches_central_differences(hidden, output, loss):
+    rng = np.random.RandomState(abs(hash((hidden, output, loss))) % 2**31)
+    net, X, Y = _problem(rng, (3, 4, 5, 3), hidden, output, loss, batch=6)
+    errors = gradient_check(net, loss, X, Y)
+    assert set(errors) == {"w1", "b1", "w2", "b2", "w3", "b3"}
+    assert max(errors.values()) < 1e-6, errors
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depth=st.integers(1, 4), widths=st.lists(st.integers(1, 6), min_size=5, max_size=5),
+       hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(OUTPUT_LOSS), batch=st.integers(1, 5),
+       seed=st.integers(0, 2**31 - 1))
+def test_random_architectures(depth, widths, hidden, pair, batch, seed):
+    output, loss = pair
+    n_out = max(widths[depth], 2) if output == "softmax" else widths[depth]
+    sizes = tuple(widths[:depth]) + (n_out,)
+    rng = np.random.RandomState(seed)
+    net, X, Y = _problem(rng, sizes, hidden, output, loss, batch)
+    bp = Backprop(net, loss)
+    bp.loss_and_gradients(np.asfortranarray(X), Y)
+    assert relative_error(bp.grads, numeric_gradient(net, bp.loss, X, Y)) < 1e-6
+
+
+def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
+    """The check can fail: break the sigmoid derivative and it reports a large error."""
+    from engine import activations
+    rng = np.random.RandomState(0)
+    net, X, Y = _problem(rng, (3, 4, 2), "sigmoid", "sigmoid", "mse", 4)
+    monkeypatch.setattr(activations.Sigmoid, "backward",
+                        lambda self, z, a, g, out, s: np.multiply(g, a, out=out))  # a instead of a(1-a)
+    assert max(gradient_check(net, "mse", X, Y).values()) > 1e-2
+
+
+def test_relative_error_is_zero_for_equal_and_large_for_different():
+    assert relative_error(np.array([1.0, 0.0]), np.array([1.0, 0.0])) == 0
+    assert relative_error(np.array([1.0]), np.array([-1.0])) == 1.0
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0
+
+
+def test_float32_network_is_checked_in_float64():
+    rng = np.random.RandomState(3)
+    net, X, Y = _problem(rng, (2, 3, 1), "tanh", "sigmoid", "bce", 4)
+    net32 = Network(net.sizes, net.activations, "float32")
+    net32.params[...] = net.params
+    assert max(gradient_check(net32, "bce", X, Y).values()) < 1e-6
