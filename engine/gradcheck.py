@@ -4,8 +4,14 @@ For each parameter p: numeric = (L(p + h) - L(p - h)) / 2h. Each array (w1, b1, 
 norm-wise relative error ||analytic - numeric|| / (||analytic|| + ||numeric||): an element-wise ratio
 would flag components of 1e-10 that differences of losses of order 1 cannot resolve. h = 1e-5 balances
 truncation (h^2) against round-off (eps / h); across every activation x loss pairing the error stays
-below 1e-8 (tests/test_gradients.py). Works on a float64 copy of the network so a float32 network is
-checked with the precision the check needs.
+below 1e-8 (tests/test_gradients.py).
+
+Differences of losses carry round-off of about eps * |L| / h per entry, sqrt(n) * that for an array of n:
+a gradient smaller than that (the early layers of a deep sigmoid net, ~1e-10) cannot be resolved at
+any h. Each array's error is therefore measured against the larger of its own norm and
+``RESOLUTION_SCALE`` times that noise, so noise alone reads ~1e-7 while any error that differences can
+see still shows. Works on a float64 copy of the network so a float32 network is checked with the
+precision the check needs.
 """
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ import numpy as np
 
 from .backprop import Backprop, make_loss
 from .network import Network, layer_views
+
+RESOLUTION_SCALE = 1e7
 
 
 def numeric_gradient(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -31,10 +39,15 @@ def numeric_gradient(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: fl
     return out
 
 
-def relative_error(analytic: np.ndarray, numeric: np.ndarray, tiny: float = 1e-12) -> float:
-    """||analytic - numeric|| / (||analytic|| + ||numeric||); 0 when both are (near) zero."""
+def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = 1e-12) -> float:
+    """||analytic - numeric|| / max(||analytic|| + ||numeric||, floor); 0 when both are zero."""
     diff = float(np.linalg.norm(np.ravel(analytic) - np.ravel(numeric)))
-    return diff / max(float(np.linalg.norm(analytic) + np.linalg.norm(numeric)), tiny)
+    return diff / max(float(np.linalg.norm(analytic) + np.linalg.norm(numeric)), floor)
+
+
+def resolution(loss: float, h: float, size: int) -> float:
+    """Norm of the round-off that central differences of a loss ``loss`` carry over ``size`` entries."""
+    return float(np.finfo(np.float64).eps * max(abs(loss), 1.0) / h * np.sqrt(size))
 
 
 def gradient_check(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: float = 1e-5) -> dict[str, float]:
@@ -44,13 +57,13 @@ def gradient_check(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: floa
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     bp = Backprop(net, loss)
-    bp.loss_and_gradients(np.asfortranarray(X), Y)
+    value = bp.loss_and_gradients(np.asfortranarray(X), Y)
     numeric = numeric_gradient(net, bp.loss, X, Y, h)
     nw, nb = layer_views(numeric, net.sizes)
     result = {}
     for l in range(net.n_layers):
-        result[f"w{l + 1}"] = relative_error(bp.grad_w[l], nw[l])
-        result[f"b{l + 1}"] = relative_error(bp.grad_b[l], nb[l])
+        for name, a, n in ((f"w{l + 1}", bp.grad_w[l], nw[l]), (f"b{l + 1}", bp.grad_b[l], nb[l])):
+            result[name] = relative_error(a, n, RESOLUTION_SCALE * resolution(value, h, a.size))
     return result
 
 

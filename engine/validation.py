@@ -30,18 +30,21 @@ class Interval:
     high: float | None
     closed: str = "both"
 
+    def _fmt(self, x) -> str:
+        return str(int(x)) if self.kind is int else f"{x:g}"
+
     def describe(self) -> str:
         noun = "an integer" if self.kind is int else "a number"
         if self.low is not None and self.high is not None:
             lb = "[" if self.closed in ("both", "left") else "("
             rb = "]" if self.closed in ("both", "right") else ")"
-            return f"{noun} in {lb}{self.low:g}, {self.high:g}{rb}"
+            return f"{noun} in {lb}{self._fmt(self.low)}, {self._fmt(self.high)}{rb}"
         if self.low is not None:
             op = ">=" if self.closed in ("both", "left") else ">"
-            return f"{noun} {op} {self.low:g}"
+            return f"{noun} {op} {self._fmt(self.low)}"
         if self.high is not None:
             op = "<=" if self.closed in ("both", "right") else "<"
-            return f"{noun} {op} {self.high:g}"
+            return f"{noun} {op} {self._fmt(self.high)}"
         return noun
 
     def check(self, field: str, value):

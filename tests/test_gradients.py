@@ -74,3 +74,31 @@ def test_float32_network_is_checked_in_float64():
     net32 = Network(net.sizes, net.activations, "float32")
     net32.params[...] = net.params
     assert max(gradient_check(net32, "bce", X, Y).values()) < 1e-6
+
+
+def test_vanishing_gradients_below_round_off_do_not_fail_the_check():
+    """Deep sigmoid nets have early-layer gradients (~1e-10) under the differences' round-off: the check
+    measures them against that resolution instead of reporting noise as an error."""
+    rng = np.random.RandomState(0)
+    net = Network((2,) + (8,) * 8 + (1,), ["sigmoid"] * 9)
+    net.initialize("uniform", rng)
+    X, Y = rng.uniform(-1, 1, (2, 16)), rng.randint(0, 2, (1, 16)).astype(float)
+    bp = Backprop(net, "bce")
+    bp.loss_and_gradients(np.asfortranarray(X), Y)
+    assert np.linalg.norm(bp.grad_w[0]) < 1e-8  # really vanishing
+    assert max(gradient_check(net, "bce", X, Y).values()) < 1e-6
+
+
+def test_a_wrong_gradient_is_still_caught_in_a_small_array(monkeypatch):
+    from engine.backprop import Backprop as BP
+    rng = np.random.RandomState(1)
+    net, X, Y = _problem(rng, (3, 4, 2), "tanh", "sigmoid", "mse", 4)
+    real = BP.loss_and_gradients
+
+    def off_by_a_little(self, X, Y):  # a 0.1% error in w1's gradient
+        loss = real(self, X, Y)
+        self.grad_w[0] *= 1.001
+        return loss
+    monkeypatch.setattr(BP, "loss_and_gradients", off_by_a_little)
+    errors = gradient_check(net, "mse", X, Y)
+    assert errors["w1"] > 1e-4 and errors["w2"] < 1e-6
