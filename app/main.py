@@ -1,0 +1,93 @@
+"""The ``backprop-lab`` console script: ``train`` and ``gradcheck`` run headless, anything else opens
+the window. Qt is imported only on the window's path, so the headless commands work without a display.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+
+HELP = """\
+usage: backprop-lab [FILE.npz] [--preset NAME] [--train] [--screenshot FILE --quit-after SECONDS]
+       backprop-lab train [options]      (see: backprop-lab train --help)
+       backprop-lab gradcheck [options]  (see: backprop-lab gradcheck --help)
+
+Build a small fully-connected network, train it with backprop in NumPy and watch it learn.
+
+commands:
+  train          train headless and print a summary, or one JSON object with --json
+                 (exit 0 done, 1 diverged, 2 bad input)
+  gradcheck      check backprop against central differences (exit 1 if an error exceeds 1e-6)
+  (none)         open the window
+
+window options:
+  FILE.npz       open a run saved with --save or from the window
+  --preset NAME  start from a preset (default: tutorial):
+{presets}
+  --train        start training at once
+  --screenshot FILE
+                 save a screenshot (.png, .jpg or .bmp) of the window, then quit
+                 (after 3 seconds unless --quit-after says otherwise)
+  --quit-after SECONDS
+                 close the window after SECONDS (default: stay open)
+  -h, --help     show this help and exit
+
+Set BACKPROP_LAB_DEBUG=1 to see the traceback of an internal error.
+"""
+
+
+def print_help(stream=None) -> None:
+    try:
+        import resources
+        presets = ", ".join(resources.preset_names())
+    except Exception:  # the help must print even from a damaged install
+        presets = "see the resources/presets folder"
+    presets = textwrap.fill(presets, 100, initial_indent=" " * 17, subsequent_indent=" " * 17)
+    print(HELP.format(presets=presets), end="", file=stream or sys.stdout)
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in ("train", "gradcheck"):
+        from app.cli import run
+        return run(argv[0], argv[1:])
+    if "-h" in argv or "--help" in argv:
+        print_help()
+        return 0
+    try:
+        from app.gui import run_gui
+    except ModuleNotFoundError as e:
+        if e.name in ("app.gui", "app"):  # a checkout without the window: the help says what there is
+            print_help()
+            return 0
+        raise
+    try:
+        return run_gui(argv)
+    except ModuleNotFoundError as e:
+        missing = (e.name or "").split(".")[0]
+        if missing not in ("PySide6", "pyqtgraph", "shiboken6"):
+            raise
+        print(f"backprop-lab: the window needs {missing}, which is not installed "
+              f"(`backprop-lab train` works without it)", file=sys.stderr)
+        return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except SystemExit as e:  # argparse's --help exits 0
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except KeyboardInterrupt:
+        print("backprop-lab: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get("BACKPROP_LAB_DEBUG"):
+            raise
+        message = " ".join(f"{type(e).__name__}: {e}".split())
+        print(f"backprop-lab: internal error: {message} (set BACKPROP_LAB_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())
