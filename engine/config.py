@@ -31,6 +31,7 @@ CONSTRAINTS = {
     "dataset": OneOf(DATASETS + ("csv",)),
     **{k: DATASET_CONSTRAINTS[k] for k in ("n_samples", "noise", "test_fraction", "n_classes")},
     "seed": Interval(int, 0, 2**32 - 1),
+    "csv_task": OneOf(("auto", "classification", "regression")),
 }
 OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes"}  # None means: full batch, no limit, default
 
@@ -58,6 +59,8 @@ class TrainConfig:
     n_classes: int | None = None
     csv_path: str | None = None
     csv_target: str | None = None
+    csv_header: bool | None = None  # None: detect
+    csv_task: str = "auto"  # auto / classification / regression
     seed: int = 42
     extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
 
@@ -70,6 +73,8 @@ class TrainConfig:
             values[name] = constraint.check(name, values[name])
         sizes, acts = check_architecture(values["layers"], values["activations"])
         values["layers"], values["activations"] = sizes, tuple(a.spec() for a in acts)
+        if values["csv_header"] not in (None, True, False):
+            raise ConfigError("csv_header", values["csv_header"], "true, false or null (detect)")
         if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):
             raise ConfigError("csv_path", values["csv_path"], "a CSV file and its target columns with dataset 'csv'")
         return TrainConfig(**values)
@@ -100,8 +105,8 @@ class TrainConfig:
 def make_data(config: TrainConfig, rng: np.random.RandomState):
     """The dataset a config names, drawn from ``rng``."""
     if config.dataset == "csv":
-        return load_csv(config.csv_path, target_columns=config.csv_target, loss=config.loss,
-                        test_fraction=config.test_fraction, rng=rng)
+        return load_csv(config.csv_path, target_columns=config.csv_target, header=config.csv_header,
+                        task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng)
     return make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
                         test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
                         n_inputs=config.layers[0], n_outputs=config.layers[-1])
