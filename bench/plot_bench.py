@@ -1,0 +1,173 @@
+"""What one live frame of the plots costs, offscreen.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/plot_bench.py [--json] [--n 1000000]
+
+- redraw_cost_ms(n): a LossPlot holding n epochs of train and test loss gets one more epoch
+  (`append`, which calls setData on both n-point curves) and is repainted; median of `runs`.
+  Budget: 16 ms at n = 1,000,000 (one frame at 60 Hz).
+- heatmap_costs_ms(sizes): HeatmapGrid.update_matrices with fresh arrays, no painting
+  (budget ~2 ms for the tutorial's 5-3-5-4 network), and update_matrices + repaint.
+- set_network_ms: building the grid (pyqtgraph items are heavy) and reshaping it in place.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+from PySide6 import QtTest, QtWidgets  # noqa: E402
+
+from ui.heatmaps import HeatmapGrid  # noqa: E402
+from ui.loss_plot import LossPlot  # noqa: E402
+
+TUTORIAL_SIZES = (5, 3, 5, 4)
+
+
+def _app() -> QtWidgets.QApplication:
+    return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+
+
+def _shown(widget: QtWidgets.QWidget, w: int, h: int) -> QtWidgets.QWidget:
+    widget.resize(w, h)
+    widget.show()
+    QtTest.QTest.qWaitForWindowExposed(widget)
+    _app().processEvents()
+    return widget
+
+
+def synthetic_losses(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) train and test losses shaped like a real run: a decay over four decades with
+    mini-batch noise, and a few exact zeros that a log axis has to skip."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 1.0, n)
+    train = 0.5 * np.exp(-9.0 * t) * (1.0 + 0.3 * rng.random(n)) + 1e-5
+    train[:: max(n // 5, 1)] = 0.0
+    return train, train * 1.15
+
+
+def redraw_cost_ms(n: int = 1_000_000, runs: int = 9, log_scale: bool = True) -> float:
+    """Median ms from appending one epoch to a LossPlot of n epochs (setData of the two n-point
+    curves) to the end of a synchronous repaint of its plot, 800x400 px."""
+    app = _app()
+    plot = _shown(LossPlot(), 800, 400)
+    plot.set_log_scale(log_scale)
+    train, test = synthetic_losses(n + runs)
+    plot.append(1, train[:n], test[:n])
+    viewport = plot.plot_widget.viewport()
+    # QWidget.repaint() on the LossPlot does not reach the QGraphicsView's viewport synchronously;
+    # the viewport is what draws the curves, so that is what gets repainted and timed.
+    painted = [0]
+    original_paint = pg.PlotCurveItem.paint
+
+    def counting_paint(self, *args):
+        painted[0] += 1
+        return original_paint(self, *args)
+
+    pg.PlotCurveItem.paint = counting_paint
+    try:
+        viewport.repaint()  # first paint: auto-range settles, axes lay out
+        times = []
+        for k in range(runs):
+            before = painted[0]
+            t0 = time.perf_counter()
+            plot.append(n + 1 + k, train[n + k : n + k + 1], test[n + k : n + k + 1])
+            viewport.repaint()
+            times.append((time.perf_counter() - t0) * 1e3)
+            if painted[0] < before + 2:
+                raise RuntimeError("the repaint did not paint both curves: the figure would be a lie")
+    finally:
+        pg.PlotCurveItem.paint = original_paint
+        plot.close()
+        plot.deleteLater()
+        app.processEvents()
+    return statistics.median(times)
+
+
+def _random_matrices(sizes, rng):
+    """Lists W_l (n_l, n_{l-1}), b_l (n_l, 1), grad_w, grad_b for l = 1..L."""
+    weights = [rng.normal(size=(sizes[l], sizes[l - 1])) for l in range(1, len(sizes))]
+    biases = [rng.normal(size=(sizes[l], 1)) * 0.1 for l in range(1, len(sizes))]
+    return weights, biases, [w * 1e-3 for w in weights], [b * 1e-3 for b in biases]
+
+
+def heatmap_costs_ms(sizes=TUTORIAL_SIZES, frames: int = 60) -> tuple[float, float]:
+    """(median ms of update_matrices alone, median ms of update_matrices + repaint), 900x700 px."""
+    app = _app()
+    grid = _shown(HeatmapGrid(), 900, 700)
+    grid.set_network(sizes)
+    rng = np.random.default_rng(0)
+    data = [_random_matrices(sizes, rng) for _ in range(2 * frames)]
+    grid.update_matrices(*data[-1])
+    viewport = grid.graphics.viewport()
+    viewport.repaint()
+    update, frame = [], []
+    for k in range(frames):
+        t0 = time.perf_counter()
+        grid.update_matrices(*data[k])
+        update.append((time.perf_counter() - t0) * 1e3)
+    for k in range(frames, 2 * frames):
+        t0 = time.perf_counter()
+        grid.update_matrices(*data[k])
+        viewport.repaint()
+        frame.append((time.perf_counter() - t0) * 1e3)
+    grid.close()
+    grid.deleteLater()
+    app.processEvents()
+    return statistics.median(update), statistics.median(frame)
+
+
+def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4)) -> tuple[float, float]:
+    """(ms to build the grid for `sizes` from nothing, ms to switch it to `reshaped`, which has
+    the same depth, so panels are reused)."""
+    app = _app()
+    grid = _shown(HeatmapGrid(), 900, 700)
+    t0 = time.perf_counter()
+    grid.set_network(sizes)
+    t1 = time.perf_counter()
+    grid.set_network(reshaped)
+    t2 = time.perf_counter()
+    grid.close()
+    grid.deleteLater()
+    app.processEvents()
+    return (t1 - t0) * 1e3, (t2 - t1) * 1e3
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--n", type=int, default=1_000_000, help="epochs in the loss plot")
+    args = parser.parse_args(argv)
+    _app()
+    tutorial_update, tutorial_frame = heatmap_costs_ms(TUTORIAL_SIZES)
+    wide_update, wide_frame = heatmap_costs_ms((2, 512, 512, 2), frames=20)
+    build, reshape = set_network_ms()
+    results = {
+        "n": args.n,
+        "loss_redraw_ms_log": round(redraw_cost_ms(args.n, log_scale=True), 2),
+        "loss_redraw_ms_linear": round(redraw_cost_ms(args.n, log_scale=False), 2),
+        "heatmap_update_ms_tutorial": round(tutorial_update, 3),
+        "heatmap_frame_ms_tutorial": round(tutorial_frame, 2),
+        "heatmap_update_ms_512": round(wide_update, 3),
+        "heatmap_frame_ms_512": round(wide_frame, 2),
+        "heatmap_set_network_ms_tutorial": round(build, 1),
+        "heatmap_set_network_ms_width_change": round(reshape, 1),
+    }
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for key, value in results.items():
+            print(f"{key:28s} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""HeatmapGrid through the real widget: structure, images, colour levels, hover, selection."""
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from ui import theme
+from ui.heatmaps import KINDS, HeatmapGrid, SymmetricLevels
+
+TUTORIAL = (5, 3, 5, 4)
+
+
+@pytest.fixture
+def grid(qtbot):
+    widget = HeatmapGrid()
+    widget.resize(900, 600)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def matrices(sizes, seed=0, scale=1.0):
+    """Lists W_l (n_l, n_{l-1}), b_l (n_l, 1), grad_w, grad_b for l = 1..L."""
+    rng = np.random.default_rng(seed)
+    L = range(1, len(sizes))
+    weights = [scale * rng.normal(size=(sizes[l], sizes[l - 1])) for l in L]
+    biases = [scale * rng.normal(size=(sizes[l], 1)) for l in L]
+    grad_w = [1e-3 * scale * rng.normal(size=w.shape) for w in weights]
+    grad_b = [1e-3 * scale * rng.normal(size=b.shape) for b in biases]
+    return weights, biases, grad_w, grad_b
+
+
+def cell_scene_pos(grid, layer, kind, i, j):
+    """Scene position of the centre of cell (i, j) of that matrix."""
+    grid.graphics.grab()  # lay the plots out so the mapping is the one on screen
+    return grid.panel_plot(layer, kind).vb.mapViewToScene(QtCore.QPointF(j, i))
+
+
+def plot_items(grid):
+    return [item for item in grid.graphics.scene().items() if isinstance(item, pg.PlotItem)]
+
+
+def test_set_network_builds_one_row_per_layer_for_1_to_6_layers(grid):
+    for n_layers in [1, 2, 3, 4, 5, 6, 3, 1]:  # growing and shrinking the same grid
+        sizes = (3,) + (4,) * (n_layers - 1) + (2,)
+        grid.set_network(sizes)
+        assert grid.n_layers() == n_layers
+        assert grid.graphics.ci.layout.rowCount() == n_layers
+        # per layer: w, grad w, b, grad b, each a PlotItem with its ColorBarItem (also a PlotItem)
+        assert len(plot_items(grid)) == 8 * n_layers
+        titles = [grid.panel_plot(n_layers, kind).titleLabel.text for kind in KINDS]
+        w_title = f"w{n_layers} (2x4)" if n_layers > 1 else "w1 (2x3)"
+        assert titles == [w_title, f"grad w{n_layers}", f"b{n_layers}", f"grad b{n_layers}"]
+        if n_layers > 1:
+            assert grid.panel_plot(1, "w").titleLabel.text == "w1 (4x3)"
+
+
+def test_rebuilding_for_new_sizes_does_not_leak_items(grid):
+    small, deep = (2, 3, 1), (2, 8, 8, 1)
+    grid.set_network(small)
+    small_items = len(grid.graphics.scene().items())
+    grid.set_network(deep)
+    deep_items = len(grid.graphics.scene().items())
+    assert deep_items > small_items
+    grid.set_network(small)  # row 3 goes...
+    assert len(grid.graphics.scene().items()) == small_items
+    grid.set_network(deep)  # ...and comes back as new items
+    assert len(grid.graphics.scene().items()) == deep_items
+    assert len(plot_items(grid)) == 8 * 3
+    grid.set_network((2, 5, 1))  # a width changes: reshaped in place
+    assert len(grid.graphics.scene().items()) == small_items
+    assert grid.panel_plot(1, "w").titleLabel.text == "w1 (5x2)"
+    assert grid.panel_plot(2, "w").titleLabel.text == "w2 (1x5)"
+
+
+def test_update_matrices_shows_the_arrays(grid):
+    grid.set_network(TUTORIAL)
+    weights, biases, grad_w, grad_b = matrices(TUTORIAL)
+    grid.update_matrices(weights, biases, grad_w, grad_b)
+    for l in range(1, 4):
+        np.testing.assert_array_equal(grid.image(l, "w"), weights[l - 1])
+        np.testing.assert_array_equal(grid.image(l, "grad_w"), grad_w[l - 1])
+        np.testing.assert_array_equal(grid.image(l, "b"), biases[l - 1])
+        np.testing.assert_array_equal(grid.image(l, "grad_b"), grad_b[l - 1])
+    assert grid.image(2, "w").shape == (5, 3) and grid.image(2, "b").shape == (5, 1)
+    weights[0] *= -2.0  # the caller reuses its array: the next frame still shows the new values
+    grid.update_matrices(weights, biases, grad_w, grad_b)
+    np.testing.assert_array_equal(grid.image(1, "w"), weights[0])
+
+
+def test_update_with_another_architecture_rebuilds(grid):
+    grid.set_network((3, 4))
+    grid.update_matrices(*matrices((2, 6, 1)))
+    assert grid.n_layers() == 2 and grid.image(1, "w").shape == (6, 2)
+
+
+def test_levels_are_symmetric_and_zero_is_the_middle_colour(grid):
+    grid.set_network((3, 4))
+    weights, biases, grad_w, grad_b = matrices((3, 4))
+    weights[0][2, 1] = 0.0
+    weights[0][0, 0] = 3.7  # max |w| -> m = 5 (next 1-2-5 step)
+    weights[0][1, 2] = -1.0
+    grid.update_matrices(weights, biases, grad_w, grad_b)
+    for kind in KINDS:
+        lo, hi = grid.levels(1, kind)
+        assert lo == -hi and hi > 0
+    assert grid.levels(1, "w") == (-5.0, 5.0)
+    grid.graphics.grab()  # renders the images
+    qimage = grid._panels[(1, "w")].image.qimage
+    zero_cell = qimage.pixelColor(1, 2)  # x = column j, y = row i
+    middle = theme.diverging_colormap().map(0.5, mode="qcolor")
+    assert max(abs(zero_cell.red() - middle.red()), abs(zero_cell.green() - middle.green()),
+               abs(zero_cell.blue() - middle.blue())) <= 6
+
+
+def test_levels_do_not_flicker_but_widen_at_once():
+    levels = SymmetricLevels()
+    history = []
+    for k in range(100):
+        levels.update(1.0 if k % 2 else 0.9)
+        history.append(levels.m)
+    assert set(history) == {1.0}
+    for k in range(100):  # even a wide swing: the small frames never stay small long enough
+        levels.update(1.0 if k % 2 else 0.2)
+        history.append(levels.m)
+    assert set(history) == {1.0}
+    assert levels.update(10.0) and levels.m == 10.0  # a jump widens at once
+    for _ in range(SymmetricLevels.SHRINK_AFTER - 1):
+        levels.update(0.5)
+    assert levels.m == 10.0  # small for a short while: unchanged
+    levels.update(0.5)
+    assert levels.m == 0.5  # small for long enough: narrows
+
+
+def test_grid_levels_stay_put_between_frames(grid):
+    grid.set_network((2, 3))
+    weights, biases, grad_w, grad_b = matrices((2, 3))
+    seen = set()
+    for k in range(20):
+        w = weights[0] / np.max(np.abs(weights[0])) * (1.0 if k % 2 else 0.9)
+        grid.update_matrices([w], biases, grad_w, grad_b)
+        seen.add(grid.levels(1, "w"))
+    assert seen == {(-1.0, 1.0)}
+    grid.update_matrices([w * 10], biases, grad_w, grad_b)
+    assert grid.levels(1, "w") == (-10.0, 10.0)
+
+
+def test_zero_and_non_finite_matrices_keep_finite_levels(grid):
+    grid.set_network((2, 3))
+    weights, biases, grad_w, grad_b = matrices((2, 3))
+    weights[0][0, 0] = np.nan
+    weights[0][1, 1] = np.inf
+    grid.update_matrices(weights, [np.zeros((3, 1))], grad_w, [np.zeros((3, 1))])
+    grid.graphics.grab()
+    assert all(np.isfinite(grid.levels(1, kind)).all() for kind in KINDS)
+
+
+def test_hover_tooltip_names_the_cell_weight_and_gradient(grid, qtbot):
+    grid.set_network(TUTORIAL)
+    weights, biases, grad_w, grad_b = matrices(TUTORIAL)
+    weights[1][3, 1], grad_w[1][3, 1] = 0.4123, -0.0012
+    biases[1][3, 0], grad_b[1][3, 0] = -0.25, 0.5
+    grid.update_matrices(weights, biases, grad_w, grad_b)
+    scene = grid.graphics.scene()
+    for kind in ("w", "grad_w"):  # the same readout over W and over dW
+        scene.sigMouseMoved.emit(cell_scene_pos(grid, 2, kind, 3, 1) + QtCore.QPointF(0, 1e-3 if kind == "w" else 0))
+        qtbot.waitUntil(lambda: grid.hover_text() == "w2[3, 1] = 0.4123 · grad = -0.0012", timeout=2000)
+        grid._on_mouse_moved((QtCore.QPointF(-1000, -1000),))
+        assert grid.hover_text() == ""
+    grid._on_mouse_moved((cell_scene_pos(grid, 2, "grad_b", 3, 0),))
+    assert grid.hover_text() == "b2[3] = -0.2500 · grad = 0.5000"
+
+
+def visible_outlines(grid, layer, kind):
+    """Rectangles shown in that matrix's view, in its data coordinates."""
+    items = grid.panel_plot(layer, kind).vb.childGroup.childItems()
+    return [item.mapRectToParent(item.rect()) for item in items
+            if isinstance(item, QtWidgets.QGraphicsRectItem) and item.isVisible()]
+
+
+def test_highlight_outlines_the_cell_in_w_and_grad_w(grid):
+    grid.set_network(TUTORIAL)
+    grid.highlight(2, 3, 1)
+    assert grid.highlighted() == (2, 3, 1)
+    for kind in ("w", "grad_w"):
+        assert visible_outlines(grid, 2, kind) == [QtCore.QRectF(0.5, 2.5, 1, 1)]  # around (j=1, i=3)
+    assert visible_outlines(grid, 1, "w") == []
+    grid.highlight(3, 0, 4)
+    assert visible_outlines(grid, 2, "w") == [] and visible_outlines(grid, 3, "grad_w") == [QtCore.QRectF(3.5, -0.5, 1, 1)]
+    grid.set_network(TUTORIAL)  # a new network drops the selection
+    assert grid.highlighted() is None and visible_outlines(grid, 3, "grad_w") == []
+    grid.highlight(1, 2, 2)
+    grid.highlight(None)
+    assert grid.highlighted() is None
+    assert all(visible_outlines(grid, l, kind) == [] for l in (1, 2, 3) for kind in ("w", "grad_w"))
+
+
+def test_clicking_a_weight_cell_emits_its_indices(grid, qtbot):
+    grid.set_network(TUTORIAL)
+    grid.update_matrices(*matrices(TUTORIAL))
+    view = grid.graphics
+    for layer, kind, i, j in ((3, "w", 2, 4), (1, "grad_w", 0, 3)):
+        grid.scroll.ensureVisible(0, int(cell_scene_pos(grid, layer, kind, i, j).y()))
+        point = view.mapFromScene(cell_scene_pos(grid, layer, kind, i, j))
+        with qtbot.waitSignal(grid.cell_clicked, timeout=2000) as blocker:
+            qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=point)
+        assert blocker.args == [layer, i, j]
+    clicked = []
+    grid.cell_clicked.connect(lambda *args: clicked.append(args))
+    point = view.mapFromScene(cell_scene_pos(grid, 2, "b", 1, 0))
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=point)
+    assert clicked == []  # biases are not weights the network graph can select
+
+
+def test_width_512_and_row_heights_follow_the_shape(grid):
+    sizes = (4, 512, 512, 3)
+    grid.update_matrices(*matrices(sizes, scale=0.05))
+    assert grid.n_layers() == 3
+    np.testing.assert_array_equal(grid.image(2, "w"), matrices(sizes, scale=0.05)[0][1])
+    grid.graphics.grab()
+    heights = [grid.panel_plot(l, "w").size().height() for l in (1, 2, 3)]
+    assert heights[0] == heights[1] == HeatmapGrid.ROW_MAX  # 512 rows: as tall as allowed
+    assert heights[2] == HeatmapGrid.ROW_MIN  # 3 rows: not giant
+    assert grid.graphics.height() > grid.scroll.viewport().height()  # so the area scrolls
