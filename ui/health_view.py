@@ -1,0 +1,216 @@
+"""Gradient health: per layer ||dW|| and ||W|| over epochs, dead ReLUs, warnings, weight histograms.
+
+Numbers and thresholds come from ``engine.health`` (see its docstring for why 1e-7 and 10). A record is
+taken at most RECORD_HZ times a second whether or not the view is visible (it costs norms, a bincount
+and one forward pass of a small probe batch), so the history has no gaps; the plots are redrawn at
+most MAX_FPS times a second and only while visible.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from engine.health import HealthTracker, probe_batch
+from ui import theme
+from ui.view_throttle import SnapshotThrottle
+
+MAX_FPS = 3  # curves over epochs: a redraw of 27 curves costs ~4 ms, 3 a second reads as live
+RECORD_HZ = 5
+PROBE_FLOPS = 2_000_000  # probe samples x parameters per record: 256 samples for the presets, fewer for wide nets
+COLORS = {None: "#1d5c2e", "vanishing": "#b35900", "dead": "#8a6d00", "exploding": "#a01010"}
+SUMMARIES = {
+    "exploding": "Exploding gradients in {}: ||dW||/||W|| > 10, or huge or non-finite weights. "
+                 "Lower the learning rate.",
+    "vanishing": "Vanishing gradients in {}: ||dW||/||W|| < 1e-7, far below the output layer's. "
+                 "These layers have stopped learning.",
+    "dead": "Dead ReLUs in {}: at least half the units are <= 0 for every probe sample, so no gradient "
+            "reaches them.",
+}
+COLUMNS = ("layer", "activation", "||W||", "||dW||", "||dW||/||W||", "dead ReLUs", "status")
+
+
+class HealthView(QtWidgets.QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.warning_label = QtWidgets.QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setMargin(4)
+        self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMaximumHeight(170)
+        self.layer_choice = QtWidgets.QComboBox()
+        self.layer_choice.setToolTip("The layer whose weight distribution over time is shown")
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.BACKGROUND)
+        self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)")
+        self.norms.setLogMode(y=True)
+        # no legend (9 entries hide the curves): the table's layer cells carry the curve colours
+        self.dead_plot = self.graphics.addPlot(row=1, col=0, title="dead ReLU fraction")
+        self.dead_plot.setYRange(0, 1)
+        self.hist_plot = self.graphics.addPlot(row=2, col=0, title="weight distribution over time")
+        for plot in (self.norms, self.dead_plot, self.hist_plot):
+            plot.setLabel("bottom", "epoch")
+            plot.setMenuEnabled(False)
+            theme.style_grid(plot)
+        self.hist_image = pg.ImageItem(axisOrder="row-major")
+        self.hist_image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
+        self.hist_plot.addItem(self.hist_image)
+        self.hist_plot.setLabel("left", "weight")
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        choice = QtWidgets.QHBoxLayout()
+        choice.addWidget(QtWidgets.QLabel("histogram of"))
+        choice.addWidget(self.layer_choice)
+        choice.addStretch(1)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.table)
+        layout.addLayout(choice)
+        layout.addWidget(self.graphics, 1)
+
+        self.tracker = HealthTracker()
+        self.data = None
+        self._probe = None
+        self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
+        self._relu: list[bool] = []  # per layer: has a dead-ReLU curve
+        self._generation = None
+        self._last_record = -1e9
+        self._recorded_steps = -1
+        self._unrecorded = None
+        self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
+        self.layer_choice.currentIndexChanged.connect(self.throttle.redraw)
+        self._show_warnings([])
+
+    # --- inputs from the window ---------------------------------------------------------------
+    def set_data(self, dataset) -> None:
+        """engine.datasets.Dataset: its training inputs are the probe batch for dead ReLUs."""
+        self.data = dataset
+        self._probe = None  # sized when the network is known
+
+    def show_snapshot(self, snapshot, config=None) -> None:
+        if snapshot.generation != self._generation:
+            self._generation = snapshot.generation
+            self.tracker.reset()
+            self._recorded_steps = -1
+        if time.perf_counter() - self._last_record >= 1.0 / RECORD_HZ:
+            self._record(snapshot, config)
+        else:
+            self._unrecorded = (snapshot, config)
+        self.throttle.submit(snapshot, config)
+
+    def warnings(self) -> list[tuple[int, str, str]]:
+        """(layer 1-based, kind, message) for every layer with a warning in the latest record."""
+        return [(h.layer + 1, h.warning, h.message) for h in self.tracker.latest if h.warning]
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.throttle.flush()
+
+    # --- recording ------------------------------------------------------------------------------
+    def _record(self, snapshot, config) -> None:
+        self._unrecorded = None
+        if snapshot.steps == self._recorded_steps and self.tracker.n:
+            return  # the same weights again (paused): nothing new to record
+        self._last_record = time.perf_counter()
+        self._recorded_steps = snapshot.steps
+        d = self.data
+        probe = None
+        if d is not None and d.n_features == snapshot.sizes[0]:
+            n_params = sum(w.size for w in snapshot.weights)
+            if self._probe is None or self._probe.shape[0] != d.n_features:
+                self._probe = probe_batch(d.X_train, int(min(256, max(16, PROBE_FLOPS // n_params))))
+            probe = self._probe
+        epoch = float(snapshot.epoch)
+        if d is not None and config is not None and d.n_train:
+            per_epoch = math.ceil(d.n_train / (config.batch_size or d.n_train))
+            epoch = snapshot.steps / per_epoch
+        self.tracker.record_snapshot(snapshot, epoch, probe)
+
+    # --- drawing --------------------------------------------------------------------------------
+    def _render(self, snapshot, config) -> None:
+        if self._unrecorded is not None:
+            self._record(*self._unrecorded)
+        t = self.tracker
+        if not t.n_layers:
+            return
+        if len(self._curves) != t.n_layers:
+            self._rebuild(snapshot)
+        x = t.epochs
+        for l, (grad, weight, dead) in enumerate(self._curves):
+            for item, y in ((grad, t.grad_norms[:, l]), (weight, t.weight_norms[:, l])):
+                ok = np.isfinite(y) & (y > 0)  # log axis: zeros and nan would warn and break the range
+                item.setData(x[ok], y[ok])
+            if self._relu[l]:
+                y = t.dead[:, l]
+                ok = np.isfinite(y)
+                dead.setData(x[ok], y[ok])
+        self._update_table(snapshot)
+        self._show_warnings(self.warnings())
+        self._draw_histogram()
+
+    def _rebuild(self, snapshot) -> None:
+        L = self.tracker.n_layers
+        self.norms.clear()
+        self.dead_plot.clear()
+        self._curves = []
+        for l in range(L):
+            color = pg.intColor(l, hues=max(L, 2))
+            grad = self.norms.plot(pen=pg.mkPen(color, width=2))
+            weight = self.norms.plot(pen=pg.mkPen(color, width=1, style=QtCore.Qt.PenStyle.DashLine))
+            dead = self.dead_plot.plot(pen=pg.mkPen(color, width=2))
+            self._curves.append((grad, weight, dead))
+        self._relu = [a.split(":")[0] == "relu" for a in snapshot.activations]
+        self.dead_plot.setVisible(any(self._relu))
+        blocked = self.layer_choice.blockSignals(True)
+        self.layer_choice.clear()
+        self.layer_choice.addItems([f"w{l + 1} ({snapshot.activations[l]})" for l in range(L)])
+        self.layer_choice.blockSignals(blocked)
+        self.table.setRowCount(L)
+        for r in range(L):
+            for c in range(len(COLUMNS)):
+                self.table.setItem(r, c, QtWidgets.QTableWidgetItem())
+            self.table.item(r, 0).setForeground(pg.intColor(r, hues=max(L, 2)))
+            self.table.item(r, 0).setBackground(QtGui.QColor(theme.BACKGROUND))  # as behind the curves
+            self.table.item(r, 0).setToolTip("the colour of this layer's curves")
+
+    def _update_table(self, snapshot) -> None:
+        for h in self.tracker.latest:
+            cells = (f"w{h.layer + 1}", snapshot.activations[h.layer], f"{h.weight_norm:.3g}",
+                     f"{h.grad_norm:.3g}", f"{h.ratio:.2e}",
+                     "" if h.dead_fraction is None else f"{h.dead_fraction:.0%}", h.warning or "ok")
+            brush = QtGui.QBrush(QtGui.QColor(COLORS[h.warning])) if h.warning else QtGui.QBrush()
+            for c, text in enumerate(cells):
+                item = self.table.item(h.layer, c)
+                item.setText(text)
+                if c:  # the layer cell keeps its curve colour readable
+                    item.setBackground(brush)
+
+    def _show_warnings(self, warnings) -> None:
+        worst = next((k for k in ("exploding", "vanishing", "dead") if any(w[1] == k for w in warnings)), None)
+        lines = []
+        for kind, text in SUMMARIES.items():
+            layers = [f"w{w[0]}" for w in warnings if w[1] == kind]
+            if layers:
+                lines.append(text.format(", ".join(layers)))
+        self.warning_label.setText("\n".join(lines) if lines else "All layers healthy")
+        self.warning_label.setToolTip("\n".join(w[2] for w in warnings))
+        if getattr(self, "warning_kind", "") != worst:  # a style sheet change re-polishes: only on change
+            self.warning_label.setStyleSheet(f"background:{COLORS[worst]}; color:white")
+        self.warning_kind = worst
+
+    def _draw_histogram(self) -> None:
+        t, l = self.tracker, max(self.layer_choice.currentIndex(), 0)
+        if l >= t.n_layers or t.n == 0:
+            return
+        img = np.sqrt(t.histogram(l).T)  # (bins, records); sqrt lifts the tails into view
+        self.hist_image.setImage(img, autoLevels=False, levels=(0.0, max(float(img.max()), 1e-6)))
+        e = t.epochs
+        r = t.ranges[l]
+        width = max(float(e[-1] - e[0]), 1e-9)
+        self.hist_image.setRect(QtCore.QRectF(float(e[0]), -r, width, 2 * r))

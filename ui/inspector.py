@@ -1,0 +1,251 @@
+"""The "Jumping Back" inspector: the tutorial's game for one weight (or bias), with live numbers.
+
+For the selected parameter and one training sample (or a batch of them) it lists the walk of
+``engine.chain.walk_back``: start at y, cross the loss line, cross each activation line (x f'(z)), jump
+back over each weight layer (Rule 2: W^T . delta), reach the parameter. Below it: the product the walk
+built, the engine's backprop gradient on the same weights and samples, the central-difference gradient
+and their relative errors, and the heatmap's value (the gradient of the last training step, which used
+that step's mini-batch and the weights before its update, so it differs by that much).
+
+Back / Next / Reset walk the lines one at a time and emit ``layer_crossed(layer)``, 1-based like
+``HeatmapGrid`` and ``NetworkGraph.highlight_layer``, which the window connects.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from engine.backprop import Backprop
+from engine.chain import network_from, numeric_gradient_of, relative_error_of, walk_back
+from engine.health import probe_batch
+from ui.view_throttle import SnapshotThrottle
+
+MAX_FPS = 4
+H = 1e-6  # central-difference step (engine.chain's default)
+BATCH = 512  # samples in "batch" mode (evenly spaced over the training set when it has more)
+SHOWN = 8  # entries of a vector written out
+
+
+def _vec(v: np.ndarray, mark: int | None = None) -> str:
+    """'[0.1234, -0.5, ...]' with entry ``mark`` in bold; v (n,)."""
+    parts = []
+    for k, x in enumerate(v[:SHOWN]):
+        s = f"{x:.4g}"
+        parts.append(f"<b><u>{s}</u></b>" if k == mark else s)
+    more = f", ... ({len(v) - SHOWN} more)" if len(v) > SHOWN else ""
+    if mark is not None and mark >= SHOWN:
+        more += f", [{mark}]: <b><u>{v[mark]:.4g}</u></b>"
+    return "[" + ", ".join(parts) + more + "]"
+
+
+class Inspector(QtWidgets.QWidget):
+    layer_crossed = QtCore.Signal(int)  # 1-based weight layer the current line crosses or reaches
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QtWidgets.QLabel()
+        self.title.setStyleSheet("font-weight: bold")
+        self.bias = QtWidgets.QCheckBox("bias")
+        self.bias.setToolTip("Walk to the bias b[i] of the selected unit instead of the weight w[i, j]")
+        self.sample = QtWidgets.QSpinBox()
+        self.sample.setPrefix("sample ")
+        self.batch = QtWidgets.QCheckBox("batch")
+        self.batch.setToolTip(f"The gradient of the mean loss over up to {BATCH} training samples")
+        self.back, self.next, self.reset = (QtWidgets.QPushButton(t) for t in ("Back", "Next", "Reset"))
+        self.position = QtWidgets.QLabel()
+        self.browser = QtWidgets.QTextBrowser()
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        self.browser.setFont(font)
+        top, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
+        for w in (self.title, self.bias, self.sample, self.batch):
+            top.addWidget(w)
+        top.addStretch(1)
+        for w in (self.reset, self.back, self.next, self.position):
+            steps.addWidget(w)
+        steps.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addLayout(steps)
+        layout.addWidget(self.browser, 1)
+
+        self.data = None
+        self.kind, self.layer, self.i, self.j = "w", 1, 0, 0  # 1-based layer
+        self.walk = None
+        self.cursor = 0
+        self.values: dict = {}
+        self._net = None
+        self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
+        self.bias.toggled.connect(self._on_bias_toggled)
+        self.sample.valueChanged.connect(self.throttle.redraw)
+        self.batch.toggled.connect(self._on_batch_toggled)
+        self.back.clicked.connect(self.step_back)
+        self.next.clicked.connect(self.step_next)
+        self.reset.clicked.connect(self.step_reset)
+        self._show_text()
+
+    # --- inputs from the window ---------------------------------------------------------------
+    def set_data(self, dataset) -> None:
+        self.data = dataset
+        self.sample.setRange(0, max(dataset.n_train - 1, 0))
+        self.throttle.redraw()
+
+    def show_snapshot(self, snapshot, config) -> None:
+        """``config`` (engine.config.TrainConfig) names the loss; the walk needs it."""
+        self.throttle.submit(snapshot, config)
+
+    def select_weight(self, layer: int, i: int, j: int) -> None:
+        """Walk to w_layer[i, j] (1-based layer, as HeatmapGrid.cell_clicked and NetworkGraph emit)."""
+        self._select("w", layer, i, j)
+
+    def select_bias(self, layer: int, i: int) -> None:
+        self._select("b", layer, i, self.j)
+
+    def _select(self, kind, layer, i, j) -> None:
+        self.kind, self.layer, self.i, self.j = kind, int(layer), int(i), int(j)
+        blocked = self.bias.blockSignals(True)
+        self.bias.setChecked(kind == "b")
+        self.bias.blockSignals(blocked)
+        self.cursor = -1  # the whole walk, until the user steps
+        self.throttle.redraw()
+
+    # --- step control ---------------------------------------------------------------------------
+    def step_next(self) -> None:
+        self._move(self.cursor + 1)
+
+    def step_back(self) -> None:
+        self._move(self.cursor - 1)
+
+    def step_reset(self) -> None:
+        self._move(0)
+
+    def _move(self, cursor: int) -> None:
+        if self.walk is None:
+            return
+        last = len(self.walk.steps) - 1
+        self.cursor = min(max(cursor, 0), last)
+        self._show_text()
+        self.layer_crossed.emit(self.walk.steps[self.cursor].layer + 1)
+
+    def text(self) -> str:
+        return self.browser.toPlainText()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.throttle.flush()
+
+    def _on_bias_toggled(self, on: bool) -> None:
+        self._select("b" if on else "w", self.layer, self.i, self.j)
+
+    def _on_batch_toggled(self, on: bool) -> None:
+        self.sample.setEnabled(not on)
+        self.throttle.redraw()
+
+    # --- computing --------------------------------------------------------------------------------
+    def _render(self, snapshot, config) -> None:
+        d = self.data
+        if d is None or config is None or snapshot.sizes[0] != d.n_features or snapshot.sizes[-1] != d.n_outputs:
+            return
+        sizes = snapshot.sizes
+        if not (1 <= self.layer < len(sizes) and self.i < sizes[self.layer] and self.j < sizes[self.layer - 1]):
+            self.layer, self.i, self.j = 1, 0, 0  # a new architecture without the selected parameter
+        self._net = net = network_from(sizes, snapshot.activations, snapshot.weights, snapshot.biases,
+                                       into=self._net)
+        if self.batch.isChecked():
+            cols = probe_batch(np.arange(d.n_train).reshape(1, -1), BATCH)[0]
+            X, Y = d.X_train[:, cols], d.Y_train[:, cols]
+            where = f"all {len(cols)} training samples" if len(cols) == d.n_train else \
+                f"a batch of {len(cols)} of the {d.n_train} training samples, evenly spaced"
+        else:
+            s = min(self.sample.value(), d.n_train - 1)
+            X, Y, where = d.X_train[:, s:s + 1], d.Y_train[:, s:s + 1], f"training sample {s}"
+        l, i, j, kind = self.layer - 1, self.i, self.j, self.kind
+        with np.errstate(all="ignore"):  # a diverged run's weights: the numbers show inf/nan, no warnings
+            self.walk = walk_back(net, config.loss, X, Y, l, i, j, kind=kind)
+            bp = Backprop(net, config.loss)
+            bp.loss_and_gradients(np.asfortranarray(X), Y)
+            engine = float(bp.grad_w[l][i, j] if kind == "w" else bp.grad_b[l][i, 0])
+            numeric = numeric_gradient_of(net, config.loss, X, Y, l, i, j, kind=kind, h=H)
+        heat = snapshot.grad_w[l][i, j] if kind == "w" else snapshot.grad_b[l][i, 0]
+        # central differences cannot see below the rounding of the loss divided by the step h
+        resolution = np.finfo(np.float64).eps * max(abs(self.walk.loss), 1e-300) / H
+        self.values = dict(chain=self.walk.gradient, backprop=engine, numeric=numeric, heatmap=float(heat),
+                           resolution=resolution, error_backprop=relative_error_of(self.walk.gradient, engine),
+                           error_numeric=relative_error_of(self.walk.gradient, numeric), where=where)
+        if self.cursor < 0 or self.cursor >= len(self.walk.steps):
+            self.cursor = len(self.walk.steps) - 1
+        self._show_text()
+
+    # --- text -----------------------------------------------------------------------------------
+    def _show_text(self) -> None:
+        self.back.setEnabled(self.walk is not None and self.cursor > 0)
+        self.next.setEnabled(self.walk is not None and self.cursor < len(self.walk.steps) - 1)
+        self.reset.setEnabled(self.walk is not None)
+        if self.walk is None:
+            self.title.setText("Jumping Back")
+            self.browser.setHtml("<p>Select a weight (click an edge in the network graph or a heatmap cell) "
+                                 "and start training or step once.</p>")
+            return
+        w = self.walk
+        self.title.setText(f"Jumping back to {w.name}")
+        self.position.setText(f"line {self.cursor + 1} of {len(w.steps)}")
+        rows = [self._step_html(n, step) for n, step in enumerate(w.steps)]
+        rows.append(self._summary_html())
+        bar = self.browser.verticalScrollBar()
+        keep = bar.value()
+        self.browser.setHtml("<pre style='margin:0'>" + "\n".join(rows) + "</pre>")
+        bar.setValue(keep)
+
+    def _step_html(self, n: int, step) -> str:
+        batch = self.walk.steps[0].values.shape[1] > 1  # the start line holds y (n_L, B)
+        on_target = step.layer == self.walk.layer and step.kind == "activation"
+        lines = [f"{n + 1:2d}  {html.escape(step.label)}"]
+        v = step.values
+        if step.kind == "start":
+            mean = "  (batch mean)" if batch else ""
+            lines.append(f"      y       = {_vec(v.mean(axis=1))}{mean}")
+            lines.append(f"      y_hat   = {_vec(self.walk.y_hat.mean(axis=1))}{mean}")
+        elif step.kind == "activation" and np.ndim(v) == 2:
+            lines.append(f"      f'(z)   = {_vec(v.mean(axis=1))}" + ("  (batch mean)" if batch else ""))
+        elif step.kind == "activation":
+            lines.append(f"      Jacobian {v.shape[0]}x{v.shape[1]}" + (" per sample" if batch else ""))
+        elif step.kind == "jump":
+            lines.append(f"      (w{step.layer + 1} is {v.shape[0]}x{v.shape[1]}; its transpose carries the "
+                         f"gradient from {v.shape[0]} units back to {v.shape[1]})")
+        if step.kind in ("weight", "bias"):
+            delta = self.walk.steps[n - 1].running[self.walk.i]  # (B,) delta of the unit the parameter feeds
+            d_name = f"delta{step.layer + 1}[{self.walk.i}]"
+            if step.kind == "bias":
+                lines.append(f"      {d_name} summed over the batch" if batch else f"      {d_name} × 1")
+            elif np.size(v) > 1:
+                lines.append(f"      sum over the batch of {d_name} × {self._a_name()}[{self.walk.j}]")
+            else:
+                lines.append(f"      {d_name} × {self._a_name()}[{self.walk.j}] = {delta[0]:.6g} × {v[0]:.6g}")
+            lines.append(f"      gradient = <b>{step.running:.10g}</b>")
+        elif step.running is not None:
+            r = step.running.sum(axis=1)
+            mark = self.walk.i if on_target else None
+            lines.append(f"      so far  = {_vec(r, mark)}" + ("  (summed over the batch)" if batch else ""))
+        text = "\n".join(lines)
+        if n == self.cursor:
+            return f"<span style='background-color:#fff3a0; color:#000'>{text}</span>"
+        if n > self.cursor:
+            return f"<span style='color:#9a9a9a'>{text}</span>"
+        return text
+
+    def _a_name(self) -> str:
+        return "x" if self.walk.layer == 0 else f"a{self.walk.layer}"
+
+    def _summary_html(self) -> str:
+        v, name = self.values, self.walk.name
+        return (f"\n<b>dL/d{name}</b> on {html.escape(v['where'])}:\n"
+                f"  product of the walk            = <b>{v['chain']:.10g}</b>\n"
+                f"  engine backprop, same samples  = {v['backprop']:.10g}   rel. error {v['error_backprop']:.1e}\n"
+                f"  central differences (h = 1e-6) = {v['numeric']:.10g}   rel. error {v['error_numeric']:.1e}\n"
+                + (f"    (|gradient| is within 100x of what central differences can resolve here, "
+                   f"~{v['resolution']:.0e}: a large relative error is rounding, not a bug)\n"
+                   if abs(v['numeric']) < 100 * v['resolution'] else "") +
+                f"  heatmap cell (last training step, its own batch and the weights before its update)\n"
+                f"                                 = {v['heatmap']:.10g}")

@@ -1,0 +1,217 @@
+"""What the network outputs: over the input plane (2-D classification), as a curve (1-D regression),
+or as bars of y_hat beside y for one sample (the tutorial, CSV files and everything else).
+
+Plane: each pixel is a grid point of the input plane coloured by the predicted class, brighter where
+the network is surer (one sigmoid output: class 1 where p >= 0.5, sureness |2p - 1|; several outputs:
+the argmax class, sureness (p_max - 1/K) / (1 - 1/K)). "Discretize" drops the sureness. Training points
+are filled, test points hollow. The grid is recomputed at most ``MAX_FPS`` times a second.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from engine.chain import network_from
+from ui import theme
+from ui.view_throttle import SnapshotThrottle
+
+# Okabe-Ito, colour-vision-deficiency safe, enough for the 8 classes the app allows
+CLASS_COLORS = np.array([(86, 180, 233), (230, 159, 0), (0, 158, 115), (240, 228, 66), (0, 114, 178),
+                         (213, 94, 0), (204, 121, 167), (153, 153, 153)], dtype=np.float64)
+MAX_FPS = 5
+PAD = 0.1  # fraction of the data's span added around it on the plane
+
+
+def class_image(outputs: np.ndarray, discretize: bool) -> np.ndarray:
+    """RGB (res, res, 3) uint8 from grid outputs (res, res) (one sigmoid) or (K, res, res)."""
+    if outputs.ndim == 2:
+        cls = (outputs >= 0.5).astype(np.intp)
+        sure = np.abs(2.0 * outputs - 1.0)
+    else:
+        k = outputs.shape[0]
+        cls = outputs.argmax(axis=0)
+        sure = (outputs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k)
+    # dark where unsure, at most 70% of the class colour so the filled points in it stay visible
+    level = np.full(cls.shape, 0.55) if discretize else 0.12 + 0.58 * np.clip(sure, 0.0, 1.0)
+    rgb = CLASS_COLORS[cls % len(CLASS_COLORS)] * level[..., None]
+    return rgb.astype(np.uint8)
+
+
+class OutputView(QtWidgets.QWidget):
+    """``set_data(dataset)`` once per dataset, then ``show_snapshot(snapshot, config)`` per frame."""
+
+    def __init__(self, parent=None, resolution: int = 50):
+        super().__init__(parent)
+        self.resolution = resolution
+        self.discretize = QtWidgets.QCheckBox("Discretize")
+        self.discretize.setToolTip("Colour each point by its predicted class only, without the sureness")
+        self.sample = QtWidgets.QSpinBox()
+        self.sample.setPrefix("sample ")
+        self.sample.setToolTip("The training sample whose y_hat and y the bars show")
+        self.info = QtWidgets.QLabel("")
+        bar = QtWidgets.QHBoxLayout()
+        for w in (self.discretize, self.sample, self.info):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.plot = pg.PlotWidget(background=theme.BACKGROUND)
+        self.plot.setMenuEnabled(False)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(theme.TRAIN_COLOR, width=2))
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=0.8))
+        self.test_points = pg.ScatterPlotItem(size=8, brush=None)
+        self.bars_hat = pg.BarGraphItem(x=[], height=[], width=0.36, brush=theme.TRAIN_COLOR, name="y_hat")
+        self.bars_y = pg.BarGraphItem(x=[], height=[], width=0.36, brush=theme.TEST_COLOR, name="y")
+        for item in (self.image, self.curve, self.train_points, self.test_points, self.bars_hat, self.bars_y):
+            self.plot.addItem(item)
+        self.legend.clear()  # only the bars have a legend; _apply_mode adds it in bar mode
+        self.image.setZValue(-10)
+
+        self.data = None
+        self.mode = None  # "plane", "curve" or "bars"
+        self._net = None
+        self._grid = None  # what grid_values() returns
+        self._xs = self._ys = None
+        self._grid_X = None  # (2, res*res) grid points, column r*res + c is (xs[c], ys[r])
+        self._needs_range = False  # fit the view to what the first render after set_data draws
+        self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
+        self.discretize.toggled.connect(self.throttle.redraw)
+        self.sample.valueChanged.connect(self.throttle.redraw)
+        self._apply_mode()
+
+    # --- inputs from the window ---------------------------------------------------------------
+    def set_data(self, dataset) -> None:
+        """engine.datasets.Dataset: chooses the mode and draws the data points."""
+        self.data = dataset
+        self._grid = None
+        if dataset.task == "classification" and dataset.n_features == 2:
+            self.mode = "plane"
+        elif dataset.n_features == 1 and dataset.n_outputs == 1:
+            self.mode = "curve"
+        else:
+            self.mode = "bars"
+        self.sample.setRange(0, max(dataset.n_train - 1, 0))
+        self._apply_mode()
+        if self.mode == "plane":
+            self._setup_plane()
+        elif self.mode == "curve":
+            self._setup_curve()
+        else:
+            self._setup_bars()
+        self._needs_range = True
+        self.throttle.redraw()
+
+    def show_snapshot(self, snapshot, config=None) -> None:
+        """Called for every snapshot; draws at most MAX_FPS times a second, and only when visible."""
+        self.throttle.submit(snapshot, config)
+
+    def grid_values(self) -> np.ndarray | None:
+        """The network's outputs on the grid shown: (res, res) for one output, else (K, res, res);
+        entry [..., r, c] is at input (xs[c], ys[r]) of ``grid_axes()``. None outside plane mode."""
+        return self._grid
+
+    def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(xs (res,), ys (res,)): the grid's x1 and x2 values."""
+        return self._xs, self._ys
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.throttle.flush()
+
+    # --- modes ------------------------------------------------------------------------------------
+    def _apply_mode(self) -> None:
+        plane, curve, bars = (self.mode == m for m in ("plane", "curve", "bars"))
+        self.discretize.setVisible(plane)
+        self.sample.setVisible(bars)
+        self.image.setVisible(plane)
+        self.curve.setVisible(curve)
+        self.train_points.setVisible(plane or curve)
+        self.test_points.setVisible(plane or curve)
+        self.bars_hat.setVisible(bars)
+        self.bars_y.setVisible(bars)
+        self.plot.setAspectLocked(plane)
+        self.legend.clear()
+        if bars:
+            self.legend.addItem(self.bars_hat, "y_hat")
+            self.legend.addItem(self.bars_y, "y")
+
+    def _setup_plane(self) -> None:
+        d = self.data
+        X = np.hstack([d.X_train, d.X_test])
+        lo, hi = X.min(axis=1), X.max(axis=1)
+        span = np.maximum(hi - lo, 1e-9)
+        lo, hi = lo - PAD * span, hi + PAD * span
+        res = self.resolution
+        self._xs, self._ys = np.linspace(lo[0], hi[0], res), np.linspace(lo[1], hi[1], res)
+        gx, gy = np.meshgrid(self._xs, self._ys)  # gx[r, c] = xs[c], gy[r, c] = ys[r]
+        self._grid_X = np.vstack([gx.ravel(), gy.ravel()])
+        dx, dy = (hi - lo) / (res - 1)
+        self.image.setImage(np.zeros((res, res, 3), np.uint8), autoLevels=False, levels=(0, 255))
+        # after setImage (setRect scales by the image's size): pixel centres on the grid points
+        self.image.setRect(QtCore.QRectF(lo[0] - dx / 2, lo[1] - dy / 2, res * dx, res * dy))
+        colors = [pg.mkColor(*c) for c in CLASS_COLORS.astype(int)]
+        brushes = [pg.mkBrush(colors[c % len(colors)]) for c in d.labels_train]
+        pens = [pg.mkPen(colors[c % len(colors)].lighter(130), width=2) for c in d.labels_test]
+        self.train_points.setData(x=d.X_train[0], y=d.X_train[1], brush=brushes)
+        self.test_points.setData(x=d.X_test[0], y=d.X_test[1], pen=pens, brush=None)
+        self.plot.setLabel("bottom", d.feature_names[0])
+        self.plot.setLabel("left", d.feature_names[1])
+
+    def _setup_curve(self) -> None:
+        d = self.data
+        X = np.hstack([d.X_train, d.X_test])
+        lo, hi = float(X.min()), float(X.max())
+        span = max(hi - lo, 1e-9)
+        self._xs = np.linspace(lo - PAD * span, hi + PAD * span, 200)
+        self._grid_X = self._xs.reshape(1, -1)
+        self.train_points.setData(x=d.X_train[0], y=d.Y_train[0], brush=pg.mkBrush(theme.TEST_COLOR))
+        self.test_points.setData(x=d.X_test[0], y=d.Y_test[0], pen=pg.mkPen(theme.TEST_COLOR, width=1.5),
+                                 brush=None)
+        self.curve.setData([], [])
+        self.plot.setLabel("bottom", d.feature_names[0])
+        self.plot.setLabel("left", d.target_names[0] if d.target_names else "y")
+
+    def _setup_bars(self) -> None:
+        d = self.data
+        n = d.n_outputs
+        names = d.target_names if len(d.target_names) == n else [f"y{k + 1}" for k in range(n)]
+        self.plot.getAxis("bottom").setTicks([[(k, names[k]) for k in range(n)]])
+        self.plot.setLabel("bottom", "output (left bar: y_hat, right bar: y)")
+        self.plot.setLabel("left", "value")
+
+    # --- drawing ----------------------------------------------------------------------------------
+    def _render(self, snapshot, config) -> None:
+        d = self.data
+        if d is None or snapshot.sizes[0] != d.n_features or snapshot.sizes[-1] != d.n_outputs:
+            return  # the window is between a new network and its dataset
+        self._net = net = network_from(snapshot.sizes, snapshot.activations, snapshot.weights,
+                                       snapshot.biases, into=self._net)
+        with np.errstate(all="ignore"):  # a diverged run's last weights may overflow; nan draws as dark
+            if self.mode == "plane":
+                out = net.forward(self._grid_X)
+                res = self.resolution
+                self._grid = out.reshape(res, res) if out.shape[0] == 1 else out.reshape(-1, res, res)
+                grid = np.nan_to_num(self._grid, nan=0.5)
+                self.image.setImage(class_image(grid, self.discretize.isChecked()), autoLevels=False,
+                                    levels=(0, 255))
+            elif self.mode == "curve":
+                y = net.forward(self._grid_X)[0]
+                self.curve.setData(self._xs, y) if np.isfinite(y).all() else self.curve.setData([], [])
+            else:
+                s = min(self.sample.value(), d.n_train - 1)
+                y_hat = net.forward(d.X_train[:, s:s + 1])[:, 0]
+                k = np.arange(d.n_outputs)
+                self.bars_hat.setOpts(x=k - 0.19, height=np.nan_to_num(y_hat))
+                self.bars_y.setOpts(x=k + 0.19, height=d.Y_train[:, s])
+                self.info.setText(f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
+                                  f"{', ...' if len(y_hat) > 6 else ''}]")
+        if self._needs_range:
+            self._needs_range = False
+            self.plot.autoRange()
