@@ -59,6 +59,16 @@ class Optimizer:
         """Write into ``out`` the vector to subtract from ``params``; advances the optimizer's state."""
         raise NotImplementedError
 
+    _lr_value = None  # the learning rate _lr_array holds
+    _lr_array = None
+
+    def _learning_rate_array(self, dtype) -> np.ndarray:
+        """The learning rate as a 0-d array of ``dtype``, remade when it changed: a ufunc converts a
+        Python float on every call, which costs as much as the call itself on a small network."""
+        if self.learning_rate != self._lr_value or dtype != self._lr_array.dtype:
+            self._lr_value, self._lr_array = self.learning_rate, np.array(self.learning_rate, dtype)
+        return self._lr_array
+
     def state(self) -> dict[str, np.ndarray]:
         """Arrays and counters that, with the hyperparameters, let a run continue bit for bit."""
         return {"t": np.array(self.t)}
@@ -73,7 +83,8 @@ class SGD(Optimizer):
     name = "sgd"
 
     def compute_update(self, params, grad, out):
-        np.multiply(self._effective_grad(params, grad), self.learning_rate, out=out)
+        g = self._effective_grad(params, grad) if self.weight_decay else grad
+        np.multiply(g, self._learning_rate_array(g.dtype), out)
         self.t += 1
         return out
 
