@@ -20,6 +20,11 @@ from .network import Network
 from .optimizers import Optimizer
 from .validation import ConfigError, Interval
 
+# A diverging run overflows on its way to the check that stops it; those warnings are the divergence
+# the trainer reports, not news. Entered once per call of the loops, not per step.
+def _quiet():
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
 # Past float32's range a loss is diverged in any practical sense, and the float32 step history could not
 # hold it; ``not loss <= LOSS_LIMIT`` is also true for nan.
 LOSS_LIMIT = float(np.finfo(np.float32).max)
@@ -63,6 +68,7 @@ class Trainer:
         self.rng = np.random.RandomState(shuffle_seed)
         self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
         self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
+        self._shuffle_buffers = None
 
         p = network.params
         self._update = np.empty_like(p)
@@ -85,15 +91,21 @@ class Trainer:
     # -- one step ---------------------------------------------------------------------------------
     def train_step(self) -> float | None:
         """One mini-batch step; returns its loss, or None if training has diverged."""
+        with _quiet():
+            return self._step()
+
+    def _step(self) -> float | None:
         if self.status == "diverged":
             return None
         B, n = self.batch_size, self.n
-        if self.step_in_epoch == 0 and B < n:
-            self._shuffle()
         lo = self.step_in_epoch * B
         hi = lo + B if lo + B < n else n
-        X = self._Xs[:, lo:hi] if B < n else self._Xs
-        Y = self._Ys[:, lo:hi] if B < n else self._Ys
+        if B < n:
+            if self.step_in_epoch == 0:
+                self._shuffle()
+            X, Y = self._Xs[:, lo:hi], self._Ys[:, lo:hi]
+        else:  # the full batch: no slicing
+            X, Y = self._Xs, self._Ys
         loss = self.backprop.loss_and_gradients(X, Y)
         if not loss <= LOSS_LIMIT:
             return self._diverge(f"the loss became {loss:.3g} at step {self.steps + 1} (epoch {self.epoch + 1})")
@@ -102,10 +114,11 @@ class Trainer:
         params = self.network.params
         update = self.optimizer.compute_update(params, self.backprop.grads, self._update)
         cand = self._candidate
-        np.subtract(params, update, out=cand)
-        if not math.isfinite(np.dot(cand, self._zeros)):
+        np.subtract(params, update, cand)
+        # ndarray.dot and params[...] = are np.dot and np.copyto without their dispatch (half the cost)
+        if not math.isfinite(cand.dot(self._zeros)):
             return self._diverge(f"a weight became non-finite at step {self.steps + 1} (epoch {self.epoch + 1})")
-        np.copyto(params, cand)
+        params[...] = cand
         self.step_losses.append(loss)
         self.steps += 1
         self._epoch_loss += loss * (hi - lo)
@@ -119,9 +132,14 @@ class Trainer:
         self._apply_perm(self.rng.permutation(self.n))
 
     def _apply_perm(self, perm: np.ndarray) -> None:
-        self._perm = perm
-        self._Xs = np.asfortranarray(self._X[:, perm])
-        self._Ys = np.asfortranarray(self._Y[:, perm])
+        # The columns are gathered straight into Fortran-ordered buffers kept from one epoch to the next
+        # (as rows of the C-ordered transposes, which np.take copies whole), not into fresh copies.
+        if self._shuffle_buffers is None:
+            self._shuffle_buffers = (np.empty_like(self._X, order="F"), np.empty_like(self._Y, order="F"))
+        Xs, Ys = self._shuffle_buffers
+        np.take(self._X.T, perm, axis=0, out=Xs.T, mode="clip")  # perm holds no index to clip
+        np.take(self._Y.T, perm, axis=0, out=Ys.T, mode="clip")
+        self._perm, self._Xs, self._Ys = perm, Xs, Ys
         if self.classification:
             self._labels_s = self.data.labels_train[perm]
 
@@ -177,14 +195,15 @@ class Trainer:
         """Train ``epochs`` more epochs (finishing a partly done one first counts as one).
         ``on_epoch(trainer)`` after each; ``should_stop()`` checked between steps. Returns the status."""
         target = self.epoch + epochs
-        step = self.train_step
-        while self.epoch < target:
-            if step() is None:
-                break
-            if self.step_in_epoch == 0 and on_epoch is not None:
-                on_epoch(self)
-            if should_stop is not None and should_stop():
-                break
+        step = self._step
+        with _quiet():
+            while self.epoch < target:
+                if step() is None:
+                    break
+                if self.step_in_epoch == 0 and on_epoch is not None:
+                    on_epoch(self)
+                if should_stop is not None and should_stop():
+                    break
         return self.status
 
     def run_for(self, seconds: float, max_steps: int | None = None, epoch_limit: int | None = None) -> int:
@@ -192,18 +211,19 @@ class Trainer:
         or divergence; returns the number of steps taken. The worker thread calls this in slices."""
         deadline = time.perf_counter() + seconds
         taken = 0
-        step = self.train_step
+        step = self._step
         clock = time.perf_counter
-        while True:
-            if epoch_limit is not None and self.epoch >= epoch_limit:
-                break
-            if step() is None:
-                break
-            taken += 1
-            if max_steps is not None and taken >= max_steps:
-                break
-            if (taken & 15) == 0 and clock() >= deadline:  # the clock costs as much as a NumPy call
-                break
+        with _quiet():
+            while True:
+                if epoch_limit is not None and self.epoch >= epoch_limit:
+                    break
+                if step() is None:
+                    break
+                taken += 1
+                if max_steps is not None and taken >= max_steps:
+                    break
+                if (taken & 15) == 0 and clock() >= deadline:  # the clock costs as much as a NumPy call
+                    break
         return taken
 
     # -- inspection -------------------------------------------------------------------------------

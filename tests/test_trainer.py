@@ -186,3 +186,19 @@ def test_config_round_trips_through_a_dict():
 def test_unknown_config_keys_are_refused():
     with pytest.raises(ConfigError, match="lerning_rate"):
         TrainConfig.from_dict({"lerning_rate": 0.1})
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_diverging_runs_raise_no_numpy_warnings(dtype):
+    """pytest turns warnings into errors: the overflow on the way to divergence must stay inside the engine."""
+    config = TrainConfig.from_dict(load_preset("lr_too_high")["config"]).replace(dtype=dtype, learning_rate=50.0)
+    for run in ("run_epochs", "run_for", "train_step"):
+        trainer = build(config)
+        if run == "run_epochs":
+            trainer.run_epochs(200)
+        elif run == "run_for":
+            trainer.run_for(10.0, max_steps=5000)
+        else:
+            while trainer.train_step() is not None:
+                pass
+        assert trainer.status == "diverged", run
