@@ -1,0 +1,170 @@
+"""``backprop-lab [FILE.npz] [--preset NAME] [--train] [--screenshot FILE.png] [--quit-after SECONDS]``:
+open the window.
+
+Arguments are checked before Qt is even imported: a bad one prints one line and exits with status 2.
+Runs that save a screenshot or quit by themselves leave the user's saved window layout alone.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+import resources
+from app.cli_options import CliError, Parser
+
+ORGANIZATION = APPLICATION = "Backprop Lab"
+DEFAULT_SHOT_DELAY = 3.0  # seconds before --screenshot without --quit-after
+DEFAULT_SIZE = (1280, 800)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = Parser(prog="backprop-lab", add_help=False)
+    parser.add_argument("file", nargs="?")
+    parser.add_argument("--preset")
+    parser.add_argument("--train", action="store_true")
+    parser.add_argument("--screenshot")
+    parser.add_argument("--quit-after", type=float)
+    parser.add_argument("--report-startup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    names = resources.preset_names()
+    if args.preset is not None and args.preset not in names:
+        raise CliError(f"--preset {args.preset!r} is not allowed; expected one of {', '.join(names)}")
+    if args.file is not None and args.preset is not None:
+        raise CliError(f"give a run file or --preset, not both (got {args.file!r} and --preset {args.preset})")
+    if args.file is not None and not Path(args.file).is_file():
+        raise CliError(f"{args.file!r}: no such file (expected a run saved from the window or with --save)")
+    if args.quit_after is not None and not args.quit_after > 0:
+        raise CliError(f"--quit-after {args.quit_after!r} is not allowed; expected a number of seconds > 0")
+    if args.screenshot is not None:
+        shot = Path(args.screenshot)
+        if shot.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
+            raise CliError(f"--screenshot {args.screenshot!r} is not allowed; expected a .png, .jpg or .bmp file")
+        if not shot.resolve().parent.is_dir():
+            raise CliError(f"--screenshot {args.screenshot!r}: the folder {str(shot.parent)!r} does not exist")
+        if args.quit_after is None:
+            args.quit_after = DEFAULT_SHOT_DELAY
+    return args
+
+
+def run_gui(argv) -> int:
+    """Open the main window; returns the exit status (2 for bad arguments)."""
+    argv = list(argv)
+    if argv and sys.argv and argv[0] == sys.argv[0]:  # accept sys.argv as well as sys.argv[1:]
+        argv = argv[1:]
+    try:
+        args = parse_args(argv)
+        trainer = _load(args.file) if args.file else None
+    except CliError as err:
+        print(f"backprop-lab: {err}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.controller import Controller
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "backprop-lab"])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    window = MainWindow()
+    controller = Controller(window)
+    if trainer is not None:
+        controller.open_trainer(trainer)
+        window.set_document(Path(args.file).name)
+    else:
+        controller.load_preset(args.preset or "tutorial")
+    interactive = args.quit_after is None and not args.report_startup
+    restored = False
+    if interactive:
+        window.settings = QSettings()
+        restored = window.restore_settings(window.settings)
+    if args.report_startup:
+        _report_first_paint(window)
+    if restored or not _size(window, app):
+        window.show()
+    else:
+        window.showMaximized()  # a screen no larger than the default size: use all of it
+    if args.train:
+        controller.train()
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: _finish(window, args.screenshot))
+    _close_on_signals(window)
+    status = app.exec()
+    controller.shutdown()
+    return status if not getattr(window, "shot_failed", False) else 1
+
+
+def _load(path: str):
+    try:
+        from engine.savefile import load_run
+    except ImportError:
+        raise CliError(f"{path!r}: opening a saved run needs engine.savefile, which is not installed") from None
+    from engine.validation import ConfigError
+    try:
+        return load_run(path)
+    except (ConfigError, OSError) as err:
+        raise CliError(" ".join(str(err).split())) from None
+
+
+def _size(window, app) -> bool:
+    """Give a first-time window the default size, centred; True if the screen is too small for it."""
+    screen = app.primaryScreen()
+    w, h = DEFAULT_SIZE
+    if screen is None:
+        window.resize(w, h)
+        return False
+    area = screen.availableGeometry()
+    window.resize(min(w, area.width()), min(h, area.height()))
+    window.move(area.x() + max(area.width() - w, 0) // 2, area.y() + max(area.height() - h, 0) // 2)
+    return area.width() <= w + 80 or area.height() <= h + 80
+
+
+def _finish(window, screenshot: str | None) -> None:
+    if screenshot:
+        if window.grab().save(screenshot):
+            print(f"backprop-lab: saved a screenshot to {screenshot}", file=sys.stderr)
+        else:
+            print(f"backprop-lab: could not save a screenshot to {screenshot}", file=sys.stderr)
+            window.shot_failed = True
+    window.close()
+
+
+def _report_first_paint(window) -> None:
+    """Print 'painted <ms since this module was imported>' after the first paint, then quit (for the bench)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and not self.property("done"):
+                self.setProperty("done", True)
+                QTimer.singleShot(0, report)
+            return False
+
+    def report():
+        print(f"painted {1000 * (time.perf_counter() - _IMPORTED):.0f}", flush=True)
+        window.close()
+
+    window._first_paint = FirstPaint(window)
+    window.installEventFilter(window._first_paint)
+
+
+def _close_on_signals(window) -> None:
+    """Ctrl+C and SIGTERM close the window the normal way (training stopped, layout saved)."""
+    from PySide6.QtCore import QTimer
+
+    def close(*_):
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGINT, close)
+    signal.signal(signal.SIGTERM, close)
+    # Python runs signal handlers only between bytecodes; a slow no-op timer lets it in while Qt waits.
+    window._signal_timer = QTimer(window)
+    window._signal_timer.timeout.connect(lambda: None)
+    window._signal_timer.start(250)
+
+
+_IMPORTED = time.perf_counter()

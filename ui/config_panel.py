@@ -1,0 +1,244 @@
+"""The settings of a run, as the user edits them: preset, layers, training, data, initialisation.
+
+The panel only shows a ``TrainConfig`` (``set_config``) and reports what the user changed (``edited(dict)``
+of TrainConfig fields, each already checked against the engine's constraint table). Deciding whether a change
+applies live or rebuilds the network, and refusing a combination the engine rejects, is the owner's job; it
+answers with ``set_config`` (the config in force) and ``show_error``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
+
+from engine.config import CONSTRAINTS
+from engine.datasets import DATASETS
+from ui.fields import LogRateField, ValueField, fmt_number, number_parser
+from ui.layer_editor import LayerEditor
+
+LOSS_TEXT = {"mse": "mean squared error", "bce": "binary cross-entropy", "cce": "categorical cross-entropy"}
+OPTIMIZER_TEXT = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+INIT_TEXT = {"uniform": "uniform [0, 1) (tutorial)", "xavier": "Xavier (Glorot uniform)", "he": "He (normal)"}
+DTYPE_TEXT = {"float64": "float64", "float32": "float32"}
+DATASET_TEXT = {"tutorial": "tutorial (one sample)", "xor": "XOR", "circles": "circles", "moons": "moons",
+                "spiral": "spiral", "blobs": "blobs", "sine": "sine (regression)", "csv": "CSV file"}
+CLASS_DATASETS = ("spiral", "blobs")  # the generators that take a number of classes
+
+# (TrainConfig field, label, words meaning None): the numeric fields, checked by the engine's constraints
+NUMBER_FIELDS = {
+    "momentum": ("Momentum", ()),
+    "beta1": ("Adam beta1", ()),
+    "beta2": ("Adam beta2", ()),
+    "weight_decay": ("L2 weight decay", ()),
+    "batch_size": ("Batch size", ("full",)),
+    "epochs": ("Epoch limit", ("none",)),
+    "n_samples": ("Samples", ("default",)),
+    "noise": ("Noise", ("default",)),
+    "test_fraction": ("Test fraction", ()),
+    "n_classes": ("Classes", ("default",)),
+    "seed": ("Seed", ()),
+}
+PLACEHOLDERS = {"batch_size": "full batch", "epochs": "no limit", "n_samples": "default", "noise": "default",
+                "n_classes": "default"}
+
+
+def _combo(texts: dict) -> QComboBox:
+    combo = QComboBox()
+    for name, text in texts.items():
+        combo.addItem(text, name)
+    return combo
+
+
+class ConfigPanel(QWidget):
+    """Every setting of a run. Signals: ``edited(dict)`` (field -> new value), ``preset_chosen(str)``."""
+
+    edited = Signal(dict)
+    preset_chosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._config = None
+        self._fields: dict[str, QWidget] = {}
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorMessage")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #a94442; background: #f8e0e0; border: 1px solid #d9534f;"
+                                       " border-radius: 3px; padding: 4px; }")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("QLabel { color: #31708f; background: #e4f1f8; border-radius: 3px;"
+                                      " padding: 4px; }")
+        self.note_label.hide()
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self._preset_box())
+        column.addWidget(self._network_box())
+        column.addWidget(self._training_box())
+        column.addWidget(self._data_box())
+        column.addWidget(self._init_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.note_label)
+        layout.addWidget(scroll, 1)
+        self._body, self._scroll = body, scroll
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        # The scroll area scrolls only vertically, so the panel must be as wide as its widest row (which
+        # grows with the layer rows): nothing is ever cut off on the right.
+        width = self._body.minimumSizeHint().width() + self._scroll.verticalScrollBar().sizeHint().width() + 2
+        self.setMinimumWidth(max(width, 300))
+
+    # -- building -----------------------------------------------------------------------------------
+    def _preset_box(self) -> QGroupBox:
+        box = QGroupBox("Preset")
+        self.preset_combo = QComboBox()
+        self.preset_combo.setToolTip("Load a ready-made network, dataset and settings")
+        self.preset_combo.activated.connect(lambda i: self.preset_chosen.emit(self.preset_combo.itemData(i)))
+        self.preset_description = QLabel()
+        self.preset_description.setWordWrap(True)
+        self.preset_description.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.preset_description.setStyleSheet("QLabel { color: palette(dark); }")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.preset_combo)
+        layout.addWidget(self.preset_description)
+        return box
+
+    def _network_box(self) -> QGroupBox:
+        box = QGroupBox("Network")
+        self.layer_editor = LayerEditor()
+        self.layer_editor.edited.connect(lambda sizes, acts: self._emit({"layers": sizes, "activations": acts}))
+        self.layer_editor.rejected.connect(self.show_error)
+        QVBoxLayout(box).addWidget(self.layer_editor)
+        return box
+
+    def _training_box(self) -> QGroupBox:
+        box = QGroupBox("Training")
+        self._training_form = form = QFormLayout(box)
+        self._add_combo(form, "loss", "Loss", LOSS_TEXT)
+        self._add_combo(form, "optimizer", "Optimizer", OPTIMIZER_TEXT)
+        rate = LogRateField("Learning rate", CONSTRAINTS["learning_rate"])
+        rate.committed.connect(lambda v: self._emit({"learning_rate": v}))
+        rate.rejected.connect(self.show_error)
+        self._fields["learning_rate"] = rate
+        form.addRow("Learning rate", rate)
+        for key in ("momentum", "beta1", "beta2", "weight_decay", "batch_size", "epochs"):
+            self._add_number(form, key)
+        return box
+
+    def _data_box(self) -> QGroupBox:
+        box = QGroupBox("Data")
+        self._data_form = form = QFormLayout(box)
+        self._add_combo(form, "dataset", "Dataset", {name: DATASET_TEXT.get(name, name) for name in DATASETS})
+        for key in ("n_samples", "noise", "test_fraction", "n_classes"):
+            self._add_number(form, key)
+        return box
+
+    def _init_box(self) -> QGroupBox:
+        box = QGroupBox("Initialisation")
+        form = QFormLayout(box)
+        self._add_combo(form, "init", "Weights", INIT_TEXT)
+        self._add_number(form, "seed")
+        self._add_combo(form, "dtype", "Precision", DTYPE_TEXT)
+        return box
+
+    def _add_combo(self, form: QFormLayout, key: str, label: str, texts: dict) -> None:
+        combo = _combo(texts)
+        combo.activated.connect(lambda i: self._emit({key: combo.itemData(i)}))
+        self._fields[key] = combo
+        form.addRow(label, combo)
+
+    def _add_number(self, form: QFormLayout, key: str) -> None:
+        label, none_words = NUMBER_FIELDS[key]
+        field = ValueField(number_parser(label, CONSTRAINTS[key], none_words), fmt=fmt_number,
+                           placeholder=PLACEHOLDERS.get(key, ""))
+        field.committed.connect(lambda v: self._emit({key: v}))
+        field.rejected.connect(self.show_error)
+        self._fields[key] = field
+        form.addRow(label, field)
+
+    # -- model -> view --------------------------------------------------------------------------------
+    def field(self, key: str) -> QWidget:
+        """The widget editing TrainConfig field ``key`` (a ValueField, a QComboBox or the LogRateField)."""
+        return self._fields[key]
+
+    def set_presets(self, entries) -> None:
+        """``entries``: (name, title, description) in picker order."""
+        self.preset_combo.clear()
+        for name, title, description in entries:
+            self.preset_combo.addItem(title, name)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+
+    def select_preset(self, name: str | None) -> None:
+        index = self.preset_combo.findData(name)
+        self.preset_combo.setCurrentIndex(index)
+        text = self.preset_combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else ""
+        self.preset_description.setText(text or "")
+        self.preset_description.setVisible(bool(text))
+
+    def config(self):
+        return self._config
+
+    def set_config(self, config) -> None:
+        """Show ``config`` (a TrainConfig) in every field, without emitting."""
+        self._config = config
+        self.layer_editor.set_layers(config.layers, config.activations, io_editable=config.dataset == "tutorial")
+        for key, widget in self._fields.items():
+            value = getattr(config, key)
+            if isinstance(widget, QComboBox):
+                index = widget.findData(value)
+                if index < 0:  # e.g. a loaded run's dataset 'csv', not offered for new runs
+                    widget.addItem(DATASET_TEXT.get(value, str(value)), value)
+                    index = widget.count() - 1
+                widget.setCurrentIndex(index)
+            else:
+                widget.set_value(value)
+        form = self._training_form
+        form.setRowVisible(self._fields["momentum"], config.optimizer == "momentum")
+        for key in ("beta1", "beta2"):
+            form.setRowVisible(self._fields[key], config.optimizer == "adam")
+        self._data_form.setRowVisible(self._fields["n_classes"], config.dataset in CLASS_DATASETS)
+        tutorial = config.dataset == "tutorial"
+        for key in ("n_samples", "noise", "test_fraction"):  # the tutorial's one sample ignores them
+            self._data_form.setRowVisible(self._fields[key], not tutorial)
+        self._fit_width()
+
+    # -- messages -------------------------------------------------------------------------------------
+    def show_error(self, text: str, field: str | None = None) -> None:
+        """A refused value: ``text`` names the field, the value and what is allowed."""
+        self.note_label.hide()
+        self.error_label.setText(text)
+        self.error_label.show()
+        widget = self._fields.get((field or "").split("[")[0])
+        if isinstance(widget, ValueField):
+            widget.set_invalid(True)
+
+    def show_note(self, text: str) -> None:
+        """Something the app did on the user's behalf (e.g. an output activation changed to suit a loss)."""
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
+
+    def clear_messages(self) -> None:
+        self.error_label.hide()
+        self.note_label.hide()
+
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def _emit(self, changes: dict) -> None:
+        if self._config is None:
+            return
+        self.clear_messages()
+        self.edited.emit(changes)

@@ -1,0 +1,146 @@
+"""Input fields that refuse a bad value where it is typed: a red frame, and a message naming the field,
+the value and the allowed range (the engine's ``ConfigError`` text), while the last good value stays in force.
+
+They validate against the engine's own constraint table (``Interval``/``OneOf``), so the window and the
+engine never disagree about what is allowed.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+
+from engine.validation import ConfigError
+
+INVALID_STYLE = "QLineEdit { border: 2px solid #d9534f; border-radius: 3px; background: #fff4f4; }"
+
+
+class ValueField(QLineEdit):
+    """A line edit holding one typed value.
+
+    ``parse(text) -> value`` raises ConfigError for bad text; ``fmt(value) -> text`` shows a value.
+    ``committed(value)`` is emitted when Return or leaving the field gives a new good value;
+    ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed).
+    """
+
+    committed = Signal(object)
+    rejected = Signal(str)
+
+    def __init__(self, parse: Callable[[str], object], fmt: Callable[[object], str] = str,
+                 placeholder: str = "", parent=None):
+        super().__init__(parent)
+        self._parse, self._fmt = parse, fmt
+        self._value = None
+        self._invalid = False
+        self.setPlaceholderText(placeholder)
+        self.editingFinished.connect(self._commit)
+
+    def value(self):
+        """The last good value (what the run uses), whatever the field shows."""
+        return self._value
+
+    def set_value(self, value) -> None:
+        """Show ``value`` without emitting anything (the model changed, not the user)."""
+        self._value = value
+        self.setText("" if value is None else self._fmt(value))
+        self.set_invalid(False)
+
+    def is_invalid(self) -> bool:
+        return self._invalid
+
+    def set_invalid(self, invalid: bool) -> None:
+        if invalid != self._invalid:
+            self._invalid = invalid
+            self.setStyleSheet(INVALID_STYLE if invalid else "")
+
+    def _commit(self) -> None:
+        text = self.text().strip()
+        try:
+            value = self._parse(text)
+        except ConfigError as err:
+            self.set_invalid(True)
+            self.rejected.emit(str(err))
+            return
+        self.set_invalid(False)
+        if value is not None:
+            self.setText(self._fmt(value))  # normalised: "1e-2" shows as "0.01"
+        if value != self._value:
+            self._value = value
+            self.committed.emit(value)  # last: the receiver may refuse it and set_value() another value
+
+
+def number_parser(label: str, constraint, optional_words: tuple[str, ...] = ()) -> Callable[[str], object]:
+    """A parser for ``constraint`` (an engine Interval) whose errors name ``label``. Empty text or one of
+    ``optional_words`` (e.g. "full", "none") means None when given."""
+
+    def parse(text: str):
+        if optional_words and text.lower() in ("",) + optional_words:
+            return None
+        try:
+            value = float(text) if constraint.kind is float else _int(text)
+        except ValueError:
+            raise ConfigError(label, text, constraint.describe()) from None
+        return constraint.check(label, value)
+
+    return parse
+
+
+def _int(text: str) -> int:
+    value = float(text.replace("_", ""))  # "1e4" and "10_000" are fine; "2.5" is caught by the Interval
+    return int(value) if value.is_integer() else value
+
+
+def fmt_number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class LogRateField(QWidget):
+    """A learning rate: a field for exact values and a slider on a log scale (1e-5 .. 10, 10 steps a decade).
+
+    ``committed(float)`` when either gives a new good value; ``rejected(message)`` for bad text.
+    """
+
+    committed = Signal(float)
+    rejected = Signal(str)
+    DECADES = (-5, 1)
+    STEPS_PER_DECADE = 10
+
+    def __init__(self, label: str, constraint, parent=None):
+        super().__init__(parent)
+        self.field = ValueField(number_parser(label, constraint), fmt=lambda v: f"{v:.3g}")
+        self.field.setMaximumWidth(80)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        lo, hi = self.DECADES
+        self.slider.setRange(lo * self.STEPS_PER_DECADE, hi * self.STEPS_PER_DECADE)
+        self.slider.setPageStep(self.STEPS_PER_DECADE // 2)
+        self.slider.setToolTip("Learning rate on a log scale: one notch multiplies it by 10^0.1 (about 1.26)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field)
+        layout.addWidget(self.slider, 1)
+        self.field.committed.connect(self._from_field)
+        self.field.rejected.connect(self.rejected)
+        self.slider.valueChanged.connect(self._from_slider)
+
+    def value(self) -> float:
+        return self.field.value()
+
+    def set_value(self, value: float) -> None:
+        self.field.set_value(value)
+        self._move_slider(value)
+
+    def _move_slider(self, value: float) -> None:
+        blocked = self.slider.blockSignals(True)
+        self.slider.setValue(round(math.log10(value) * self.STEPS_PER_DECADE) if value > 0 else self.slider.minimum())
+        self.slider.blockSignals(blocked)
+
+    def _from_field(self, value: float) -> None:
+        self._move_slider(value)
+        self.committed.emit(value)
+
+    def _from_slider(self, position: int) -> None:
+        value = float(f"{10 ** (position / self.STEPS_PER_DECADE):.3g}")  # round numbers: 0.001, 0.00126, ...
+        self.field.set_value(value)
+        self.committed.emit(value)

@@ -1,0 +1,334 @@
+"""The main window: settings on the left, the loss curve and every W / dW heatmap in the middle, the
+transport in the toolbar and what the app is doing in the status bar.
+
+It is a view: it emits what the user asked for (``train_requested``, ``config_edited(dict)`` ...) and draws
+what it is given (``new_network(config)``, ``show_snapshot(snapshot)``). ``app.controller`` wires it to the
+training thread. Drawing is paced by time and cost (``ui.frame_clock``: at most FRAME_FPS frames a second,
+fewer when frames are expensive; each frame draws only what changed and is visible): the window shares the
+GIL with the trainer, and every millisecond spent here is one the trainer loses.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from ui.config_panel import ConfigPanel
+from ui.frame_clock import FrameClock
+from ui.heatmaps import HeatmapGrid
+from ui.loss_plot import LossPlot
+from ui.status_bar import MessageBanner, TrainingStatusBar
+from ui.transport import Transport
+
+FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
+DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
+
+
+def _visible(widget: QWidget) -> bool:
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+class MainWindow(QMainWindow):
+    """Signals: ``train_requested``, ``pause_requested``, ``step_requested``, ``reset_requested``,
+    ``config_edited(dict)`` (TrainConfig fields), ``preset_chosen(str)``, ``open_requested(str)``,
+    ``save_requested(str)``, ``about_to_close`` (emitted first in closeEvent; stop the training there).
+
+    ``ask_apply(text) -> bool`` asks whether a change that rebuilds the network may interrupt training;
+    replace it (e.g. ``window.ask_apply = lambda text: True``) to answer without a dialog.
+    """
+
+    train_requested = Signal()
+    pause_requested = Signal()
+    step_requested = Signal()
+    reset_requested = Signal()
+    config_edited = Signal(dict)
+    preset_chosen = Signal(str)
+    open_requested = Signal(str)
+    save_requested = Signal(str)
+    about_to_close = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Backprop Lab")
+        # An explicit minimum: otherwise every label whose text changes width moves the layout's minimum,
+        # and each change is a round trip to the window system (a warning on the offscreen platform).
+        self.setMinimumSize(800, 560)
+        self.ask_apply: Callable[[str], bool] = self._ask_apply_dialog
+        self.settings: QSettings | None = None  # where closeEvent saves geometry and dock state
+        self._config = None
+        self._views: list[tuple[QDockWidget, QWidget]] = []
+        self._pending_losses: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._latest = None  # the newest snapshot, drawn by the next frame
+        self._heatmaps_stale = False  # _latest has matrices not yet drawn
+        self._losses_last = False  # which plot the last frame drew
+        self._last_loss: float | None = None
+
+        self.transport = Transport(self)
+        self.config_panel = ConfigPanel()
+        self.loss_plot = LossPlot()
+        self.heatmaps = HeatmapGrid()
+        self.banner = MessageBanner()
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+        self._build_central()
+        self._build_docks()
+        self._build_toolbar_and_menus()
+
+        for signal, target in ((self.transport.train_requested, self.train_requested),
+                               (self.transport.pause_requested, self.pause_requested),
+                               (self.transport.step_requested, self.step_requested),
+                               (self.transport.reset_requested, self.reset_requested),
+                               (self.config_panel.edited, self.config_edited),
+                               (self.config_panel.preset_chosen, self.preset_chosen)):
+            signal.connect(target)
+        self.heatmaps.cell_clicked.connect(self.heatmaps.highlight)  # a clicked weight stays outlined in W and dW
+        self._frame = FrameClock(self._draw_frame, max_fps=FRAME_FPS, cpu_budget=DRAW_CPU_BUDGET, parent=self)
+        self._views_stale = False
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.timeout.connect(self._rebuild_views)
+
+    # -- layout ---------------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.loss_plot, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("centralSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.heatmaps)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([400, 600])  # the grid needs the room: one row per layer
+        self.setCentralWidget(self.splitter)
+        # The plots, not a text field, start with the focus: Space then trains at once.
+        self.splitter.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.splitter.setFocus()
+
+    def _build_docks(self) -> None:
+        self.settings_dock = QDockWidget("Settings")
+        self.settings_dock.setObjectName("settingsDock")
+        self.settings_dock.setWidget(self.config_panel)
+        self.settings_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.settings_dock)
+
+    def _build_toolbar_and_menus(self) -> None:
+        toolbar = self.addToolBar("Training")
+        toolbar.setObjectName("trainingToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for action in self.transport.actions():
+            toolbar.addAction(action)
+
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open run...", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._choose_open)
+        self.save_action = QAction("&Save run as...", self, shortcut=QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self._choose_save)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (self.open_action, self.save_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+
+        menu = self.menuBar().addMenu("&Train")
+        for action in self.transport.actions():
+            menu.addAction(action)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addAction(self.settings_dock.toggleViewAction())
+        log = QAction("&Log scale", self, checkable=True, checked=True)
+        log.toggled.connect(self.loss_plot.set_log_scale)
+        self.loss_plot.log_checkbox.toggled.connect(log.setChecked)
+        self.view_menu.addAction(log)
+
+    def add_view(self, title: str, widget: QWidget) -> QDockWidget:
+        """Put ``widget`` in a dock on the right, tabified with the other views. If it has
+        ``show_snapshot(snapshot, config)`` it gets every snapshot; ``set_config(config)`` every new network."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName("view-" + "".join(c if c.isalnum() else "-" for c in title.lower()))
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if self._views:
+            self.tabifyDockWidget(self._views[0][0], dock)
+        self._views.append((dock, widget))
+        self.view_menu.addAction(dock.toggleViewAction())
+        if self._config is not None and hasattr(widget, "set_config"):
+            widget.set_config(self._config)
+        return dock
+
+    def views(self) -> list[QWidget]:
+        return [w for _, w in self._views]
+
+    # -- model -> view --------------------------------------------------------------------------------
+    def set_presets(self, entries) -> None:
+        """(name, title, description) in picker order."""
+        self.config_panel.set_presets(entries)
+
+    def select_preset(self, name: str | None) -> None:
+        self.config_panel.select_preset(name)
+
+    def set_document(self, name: str | None) -> None:
+        """What is open (a preset's title, a run file's name), shown in the title bar."""
+        self.setWindowTitle(f"{name} \u2014 Backprop Lab" if name else "Backprop Lab")
+
+    def config(self):
+        return self._config
+
+    def new_network(self, config) -> None:
+        """A new network (build, reset, preset, opened run): the views start over.
+
+        The plots are rebuilt on the next turn of the event loop, not here: a burst of resets (Ctrl+R held
+        down) then costs one rebuild, and a rebuild always happens before the new network's first drawing."""
+        self._config = config
+        self._pending_losses.clear()
+        self._latest, self._last_loss = None, None
+        self._heatmaps_stale = False
+        self._views_stale = True
+        self._rebuild_timer.start(0)
+        self.set_config(config)
+        if self.status.status() == "diverged":
+            self.banner.dismiss()
+        for _, view in self._views:
+            if hasattr(view, "set_config"):
+                view.set_config(config)
+
+    def _rebuild_views(self) -> None:
+        if self._views_stale:
+            self._views_stale = False
+            self.loss_plot.reset()
+            self.heatmaps.set_network(self._config.layers)
+
+    def set_config(self, config) -> None:
+        """The settings in force (after a live change, or to undo a refused edit in the fields)."""
+        self._config = config
+        self.config_panel.set_config(config)
+        self.status.set_epoch_limit(config.epochs)
+
+    def set_running(self, running: bool) -> None:
+        self.transport.set_running(running)
+
+    def show_snapshot(self, snapshot) -> None:
+        """Take in one ``engine.snapshot.Snapshot``: cheap bookkeeping now, drawing in the next frame."""
+        if len(snapshot.new_train_losses):
+            self._pending_losses.append((snapshot.first_epoch, snapshot.new_train_losses, snapshot.new_test_losses))
+            self._last_loss = float(snapshot.new_train_losses[-1])
+        self._latest = snapshot
+        self._heatmaps_stale = bool(snapshot.weights)
+        self._frame.request()
+        self._show_state(snapshot)
+        for _, view in self._views:
+            if hasattr(view, "show_snapshot"):
+                view.show_snapshot(snapshot, self._config)
+
+    def _show_state(self, snapshot) -> None:
+        previous = self.status.status()
+        self.status.set_state(snapshot.status)
+        if snapshot.status == previous:
+            return
+        self._draw_counters()  # a state change shows its epoch at once (e.g. after Pause or Step)
+        if snapshot.status == "diverged":
+            text = snapshot.message or "Training diverged: lower the learning rate and continue, or reset."
+            self.banner.show_message(
+                f"{text} (The learning rate is {snapshot.learning_rate:g}.)", "error",
+                [("Lower learning rate \u00f710 and continue", self._lower_rate_and_continue),
+                 ("Reset weights", self.reset_requested.emit)])
+        elif previous == "diverged":
+            self.banner.dismiss()
+
+    def _lower_rate_and_continue(self) -> None:
+        if self._config is not None:
+            self.config_edited.emit({"learning_rate": self._config.learning_rate / 10})
+        self.train_requested.emit()
+
+    def _draw_frame(self) -> bool:
+        """One frame: the counters, and one of the two plots, taking turns when both have something new (each
+        repaint is then one plot's: a shorter stall for the event loop). True if something is left for a later
+        frame: the other plot, or a hidden plot that should catch up once shown."""
+        self._rebuild_views()
+        self._draw_counters()
+        losses = bool(self._pending_losses) and _visible(self.loss_plot)
+        heatmaps = self._heatmaps_stale and _visible(self.heatmaps)
+        if losses and (not heatmaps or not self._losses_last):
+            self._draw_losses()
+            self._losses_last = True
+        elif heatmaps:
+            self._heatmaps_stale = False
+            snap = self._latest
+            self.heatmaps.update_matrices(snap.weights, snap.biases, snap.grad_w, snap.grad_b)
+            self._losses_last = False
+        return bool(self._pending_losses) or self._heatmaps_stale
+
+    def _draw_losses(self) -> None:
+        chunks, self._pending_losses = self._pending_losses, []
+        first = chunks[0][0]
+        train = np.concatenate([c[1] for c in chunks]) if len(chunks) > 1 else chunks[0][1]
+        tests = [c[2] for c in chunks if len(c[2])]
+        test = np.concatenate(tests) if len(tests) == len(chunks) else np.empty(0)
+        self.loss_plot.append(first, train, test)
+
+    def _draw_counters(self) -> None:
+        snap = self._latest
+        if snap is not None:
+            self.status.show_counters(snap.epoch, self._last_loss, snap.steps_per_second, snap.elapsed)
+
+    # -- messages and questions -----------------------------------------------------------------------
+    def show_config_error(self, text: str, field: str | None = None) -> None:
+        self.config_panel.show_error(text, field)
+
+    def show_note(self, text: str) -> None:
+        self.config_panel.show_note(text)
+
+    def show_problem(self, text: str) -> None:
+        """Something went wrong outside the settings (a failed save, an error in a step)."""
+        self.banner.show_message(text, "error")
+
+    def show_info(self, text: str) -> None:
+        self.banner.show_message(text, "info")
+        self.statusBar().showMessage(text, 5000)
+
+    def _ask_apply_dialog(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Apply the change?",
+                          f"{text}\n\nApplying it builds a new network: the weights are drawn afresh and the loss "
+                          "history starts over.", parent=self)
+        apply = box.addButton("Apply and reset weights", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is apply
+
+    def _choose_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open run", "", "Backprop Lab runs (*.npz);;All files (*)")
+        if path:
+            self.open_requested.emit(path)
+
+    def _choose_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save run", "run.npz", "Backprop Lab runs (*.npz)")
+        if path:
+            self.save_requested.emit(path if path.endswith(".npz") else path + ".npz")
+
+    # -- settings and closing -------------------------------------------------------------------------
+    def restore_settings(self, settings: QSettings) -> bool:
+        """Geometry and dock layout from an earlier session; True if there was a geometry to restore."""
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.about_to_close.emit()  # the owner stops the training thread here, before anything is saved
+        if self.settings is not None:
+            self.save_settings(self.settings)
+        self._frame.cancel()
+        event.accept()
