@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from engine.config import TrainConfig, build  # noqa: E402
 from engine.datasets import Dataset, encode_targets  # noqa: E402
+from engine.network import layer_views  # noqa: E402
 from resources import load_preset  # noqa: E402
 from tutorial_loop import tutorial_loss, tutorial_start, tutorial_train  # noqa: E402
 
@@ -123,13 +124,7 @@ def make_tutorial_floor():
     update = np.empty(n_params)
 
     def views(flat):
-        ws, bs, at = [], [], 0
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            ws.append(flat[at:at + n_out * n_in].reshape(n_out, n_in))
-            at += n_out * n_in
-            bs.append(flat[at:at + n_out].reshape(n_out, 1))
-            at += n_out
-        return ws, bs
+        return layer_views(flat, sizes)
 
     (W1, W2, W3), (b1, b2, b3) = views(params)
     (gw1, gw2, gw3), (d1, d2, d3) = views(grads)  # with one sample, delta_l is db_l

@@ -99,7 +99,8 @@ def _rows(path: Path, raw: bytes):
                        line=reader.line_num) from None
 
 
-def _is_number(cell: str) -> bool:
+def is_number(cell: str) -> bool:
+    """True when ``float(cell)`` reads the text as a number (inf and nan included)."""
     try:
         float(cell)
         return True
@@ -123,7 +124,7 @@ def _parse(path: Path, rows, width: int, width_line: int, names, has_header: boo
         try:
             values.extend([float(c) for c in cells])  # the fast path; a bad cell is found below
         except ValueError:
-            j = next(j for j, c in enumerate(cells) if not _is_number(c))
+            j = next(j for j, c in enumerate(cells) if not is_number(c))
             text = cells[j].strip()
             raise CsvError(path, f"{text!r} is not a number" if text else "the cell is empty", "a number",
                            line=line, column=j + 1, column_name=names[j] if has_header else None) from None
@@ -224,7 +225,7 @@ def load_csv(path, *, target_columns, header=None, task: str = "auto", loss: str
         raise CsvError(path, "the file is empty", "rows of comma-separated numbers")
     first_line, first_cells = first
     # A header is a first row with text in it; an empty cell alone is a missing number, not a name.
-    has_header = header if header is not None else any(c.strip() and not _is_number(c) for c in first_cells)
+    has_header = header if header is not None else any(c.strip() and not is_number(c) for c in first_cells)
     names = _column_names(first_cells, has_header)
     targets = _resolve_targets(path, tokens, names, has_header, first_line)
     data_rows = rows if has_header else itertools.chain([first], rows)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QtMsgTy
 from PySide6.QtWidgets import QApplication
 
 from app.controller import Controller
+from qt_helpers import wait_snapshot
 from ui.main_window import MainWindow
 
 
@@ -15,15 +16,6 @@ def live_qthreads():
     gc.collect()
     return sum(1 for o in gc.get_objects() if isinstance(o, QThread) and shiboken6.isValid(o)
                and o is not QThread.currentThread())
-
-
-def wait_snapshot(qtbot, controller, predicate, timeout=5000):
-    last = controller.last_snapshot
-    if last is not None and last.generation == controller.generation and predicate(last):
-        return last
-    with qtbot.waitSignal(controller.snapshot_shown, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def test_rapid_transport_and_shape_edits_while_training(qtbot, qtlog, tmp_path):

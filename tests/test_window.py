@@ -13,6 +13,7 @@ from app.controller import Controller
 from app.gui import run_gui
 from engine.config import build
 from resources import preset_names
+from qt_helpers import wait_snapshot
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,16 +44,6 @@ def open_lab(qtbot, tmp_path, preset="spiral"):
 @pytest.fixture
 def lab(qtbot, tmp_path):
     return open_lab(qtbot, tmp_path)
-
-
-def wait_snapshot(qtbot, controller, predicate, timeout=5000):
-    """The first snapshot of the current network that satisfies ``predicate``, the one already shown included."""
-    last = controller.last_snapshot
-    if last is not None and last.generation == controller.generation and predicate(last):
-        return last
-    with qtbot.waitSignal(controller.snapshot_shown, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def qt_problems(qtlog):

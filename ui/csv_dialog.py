@@ -11,20 +11,12 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.csv_data import CsvError, load_csv
+from engine.csv_data import CsvError, is_number, load_csv
 from engine.validation import ConfigError
 
 ROLES = ("input", "target")
 TASKS = ("auto", "classification", "regression")
 FILE_FILTER = "CSV files (*.csv *.txt);;All files (*)"
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-        return True
-    except ValueError:
-        return False
 
 
 def read_preview(path, n_rows: int) -> list[tuple[int, list[str]]]:
@@ -214,7 +206,7 @@ class CsvImportDialog(QtWidgets.QDialog):
         self._path = path or None
         self._rows = read_preview(path, self.PREVIEW_ROWS + 1) if path else []
         first = self._rows[0][1] if self._rows else []
-        detected = any(c.strip() and not _is_number(c) for c in first)  # the loader's own rule
+        detected = any(c.strip() and not is_number(c) for c in first)  # the loader's own rule
         self._detected_header = detected
         self._roles = ["input"] * len(first)
         for j in self._resolve(target, first, detected):
