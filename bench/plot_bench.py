@@ -7,7 +7,11 @@
   Budget: 16 ms at n = 1,000,000 (one frame at 60 Hz).
 - heatmap_costs_ms(sizes): HeatmapGrid.update_matrices with fresh arrays, no painting
   (budget ~2 ms for the tutorial's 5-3-5-4 network), and update_matrices + repaint.
-- set_network_ms: building the grid (pyqtgraph items are heavy) and reshaping it in place.
+- paints_per_append(n): a LossPlot following n epochs gets `appends` chunks of new epochs, each
+  followed by the event loop until it is idle; counts the paint events of the plot's viewport and
+  times append + event loop. Budget: one paint per append (pyqtgraph's own auto-range made 2-3).
+- set_network_ms: building the grid (pyqtgraph items are heavy), reshaping it in place, and
+  set_network with unchanged sizes (a reset), each with the event loop run after it.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
-from PySide6 import QtTest, QtWidgets  # noqa: E402
+from PySide6 import QtCore, QtTest, QtWidgets  # noqa: E402
 
 from ui.heatmaps import HeatmapGrid  # noqa: E402
 from ui.loss_plot import LossPlot  # noqa: E402
@@ -92,6 +96,47 @@ def redraw_cost_ms(n: int = 1_000_000, runs: int = 9, log_scale: bool = True) ->
     return statistics.median(times)
 
 
+class _PaintCounter(QtCore.QObject):
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QtCore.QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def _settle(app, rounds: int = 6) -> None:
+    """Runs the event loop until idle, including paints that a paint schedules, a few rounds deep."""
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def paints_per_append(n: int = 600_000, chunk: int = 1000, appends: int = 20) -> tuple[float, float]:
+    """(mean viewport paints per append, median ms of append + event loop) for a LossPlot following
+    n epochs of train and test loss, 800x400 px, fed `chunk` epochs at a time."""
+    app = _app()
+    plot = _shown(LossPlot(), 800, 400)
+    train, test = synthetic_losses(n + chunk * appends)
+    plot.append(1, train[:n], test[:n])
+    _settle(app)
+    counter = _PaintCounter(plot.plot_widget.viewport())
+    times = []
+    for k in range(appends):
+        start = n + k * chunk
+        t0 = time.perf_counter()
+        plot.append(start + 1, train[start : start + chunk], test[start : start + chunk])
+        _settle(app)
+        times.append((time.perf_counter() - t0) * 1e3)
+    paints = counter.count / appends
+    plot.close()
+    plot.deleteLater()
+    app.processEvents()
+    return paints, statistics.median(times)
+
+
 def _random_matrices(sizes, rng):
     """Lists W_l (n_l, n_{l-1}), b_l (n_l, 1), grad_w, grad_b for l = 1..L."""
     weights = [rng.normal(size=(sizes[l], sizes[l - 1])) for l in range(1, len(sizes))]
@@ -125,20 +170,25 @@ def heatmap_costs_ms(sizes=TUTORIAL_SIZES, frames: int = 60) -> tuple[float, flo
     return statistics.median(update), statistics.median(frame)
 
 
-def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4)) -> tuple[float, float]:
+def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4), runs: int = 9) -> tuple[float, float, float]:
     """(ms to build the grid for `sizes` from nothing, ms to switch it to `reshaped`, which has
-    the same depth, so panels are reused)."""
+    the same depth, so panels are reused, median ms of set_network(reshaped) again), each
+    including the event loop run after it (where the re-layout a change queues is done)."""
     app = _app()
     grid = _shown(HeatmapGrid(), 900, 700)
-    t0 = time.perf_counter()
-    grid.set_network(sizes)
-    t1 = time.perf_counter()
-    grid.set_network(reshaped)
-    t2 = time.perf_counter()
+
+    def timed(target):
+        t0 = time.perf_counter()
+        grid.set_network(target)
+        _settle(app)
+        return (time.perf_counter() - t0) * 1e3
+
+    build, reshape = timed(sizes), timed(reshaped)
+    same = statistics.median(timed(reshaped) for _ in range(runs))
     grid.close()
     grid.deleteLater()
     app.processEvents()
-    return (t1 - t0) * 1e3, (t2 - t1) * 1e3
+    return build, reshape, same
 
 
 def main(argv=None) -> int:
@@ -149,7 +199,8 @@ def main(argv=None) -> int:
     _app()
     tutorial_update, tutorial_frame = heatmap_costs_ms(TUTORIAL_SIZES)
     wide_update, wide_frame = heatmap_costs_ms((2, 512, 512, 2), frames=20)
-    build, reshape = set_network_ms()
+    build, reshape, same = set_network_ms()
+    paints, append_ms = paints_per_append(min(args.n, 600_000))
     results = {
         "n": args.n,
         "loss_redraw_ms_log": round(redraw_cost_ms(args.n, log_scale=True), 2),
@@ -160,6 +211,9 @@ def main(argv=None) -> int:
         "heatmap_frame_ms_512": round(wide_frame, 2),
         "heatmap_set_network_ms_tutorial": round(build, 1),
         "heatmap_set_network_ms_width_change": round(reshape, 1),
+        "heatmap_set_network_ms_same_sizes": round(same, 2),
+        "loss_paints_per_append": round(paints, 2),
+        "loss_append_and_paint_ms": round(append_ms, 2),
     }
     if args.json:
         print(json.dumps(results))

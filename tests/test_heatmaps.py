@@ -2,7 +2,7 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.heatmaps import KINDS, HeatmapGrid, SymmetricLevels
@@ -213,13 +213,112 @@ def test_clicking_a_weight_cell_emits_its_indices(grid, qtbot):
     assert clicked == []  # biases are not weights the network graph can select
 
 
-def test_width_512_and_row_heights_follow_the_shape(grid):
+SPIRAL = (2, 32, 32, 32, 32, 2)
+
+
+def matrix_heights(grid):
+    """Screen height of each layer's W image area, rows 1..L."""
+    grid.graphics.grab()  # lays the rows out
+    return [grid.panel_plot(l, "w").vb.size().height() for l in range(1, grid.n_layers() + 1)]
+
+
+def scrolls(grid):
+    return grid.scroll.verticalScrollBar().maximum() > 0
+
+
+def test_the_whole_spiral_network_fits_the_view(qtbot):
+    grid = HeatmapGrid()
+    grid.resize(1280, 800)
+    qtbot.addWidget(grid)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.update_matrices(*matrices(SPIRAL))
+    heights = matrix_heights(grid)
+    assert not scrolls(grid)
+    bottom = grid.panel_plot(5, "w").mapRectToScene(grid.panel_plot(5, "w").boundingRect()).bottom()
+    assert bottom <= grid.scroll.viewport().height()  # the last row, axis included, is on screen
+    cell = grid.cell_px()
+    assert HeatmapGrid.CELL_MIN <= cell
+    for n, height in zip(SPIRAL[1:], heights):  # every matrix row the same height, tiny ones readable
+        assert height == pytest.approx(max(n * cell, HeatmapGrid.PLOT_MIN), abs=1.5)
+
+
+def test_rows_follow_the_viewport_height(grid, qtbot):
+    grid.update_matrices(*matrices(SPIRAL))
+    grid.resize(900, 300)  # too short for the minimum cell: the rows keep it and the area scrolls
+    qtbot.waitUntil(lambda: grid.cell_px() == HeatmapGrid.CELL_MIN, timeout=2000)
+    assert scrolls(grid)
+    assert matrix_heights(grid)[1] == pytest.approx(32 * HeatmapGrid.CELL_MIN, abs=1.5)
+    grid.resize(900, 900)
+    qtbot.waitUntil(lambda: grid.cell_px() > HeatmapGrid.CELL_MIN, timeout=2000)
+    assert not scrolls(grid)
+    assert matrix_heights(grid)[1] == pytest.approx(32 * grid.cell_px(), abs=1.5)
+
+
+def test_small_networks_stop_growing_at_the_largest_cell(grid):
+    grid.resize(900, 2000)
+    grid.update_matrices(*matrices(TUTORIAL))
+    assert grid.cell_px() == HeatmapGrid.CELL_MAX
+    assert matrix_heights(grid) == [pytest.approx(n * HeatmapGrid.CELL_MAX, abs=1.5) for n in TUTORIAL[1:]]
+
+
+def test_width_512_scrolls_at_the_smallest_cell(grid):
     sizes = (4, 512, 512, 3)
     grid.update_matrices(*matrices(sizes, scale=0.05))
     assert grid.n_layers() == 3
     np.testing.assert_array_equal(grid.image(2, "w"), matrices(sizes, scale=0.05)[0][1])
+    heights = matrix_heights(grid)
+    assert grid.cell_px() == HeatmapGrid.CELL_MIN
+    assert heights[:2] == [pytest.approx(512 * HeatmapGrid.CELL_MIN, abs=1.5)] * 2
+    assert heights[2] == pytest.approx(max(3 * HeatmapGrid.CELL_MIN, HeatmapGrid.PLOT_MIN), abs=1.5)
+    assert scrolls(grid)
+
+
+def test_set_network_with_the_same_sizes_sets_no_title_again(grid, monkeypatch):
+    grid.update_matrices(*matrices(SPIRAL, scale=3.0))
+    assert grid.levels(2, "w") != (-1.0, 1.0)
+    titles = []
+    monkeypatch.setattr(pg.PlotItem, "setTitle", lambda item, *args, **kw: titles.append(args))
+    grid.set_network(SPIRAL)
+    assert titles == []  # each one re-lays the whole grid out
+    assert grid.levels(2, "w") == (-1.0, 1.0)  # the colour ranges still start over
+    grid.set_network((2, 32, 32, 16, 32, 2))  # a width changes: just the titles that name it
+    assert sorted(titles) == [("w3 (16x32)",), ("w4 (32x16)",)]
+
+
+def test_a_narrow_grid_squeezes_the_images_then_scrolls_sideways(grid, qtbot):
+    grid.update_matrices(*matrices(TUTORIAL))
+
+    def right_edge():
+        grid.graphics.grab()
+        plot = grid.panel_plot(1, "grad_b")
+        return plot.mapRectToScene(plot.boundingRect()).right()
+
+    grid.resize(440, 600)  # about the room the window leaves it beside its docks
+    scrollbar = grid.scroll.horizontalScrollBar()
+    qtbot.waitUntil(lambda: right_edge() <= 440 and scrollbar.maximum() == 0, timeout=2000)
+    axis = grid.panel_plot(1, "w").getAxis("bottom")
+    for _, values in axis.tickValues(*axis.range, axis.width()):  # squeezed: fewer labels, whole cells
+        assert all(float(v).is_integer() for v in values)
+    grid.resize(250, 600)  # too narrow for four colour bars: scroll rather than cut "grad b" off
+    qtbot.waitUntil(lambda: scrollbar.maximum() > 0 and grid.graphics.width() >= right_edge(), timeout=2000)
+
+
+def test_colour_bars_label_both_ends_even_for_the_widest_numbers(grid):
+    grid.set_network((3, 4))
+    weights, biases, grad_w, grad_b = matrices((3, 4))
+    grad_w[0][:] = 4.9e-4  # m = 0.0005: "-0.0005", the widest label a 1-2-5 step has
+    grad_b[0][:] = -1.1e-4  # m = 0.0002
+    grid.update_matrices([w * 4000 for w in weights], biases, grad_w, grad_b)  # m = 2e+04 or so
     grid.graphics.grab()
-    heights = [grid.panel_plot(l, "w").size().height() for l in (1, 2, 3)]
-    assert heights[0] == heights[1] == HeatmapGrid.ROW_MAX  # 512 rows: as tall as allowed
-    assert heights[2] == HeatmapGrid.ROW_MIN  # 3 rows: not giant
-    assert grid.graphics.height() > grid.scroll.viewport().height()  # so the area scrolls
+    image = QtGui.QImage(200, 200, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)  # what the axes measure their labels with
+    try:
+        for kind in KINDS:
+            axis = grid._panels[(1, kind)].bar.axis
+            lo, hi = grid.levels(1, kind)
+            drawn = sorted(text for _, _, text in axis.generateDrawSpecs(painter)[2])
+            assert drawn == sorted([f"{lo:.3g}", "0", f"{hi:.3g}"]), kind
+    finally:
+        painter.end()
+    assert grid.levels(1, "grad_w") == (-5e-4, 5e-4)

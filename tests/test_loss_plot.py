@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui.loss_plot import LossPlot
 from ui.theme import format_value
@@ -17,6 +17,36 @@ def plot(qtbot):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+class PaintCounter(QtCore.QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QtCore.QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def settle():
+    """Delivers what is posted, including what a paint posts for a next paint, a few rounds deep."""
+    for _ in range(6):
+        QtWidgets.QApplication.processEvents()
+
+
+def wheel(plot, steps=1):
+    """Turns the mouse wheel over the middle of the plot: zooms, as a user does."""
+    viewport = plot.plot_widget.viewport()
+    pos = QtCore.QPointF(plot.plot_widget.mapFromScene(plot.plot_item.vb.sceneBoundingRect().center()))
+    event = QtGui.QWheelEvent(pos, QtCore.QPointF(viewport.mapToGlobal(pos)), QtCore.QPoint(0, 0),
+                              QtCore.QPoint(0, 120 * steps), QtCore.Qt.MouseButton.NoButton,
+                              QtCore.Qt.KeyboardModifier.NoModifier, QtCore.Qt.ScrollPhase.NoScrollPhase, False)
+    QtWidgets.QApplication.sendEvent(viewport, event)
 
 
 def plotted(widget, key):
@@ -102,23 +132,105 @@ def test_hover_readout_shows_epoch_and_both_losses(plot, qtbot):
     assert plot.hover_text() == ""
 
 
-def test_auto_range_follows_new_data_until_the_user_zooms(plot, qtbot):
+def test_view_follows_new_data_until_the_user_zooms(plot, qtbot):
+    vb = plot.plot_item.vb
     plot.append(1, np.geomspace(1, 0.1, 100), np.empty(0))
-    plot.grab()
+    (x0, x1), (y0, y1) = vb.viewRange()
     assert plot.following() and not plot.auto_button.isEnabled()
-    plot.plot_item.vb.setXRange(10, 20)  # what a zoom does: auto-range off
+    assert x0 < 1 and 100 < x1 < 110 and y0 < -1 and 0 < y1 < 0.2  # every point, a little padding
+    plot.append(101, np.full(100, 0.01), np.empty(0))
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert 200 < x1 < 210 and -2.2 < y0 < -2  # grown to the new points at once, no paint needed
+    wheel(plot)  # the user zooms in
     assert not plot.following() and plot.auto_button.isEnabled()
-    plot.append(101, np.full(100, 0.05), np.empty(0))
-    plot.grab()
-    assert plot.plot_item.vb.viewRange()[0][1] < 50  # stays where the user put it
+    zoomed = vb.viewRange()
+    assert zoomed[0][1] < 200
+    plot.append(201, np.full(100, 0.001), np.empty(0))
+    assert vb.viewRange() == zoomed  # stays where the user put it
+    np.testing.assert_array_equal(plotted(plot, "train")[0], np.arange(1, 301))  # but has the data
     qtbot.mouseClick(plot.auto_button, QtCore.Qt.MouseButton.LeftButton)
+    assert plot.following() and not plot.auto_button.isEnabled()
+    assert vb.viewRange()[0][1] >= 300 and vb.viewRange()[1][0] < -3
+
+
+def test_double_click_and_the_view_menu_follow_again(plot, qtbot):
+    plot.append(1, np.geomspace(1, 0.1, 100), np.empty(0))
+    wheel(plot)
+    assert not plot.following()
+    viewport = plot.plot_widget.viewport()
+    centre = plot.plot_widget.mapFromScene(plot.plot_item.vb.sceneBoundingRect().center())
+    left = QtCore.Qt.MouseButton.LeftButton
+    qtbot.mouseClick(viewport, left, pos=centre)  # what Qt delivers: press, release, double-click, release
+    qtbot.mouseDClick(viewport, left, pos=centre)
+    qtbot.mouseRelease(viewport, left, pos=centre)
+    qtbot.waitUntil(plot.following, timeout=2000)
+    assert plot.plot_item.vb.viewRange()[0][1] >= 100
+    wheel(plot, -2)
+    assert not plot.following()
+    plot.plot_item.vb.enableAutoRange()  # what the ViewBox menu's axis "Auto" asks for
+    assert plot.following() and not any(plot.plot_item.vb.autoRangeEnabled())  # ours, not pyqtgraph's
+    wheel(plot)
+    plot.plot_item.vb.menu.viewAll.trigger()  # the menu's "View All"
+    assert plot.following() and plot.plot_item.vb.viewRange()[0][1] >= 100
+
+
+def test_one_repaint_per_append_while_following(plot, qtbot):
+    rng = np.random.default_rng(1)
+    losses = np.geomspace(1.0, 1e-3, 21_000) * (1 + 0.2 * rng.random(21_000))
+    plot.append(1, losses[:20_000], losses[:20_000] * 1.1)
     plot.grab()
-    assert plot.following() and plot.plot_item.vb.viewRange()[0][1] >= 200
-    plot.plot_item.vb.setXRange(10, 20)
+    settle()
+    paints = PaintCounter(plot.plot_widget.viewport())
+    per_append = []
+    for k in range(10):
+        before = paints.count
+        first = 20_001 + 100 * k
+        plot.append(first, losses[first - 1 : first + 99], losses[first - 1 : first + 99] * 1.1)
+        qtbot.waitUntil(lambda: paints.count > before, timeout=2000)  # it does repaint...
+        settle()
+        per_append.append(paints.count - before)
+    assert plot.following()
+    # ...once: pyqtgraph's auto-range set the range from inside the paint, and painted twice or three times
+    assert max(per_append) <= 2 and sum(per_append) <= 11, per_append
+
+
+def test_no_si_prefix_on_the_loss_axis(plot):
+    axis = plot.plot_item.getAxis("left")
+    for log in (True, False):
+        plot.set_log_scale(log)
+        plot.reset()
+        plot.append(1, np.geomspace(2e-3, 1e-4, 50), np.empty(0))  # all below 1: "(x0.001)" territory
+        plot.grab()
+        assert axis.label.toPlainText().strip() == "loss"
+        assert axis.autoSIPrefixScale == 1.0  # the tick labels are the losses themselves
+
+
+def legend_names(plot):
+    return [label.text for _, label in plot.plot_item.legend.items]
+
+
+def legend_rect_in_view(plot):
+    """The legend's rectangle in the ViewBox's data coordinates."""
+    legend = plot.plot_item.legend
+    return plot.plot_item.vb.mapSceneToView(legend.mapToScene(legend.boundingRect())).boundingRect()
+
+
+def test_legend_lists_test_only_with_test_data_and_keeps_off_the_newest_point(plot):
+    plot.append(1, np.geomspace(1, 0.01, 200), np.empty(0))
+    assert legend_names(plot) == ["train"]  # the tutorial has no test set
+    plot.reset()
+    plot.append(1, np.geomspace(1, 0.01, 200), np.geomspace(1.2, 0.02, 200))
+    assert legend_names(plot) == ["train", "test"]
     plot.grab()
-    plot.plot_item.autoBtnClicked()  # pyqtgraph's own "A" button restores it as well
+    newest = QtCore.QPointF(200, np.log10(0.01))
+    assert not legend_rect_in_view(plot).contains(newest)
+    assert legend_rect_in_view(plot).top() > plot.plot_item.vb.viewRange()[1][0]  # top right
+    plot.reset()
+    assert legend_names(plot) == ["train"]
+    plot.append(1, np.geomspace(0.01, 5.0, 200), np.empty(0))  # a diverging run: the newest loss is up top
     plot.grab()
-    assert plot.following() and plot.plot_item.vb.viewRange()[0][1] >= 200
+    newest = QtCore.QPointF(200, np.log10(5.0))
+    assert not legend_rect_in_view(plot).contains(newest)
 
 
 def test_a_million_points_in_chunks_keep_working(plot):

@@ -13,137 +13,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
+from ui.heatmap_panel import MatrixPanel, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
 from ui.theme import format_value
 
 KINDS = ("w", "grad_w", "b", "grad_b")
-
-
-def nice_ceil(x: float) -> float:
-    """Smallest 1, 2 or 5 x 10^k >= x (x > 0): tidy colour-bar ends that change rarely."""
-    base = 10.0 ** math.floor(math.log10(x))
-    for factor in (1.0, 2.0, 5.0):
-        if x <= factor * base * (1 + 1e-9):
-            return factor * base
-    return 10.0 * base
-
-
-class SymmetricLevels:
-    """Half-width m of a colour range (-m, m) that does not flicker from frame to frame.
-
-    m widens at once when max|x| exceeds it, and narrows only after max|x| stayed below
-    m / SHRINK_RATIO for SHRINK_AFTER updates in a row (about a second at the window's ~30 Hz).
-    """
-
-    SHRINK_RATIO = 4.0
-    SHRINK_AFTER = 30
-
-    def __init__(self):
-        self.m = 1.0
-        self._unset = True  # no non-zero data yet: the first real magnitude sets m directly
-        self._small_updates = 0
-
-    def update(self, max_abs: float) -> bool:
-        """Feeds one frame's max|x|; returns True when m changed."""
-        if not (max_abs > 0.0 and math.isfinite(max_abs)):
-            return False  # all zero (fresh biases) or no finite value: keep the current scale
-        old = self.m
-        if self._unset or max_abs > self.m:
-            self.m, self._unset, self._small_updates = nice_ceil(max_abs), False, 0
-        elif max_abs < self.m / self.SHRINK_RATIO:
-            self._small_updates += 1
-            if self._small_updates >= self.SHRINK_AFTER:
-                self.m, self._small_updates = nice_ceil(max_abs), 0
-        else:
-            self._small_updates = 0
-        return self.m != old
-
-
-def max_abs(a: np.ndarray) -> float:
-    """max|a| over the finite entries (a diverged run can carry NaN or inf); 0.0 when none."""
-    m = float(np.max(np.abs(a))) if a.size else 0.0
-    if not math.isfinite(m):
-        finite = a[np.isfinite(a)]
-        m = float(np.max(np.abs(finite))) if finite.size else 0.0
-    return m
-
-
-class _Panel:
-    """One matrix: a PlotItem holding an ImageItem, with its ColorBarItem and levels.
-
-    Building one costs ~30 ms (pyqtgraph's PlotItem and ColorBarItem are heavy), so panels are
-    kept and reconfigured when only the matrix shapes change."""
-
-    def __init__(self, layer: int, kind: str):
-        self.layer, self.kind, self.shape = layer, kind, (0, 0)
-        self.plot = pg.PlotItem(enableMenu=False)
-        self.plot.hideButtons()
-        # no zoom or pan: the wheel must scroll the surrounding QScrollArea
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.vb.invertY(True)  # row 0 at the top, as the matrix is written
-        self.image = pg.ImageItem(axisOrder="row-major")
-        # one unit per cell, shifted half a cell: cell (i, j) is centred on (j, i) whatever the shape
-        self.image.setPos(-0.5, -0.5)
-        self.plot.addItem(self.image)
-        self.levels = SymmetricLevels()
-        self.bar = pg.ColorBarItem(
-            values=(-1.0, 1.0), colorMap=theme.diverging_colormap(), width=12,
-            interactive=False, colorMapMenu=False,
-        )
-        self.bar.setImageItem(self.image, insert_in=self.plot)
-        self.bar.axis.setWidth(56)
-        self.highlight = None
-        if kind in ("w", "grad_w"):
-            self.highlight = QtWidgets.QGraphicsRectItem(QtCore.QRectF(-0.5, -0.5, 1, 1))
-            self.highlight.setPen(theme.highlight_pen())
-            self.highlight.setZValue(10)
-            self.highlight.setVisible(False)
-            self.plot.addItem(self.highlight, ignoreBounds=True)
-
-    def configure(self, title: str, shape: tuple[int, int]) -> None:
-        """A new network: title, shape (rows, cols); the colour range starts over."""
-        self.plot.setTitle(title)
-        self.levels = SymmetricLevels()
-        self.bar.setLevels((-1.0, 1.0))
-        self._label_bar()
-        if self.highlight is not None:
-            self.highlight.setVisible(False)
-        if shape == self.shape:
-            return
-        self.shape = shape
-        rows, cols = shape
-        self.image.clear()
-        self.plot.setRange(xRange=(-0.5, cols - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
-        for name, n in (("bottom", cols), ("left", rows)):
-            axis = self.plot.getAxis(name)
-            if n <= 12:  # integer ticks: pyqtgraph would label half cells of small matrices
-                axis.setTickSpacing(major=1, minor=1)
-            else:
-                axis.setTickSpacing()  # automatic
-
-    def show(self, data: np.ndarray) -> None:
-        """data: (rows, cols) matrix. Skips unchanged data (a paused run resends the same arrays)."""
-        old = self.image.image
-        if old is None or old.shape != data.shape or not np.array_equal(old, data, equal_nan=True):
-            # a copy: the comparison above must see what is on screen even if the caller later
-            # changes its array in place
-            self.image.setImage(np.array(data, copy=True), autoLevels=False)
-        if self.levels.update(max_abs(data)):
-            self.bar.setLevels((-self.levels.m, self.levels.m))
-            self._label_bar()
-
-    def _label_bar(self):
-        # three labels, -m, 0, m: pyqtgraph's automatic ticks print tiny gradients as "0.000"
-        m = self.levels.m
-        self.bar.axis.setTicks([[(-m, f"{-m:.3g}"), (0.0, "0"), (m, f"{m:.3g}")]])
-
-    def cell_at(self, scene_pos: QtCore.QPointF) -> tuple[int, int] | None:
-        """(i, j) of the cell under a scene position, None outside the matrix."""
-        if not self.plot.vb.sceneBoundingRect().contains(scene_pos):
-            return None
-        p = self.plot.vb.mapSceneToView(scene_pos)
-        i, j = math.floor(p.y() + 0.5), math.floor(p.x() + 0.5)
-        rows, cols = self.shape
-        return (i, j) if 0 <= i < rows and 0 <= j < cols else None
 
 
 class HeatmapGrid(QtWidgets.QWidget):
@@ -151,9 +24,11 @@ class HeatmapGrid(QtWidgets.QWidget):
 
     cell_clicked = QtCore.Signal(int, int, int)  # layer l (1-based), i (output unit), j (input unit)
 
-    CELL_PX = 22  # preferred pixels per matrix row...
-    ROW_MIN, ROW_MAX = 150, 560  # ...within these row heights (title and axis included)
-    HEADER_PX = 60  # title + bottom axis
+    # Rows share the visible height, all matrices at the same px per matrix row ("cell"), so the
+    # whole network is in view; below CELL_MIN the area scrolls instead, and a tiny matrix stops
+    # growing at CELL_MAX. PLOT_MIN keeps a 1- or 2-unit layer tall enough for its colour bar's labels.
+    CELL_MIN, CELL_MAX = 4.0, 40.0
+    PLOT_MIN = 48
     BIAS_WIDTH = 125
     HOVER_RATE = 30
 
@@ -161,14 +36,24 @@ class HeatmapGrid(QtWidgets.QWidget):
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
+        self.graphics.ci.setContentsMargins(2, 2, 2, 2)  # (pyqtgraph's 9 px and 6 px: room for cells)
+        self.graphics.ci.setSpacing(4)
         self.scroll = QtWidgets.QScrollArea()
+        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.graphics)
+        self._viewport = self.scroll.viewport()
+        self._viewport.setStyleSheet(f"background: {theme.BACKGROUND}")  # below a short grid
+        self._viewport.installEventFilter(self)  # its height is what the rows share
+        self._plots_viewport = self.graphics.viewport()
+        self._plots_viewport.installEventFilter(self)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
         self._sizes: tuple = ()
-        self._panels: dict[tuple[int, str], _Panel] = {}
+        self._row_heights: list[int] = []
+        self._cell_px = 0.0
+        self._panels: dict[tuple[int, str], MatrixPanel] = {}
         self._highlighted: tuple[int, int, int] | None = None
         scene = self.graphics.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved)
@@ -184,8 +69,6 @@ class HeatmapGrid(QtWidgets.QWidget):
             self.graphics.ci.removeItem(self._panels.pop(key).plot)  # off the layout and the scene
         self._highlighted = None
         self._sizes = sizes
-        grid = self.graphics.ci.layout
-        total = 0
         for l in range(1, n_layers + 1):
             n_out, n_in = sizes[l], sizes[l - 1]
             for col, (kind, title, shape) in enumerate((
@@ -194,22 +77,72 @@ class HeatmapGrid(QtWidgets.QWidget):
             )):
                 panel = self._panels.get((l, kind))
                 if panel is None:
-                    panel = self._panels[(l, kind)] = _Panel(l, kind)
+                    panel = self._panels[(l, kind)] = MatrixPanel(l, kind)
                     if kind in ("b", "grad_b"):
+                        # thin: a narrow grid takes its width from W and dW only once these are down to it
+                        panel.plot.setPreferredWidth(self.BIAS_WIDTH * 2 // 3)
                         panel.plot.setMaximumWidth(self.BIAS_WIDTH)
                         panel.plot.hideAxis("left")  # the row indices are beside it, on w
+                    else:
+                        panel.plot.setPreferredWidth(300)  # the same for W and dW: equal halves of the rest
                     self.graphics.ci.addItem(panel.plot, row=l - 1, col=col)
                 panel.configure(title, shape)
-            height = min(max(self.HEADER_PX + n_out * self.CELL_PX, self.ROW_MIN), self.ROW_MAX)
-            grid.setRowFixedHeight(l - 1, height)
-            total += height + grid.verticalSpacing()
-        for col, stretch in enumerate((1, 1, 0, 0)):
-            grid.setColumnStretchFactor(col, stretch)
-        # taller than the viewport -> the scroll area scrolls instead of squeezing the rows
-        self.graphics.setMinimumHeight(total + 20)
+        if len(self._row_heights) != n_layers:  # new rows: (re)apply the column stretch once
+            for col, stretch in enumerate((1, 1, 0, 0)):
+                self.graphics.ci.layout.setColumnStretchFactor(col, stretch)
+        self._layout_rows()
 
     def n_layers(self) -> int:
         return max(len(self._sizes) - 1, 0)
+
+    def cell_px(self) -> float:
+        """Screen pixels per matrix row, the same in every row of the grid."""
+        return self._cell_px
+
+    def eventFilter(self, watched, event):
+        if watched is self._viewport and event.type() == QtCore.QEvent.Type.Resize \
+                and event.size().height() != event.oldSize().height():
+            self._layout_rows()
+        elif watched is self._plots_viewport and event.type() == QtCore.QEvent.Type.Paint:
+            self._fit_width()  # the axes size themselves to their labels as they paint (~3 us)
+        return False
+
+    def _fit_width(self) -> None:
+        """As wide as the plots and colour bars need: a narrow area scrolls sideways rather than
+        cut the right-hand columns off."""
+        minimum = self.graphics.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize)
+        self.graphics.setMinimumWidth(math.ceil(minimum.width()))
+
+    def _layout_rows(self) -> None:
+        """Row heights from the viewport's height: the largest cell size in [CELL_MIN, CELL_MAX]
+        that fits every row in view, each row its n_l cells (at least PLOT_MIN) plus a header."""
+        units = self._sizes[1:]
+        grid = self.graphics.ci.layout
+        _, top, _, bottom = grid.getContentsMargins()
+        overhead = top + bottom + len(units) * (MatrixPanel.HEADER_PX + grid.verticalSpacing())
+        room = self._viewport.height() - overhead
+
+        def plots_px(cell):
+            return sum(max(n * cell, self.PLOT_MIN) for n in units)
+
+        lo, hi = self.CELL_MIN, self.CELL_MAX
+        if plots_px(hi) <= room:
+            lo = hi
+        elif plots_px(lo) < room:
+            for _ in range(30):  # bisection: plots_px grows with the cell size
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if plots_px(mid) <= room else (lo, mid)
+        self._cell_px = lo
+        self._fit_width()
+        heights = [MatrixPanel.HEADER_PX + math.floor(max(n * lo, self.PLOT_MIN)) for n in units]
+        if heights == self._row_heights:
+            return  # (each change re-lays every plot out)
+        self._row_heights = heights
+        for row, height in enumerate(heights):
+            grid.setRowFixedHeight(row, height)
+        # exactly the rows' height: taller than the viewport (cells at CELL_MIN), the area scrolls
+        # instead of squeezing them; shorter (cells at CELL_MAX), the layout would stretch them
+        self.graphics.setFixedHeight(sum(heights) + overhead - len(units) * MatrixPanel.HEADER_PX)
 
     # --- data -------------------------------------------------------------------------------
     def update_matrices(self, weights, biases, grad_w, grad_b) -> None:
@@ -267,7 +200,7 @@ class HeatmapGrid(QtWidgets.QWidget):
     def hover_text(self) -> str:
         return self.graphics.toolTip()
 
-    def _panel_cell_at(self, scene_pos) -> tuple[_Panel, int, int] | None:
+    def _panel_cell_at(self, scene_pos) -> tuple[MatrixPanel, int, int] | None:
         for panel in self._panels.values():
             cell = panel.cell_at(scene_pos)
             if cell is not None:

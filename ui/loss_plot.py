@@ -17,6 +17,8 @@ class GrowingCurve:
     boolean-indexed copy of the whole array on every setData (~9 ms at a million points).
     log_y keeps log10(loss) for the new points only (NaN for a loss <= 0, which has no place on
     a log axis), instead of pyqtgraph taking log10 of the whole history on every setData.
+    The finite min and max of y and of log_y are kept the same way, so the view can follow the
+    data without pyqtgraph's auto-range measuring the curves (and repainting) on every frame.
     """
 
     def __init__(self, capacity: int = 1024):
@@ -24,6 +26,8 @@ class GrowingCurve:
         self._y = np.empty(capacity)
         self._log_y = np.empty(capacity)
         self.n = 0
+        self._lo = np.array([np.nan, np.nan])  # finite min of (y, log_y); NaN: none yet
+        self._hi = np.array([np.nan, np.nan])
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         """x: (k,) integer epochs, increasing; y: (k,) losses."""
@@ -41,8 +45,20 @@ class GrowingCurve:
         log_y = self._log_y[self.n : end]
         with np.errstate(divide="ignore", invalid="ignore"):  # log10(0) and log10(<0) are expected
             np.log10(y, out=log_y)
-        log_y[~np.isfinite(log_y)] = np.nan  # -inf would stretch auto-range to infinity
+        log_y[~np.isfinite(log_y)] = np.nan  # -inf would stretch the view to infinity
         self.n = end
+        if k:
+            finite_y = np.where(np.isfinite(y), y, np.nan)  # a diverged run's inf has no place either
+            for i, new in enumerate((finite_y, log_y)):
+                # fmin/fmax skip NaN, and an all-NaN chunk leaves NaN, without a warning
+                self._lo[i] = np.fmin(self._lo[i], np.fmin.reduce(new))
+                self._hi[i] = np.fmax(self._hi[i], np.fmax.reduce(new))
+
+    def y_bounds(self, log: bool) -> tuple[float, float] | None:
+        """(min, max) over the finite y (or log10 y) so far; None when there is none."""
+        i = 1 if log else 0
+        lo, hi = float(self._lo[i]), float(self._hi[i])
+        return None if np.isnan(lo) else (lo, hi)
 
     @property
     def x(self) -> np.ndarray:
@@ -57,10 +73,30 @@ class GrowingCurve:
         return self._log_y[: self.n]
 
 
+class _Curve(pg.PlotDataItem):
+    """Can skip the re-clip and re-downsample that a view-range change triggers, for when LossPlot
+    moves the view and then hands the curve new data anyway (~0.5 ms per curve at 600k points)."""
+
+    hold_range_changes = False
+
+    def viewRangeChanged(self, *args):
+        if not self.hold_range_changes:
+            super().viewRangeChanged(*args)
+
+
 class LossPlot(QtWidgets.QWidget):
-    """Loss curves with a toolbar row (current values, "Log scale", "Auto") above a pyqtgraph plot."""
+    """Loss curves with a toolbar row (current values, "Log scale", "Auto") above a pyqtgraph plot.
+
+    The view follows the data (x: first to last epoch, y: the losses' range) until the user pans
+    or zooms; "Auto" or a double-click follows again. Following is done here, not by pyqtgraph's
+    auto-range: that measures the curves after every setData and sets the range from inside the
+    paint, which schedules further paints (three per update in the window). Here an update moves
+    the view once, from bounds kept as the data arrive, and costs one repaint.
+    """
 
     HOVER_RATE = 30  # mouse-move readouts per second; more only burns the CPU the trainer needs
+    X_PADDING, Y_PADDING = 0.02, 0.05  # of the data's span, on each side
+    LEGEND_OFFSET = 10  # px from the right and the top (or bottom) edge of the view
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -70,9 +106,10 @@ class LossPlot(QtWidgets.QWidget):
         self.value_label = QtWidgets.QLabel("no epochs yet")
         self.log_checkbox = QtWidgets.QCheckBox("Log scale")
         self.log_checkbox.setChecked(True)
+        self.log_checkbox.setToolTip("Logarithmic loss axis: steady learning looks like a straight line going down")
         self.log_checkbox.toggled.connect(self.set_log_scale)
         self.auto_button = QtWidgets.QPushButton("Auto")
-        self.auto_button.setToolTip("Follow new data again after zooming or panning")
+        self.auto_button.setToolTip("Follow new data again after zooming or panning (or double-click the plot)")
         self.auto_button.clicked.connect(self.auto_range)
         toolbar = QtWidgets.QHBoxLayout()
         toolbar.setContentsMargins(6, 2, 6, 2)
@@ -84,39 +121,52 @@ class LossPlot(QtWidgets.QWidget):
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "epoch")
         self.plot_item.setLabel("left", "loss")
+        for name in ("left", "bottom", "right", "top"):  # (the hidden two are kept in range too)
+            # no "(x0.001)" beside decade ticks like 10^-2; it also re-lays the label out per frame
+            self.plot_item.getAxis(name).enableAutoSIPrefix(False)
         theme.style_grid(self.plot_item)
         # no "Plot Options" menu: its log and transform switches would act on the items and
         # log the precomputed log10 data a second time; the ViewBox menu (View All...) stays
         self.plot_item.setMenuEnabled(False, enableViewBoxMenu=True)
-        self.plot_item.addLegend(offset=(-10, 10))  # negative x: anchored to the right edge
+        self.plot_item.hideButtons()  # the "A" button: the toolbar's "Auto" does that
+        self.legend = self.plot_item.addLegend(
+            offset=(-self.LEGEND_OFFSET, self.LEGEND_OFFSET), brush=theme.legend_brush(), pen=theme.legend_pen()
+        )
+        self._legend_at_top = True
         self._curves = {}
         for key in ("train", "test"):
             # 'peak' draws each bucket's min and max, so spikes stay visible when thousands of
             # epochs share a pixel column; with that, one bucket per column (pyqtgraph's default is
             # 5) loses nothing visible and halves the redraw. clipToView skips what is zoomed out.
-            item = self.plot_item.plot(name=key, pen=theme.curve_pen(key), autoDownsampleFactor=1.0)
+            item = _Curve(pen=theme.curve_pen(key), autoDownsampleFactor=1.0)
+            self.plot_item.addItem(item)  # (which sets the PlotItem's downsampling: so first)
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
             self._curves[key] = item
+        self.legend.addItem(self._curves["train"], "train")  # "test" joins when test losses do
 
         self._crosshair = pg.InfiniteLine(angle=90, movable=False, pen=theme.crosshair_pen())
         self._hover = pg.TextItem(color="w", fill=pg.mkBrush(0, 0, 0, 170))
         for item in (self._crosshair, self._hover):
             item.setVisible(False)
             item.setZValue(10)
-            self.plot_item.addItem(item, ignoreBounds=True)  # the readout must not steer auto-range
-        self._mouse_proxy = pg.SignalProxy(
-            self.plot_item.scene().sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved
-        )
-        self._following = True
-        self.plot_item.vb.sigStateChanged.connect(self._on_view_state_changed)
+            self.plot_item.addItem(item, ignoreBounds=True)
+        scene = self.plot_item.scene()
+        self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        vb = self.plot_item.vb
+        vb.disableAutoRange()
+        # the user panned or zoomed (mouse drag, wheel, axis drag): stop following
+        vb.sigRangeChangedManually.connect(lambda *_: self._set_following(False))
+        vb.sigStateChanged.connect(self._on_view_state_changed)  # the ViewBox menu's "Auto" ticks
+        vb.menu.viewAll.triggered.connect(self.auto_range)  # and its "View All"
+        self._following = False
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
         layout.addWidget(self.plot_widget, 1)
-        self.set_log_scale(True)
-        self._on_view_state_changed()
+        self.set_log_scale(True)  # (which also starts following)
 
     # --- data -------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -125,6 +175,7 @@ class LossPlot(QtWidgets.QWidget):
         self._test = GrowingCurve()
         for item in self._curves.values():
             item.setData([], [])
+        self.legend.removeItem(self._curves["test"])
         self._crosshair.setVisible(False)
         self._hover.setVisible(False)
         self.value_label.setText("no epochs yet")
@@ -140,11 +191,30 @@ class LossPlot(QtWidgets.QWidget):
         epochs = np.arange(first_epoch, first_epoch + max(len(train), len(test)), dtype=np.int64)
         if len(train):
             self._train.extend(epochs[: len(train)], train)
-            self._show("train")
         if len(test):
+            if self._test.n == 0:
+                self.legend.addItem(self._curves["test"], "test")
             self._test.extend(epochs[: len(test)], test)
-            self._show("test")
+        self._redraw([key for key, new in (("train", train), ("test", test)) if len(new)])
         self._update_value_label()
+
+    def _redraw(self, changed=("train", "test")) -> None:
+        """Hands the `changed` curves their data; while following, moves the view first, with
+        the curves' own re-clip held back so each curve is clipped and downsampled once."""
+        if self._following:
+            for item in self._curves.values():
+                item.hold_range_changes = True
+            try:
+                self._follow()
+            finally:
+                for item in self._curves.values():
+                    item.hold_range_changes = False
+            for key, item in self._curves.items():
+                if key not in changed:
+                    item.viewRangeChanged()  # no new data, but the new range still clips it
+        for key in changed:
+            self._show(key)
+        self._place_legend()
 
     def _show(self, key: str) -> None:
         buf = self._train if key == "train" else self._test
@@ -168,8 +238,6 @@ class LossPlot(QtWidgets.QWidget):
         on = bool(on)
         if on != self.log_scale():
             self.plot_item.getAxis("left").setLogMode(False, on)  # also tells the ViewBox
-            self._show("train")
-            self._show("test")
             self.auto_range()  # the old range is in the other coordinates
         if self.log_checkbox.isChecked() != on:
             blocked = self.log_checkbox.blockSignals(True)
@@ -180,28 +248,74 @@ class LossPlot(QtWidgets.QWidget):
         return bool(self.plot_item.getAxis("left").logMode)
 
     def auto_range(self) -> None:
-        """Follow new data again (the user zoomed or panned, which switched auto-range off)."""
-        self.plot_item.enableAutoRange()
+        """Follow new data again (after the user zoomed or panned)."""
+        self._set_following(True)
+        self._redraw()
 
     def following(self) -> bool:
-        """True while the view auto-ranges to new data."""
-        return all(self.plot_item.vb.autoRangeEnabled())
+        """True while the view follows new data."""
+        return self._following
 
     def hover_text(self) -> str:
         """The hover readout, '' when the mouse is not over the data."""
         return self._hover.textItem.toPlainText() if self._hover.isVisible() else ""
 
+    def _set_following(self, on: bool) -> None:
+        if on == self._following:
+            return
+        self._following = on
+        self.auto_button.setEnabled(not on)
+        # while following, the view holds every finite point, so pyqtgraph's guard against points
+        # a million view-heights away, which measures each curve on every setData, has nothing to do
+        for item in self._curves.values():
+            item.setDynamicRangeLimit(None if on else 1e6)
+
+    def _follow(self) -> None:
+        """Sets the view to the data's bounds, padded; leaves an axis alone while it has no data."""
+        log = self.log_scale()
+        curves = [buf for buf in (self._train, self._test) if buf.n]
+        if not curves:
+            return
+        x0, x1 = min(int(buf.x[0]) for buf in curves), max(int(buf.x[-1]) for buf in curves)
+        pad = max((x1 - x0) * self.X_PADDING, 0.5)  # a lone epoch gets a unit-wide view
+        ranges = {"xRange": (x0 - pad, x1 + pad)}
+        bounds = [b for b in (buf.y_bounds(log) for buf in curves) if b is not None]
+        if bounds:
+            y0, y1 = min(b[0] for b in bounds), max(b[1] for b in bounds)
+            # one value so far: half a decade, or a tenth of the value, either side
+            pad = (y1 - y0) * self.Y_PADDING if y1 > y0 else (0.5 if log else 0.1 * (abs(y0) or 1.0))
+            ranges["yRange"] = (y0 - pad, y1 + pad)
+        vb = self.plot_item.vb
+        vb.setRange(padding=0.0, disableAutoRange=False, **ranges)
+        # the ViewBox applies a new range to its transform just before the next paint, and moving
+        # items from inside a paint schedules a second one: apply it now
+        vb.updateMatrix()
+
+    def _place_legend(self) -> None:
+        """The legend sits top right, unless the newest loss is up there (a rising or diverging run):
+        then bottom right, so it does not hide the points being watched."""
+        if self._train.n == 0:
+            return
+        y = self._train.log_y[-1] if self.log_scale() else self._train.y[-1]
+        y0, y1 = self.plot_item.vb.viewRange()[1]
+        at_top = not (np.isfinite(y) and y > (y0 + y1) / 2)
+        if at_top != self._legend_at_top:
+            self._legend_at_top = at_top
+            offset = self.LEGEND_OFFSET
+            self.legend.setOffset((-offset, offset if at_top else -offset))
+
     # --- slots ------------------------------------------------------------------------------
     def _on_view_state_changed(self, *_):
-        """Auto-range switched on or off (zoom, pan, "Auto", pyqtgraph's A button)."""
-        following = self.following()
-        was_following, self._following = self._following, following
-        if following and not was_following:
-            # clipToView left only the zoomed-in stretch in the curves, and auto-range measures
-            # what the curves hold: hand them the whole history again or the view stays stuck
-            self._show("train")
-            self._show("test")
-        self.auto_button.setEnabled(not following)
+        """Someone switched pyqtgraph's auto-range on (the ViewBox menu): follow, our way."""
+        if any(self.plot_item.vb.autoRangeEnabled()):
+            self.plot_item.vb.disableAutoRange()
+            self.auto_range()
+
+    def _on_mouse_clicked(self, event):
+        """event: pyqtgraph MouseClickEvent; a double-click in the plot follows the data again."""
+        if event.double() and event.button() == QtCore.Qt.MouseButton.LeftButton \
+                and self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
+            self.auto_range()
 
     def _update_value_label(self):
         n = self._train.n

@@ -14,6 +14,9 @@ BACKGROUND = "#000000"
 # than opaque ones, and a translucent grid alone cost 5-8 ms per frame of the loss plot.
 GRID_COLOR = "#333333"
 HIGHLIGHT_COLOR = "#00FF66"  # must stand out against both ends and the grey middle of CET-D1
+# Translucent: a curve passing under the legend stays visible (a few dozen px of fill cost nothing,
+# unlike translucent lines across the whole plot, see GRID_COLOR).
+LEGEND_FILL = (0, 0, 0, 170)
 
 DIVERGING_MAP = "CET-D1"
 
@@ -47,6 +50,14 @@ def curve_pen(kind: str) -> pg.QtGui.QPen:
     """Pen of the "train" or "test" curve. (Not test_pen(): pytest would collect that name from
     any test module that imports it.) 2 px wide costs ~1 ms per frame at 1M points over 1 px."""
     return pg.mkPen(TRAIN_COLOR if kind == "train" else TEST_COLOR, width=2)
+
+
+def legend_brush() -> pg.QtGui.QBrush:
+    return pg.mkBrush(*LEGEND_FILL)
+
+
+def legend_pen() -> pg.QtGui.QPen:
+    return pg.mkPen(GRID_COLOR)
 
 
 def crosshair_pen() -> pg.QtGui.QPen:
