@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections import deque
 
 from PySide6.QtCore import QObject, Signal
 
@@ -35,11 +36,14 @@ class Controller(QObject):
     """Owns the training thread for one window.
 
     Signals (GUI thread): ``snapshot_shown(snapshot)`` after the window took a snapshot of the current network,
-    ``network_built(config)`` after a new network was handed to the worker.
+    ``network_built(config)`` after a new network was handed to the worker (its dataset is ``data``),
+    ``saved(path, error)`` after a write the worker did for ``save_run`` ("" when it worked; the window has
+    already said how it went).
     """
 
     snapshot_shown = Signal(object)
     network_built = Signal(object)
+    saved = Signal(str, str)
 
     def __init__(self, window, parent=None):
         super().__init__(parent if parent is not None else window)  # lives as long as its window
@@ -50,7 +54,9 @@ class Controller(QObject):
         self.status = "ready"
         self.running = False  # what the user asked for: Train (True) or Pause/Step/Reset (False)
         self.last_snapshot = None  # the newest snapshot of the current network the window took
+        self.data = None  # the current network's Dataset: never written after build, so the views may read it
         self._sent = 0  # CONTROL commands posted; see TrainingWorker.snapshot_ready
+        self._writes: deque[str] = deque()  # what each posted save writes, oldest first (one saved() each)
         self._host = WorkerThread()
         worker = self._host.worker
         worker.snapshot_ready.connect(self._on_snapshot)  # queued: the worker lives in its own thread
@@ -197,14 +203,17 @@ class Controller(QObject):
         self.preset = None
         self._install(trainer, run=False)
 
-    def save_run(self, path: str) -> None:
+    def save_run(self, path: str, writer=None, what: str = "the run") -> None:
+        """Save the run to ``path`` (or write ``what`` with ``writer(path, trainer)``, e.g. an export) in the
+        worker, which owns the trainer: it writes between two slices, so the file holds one consistent state."""
         from engine.savefile import save_run
-        self._host.post("save", path, save_run)  # the worker owns the trainer: it saves between two slices
+        self._writes.append(what)
+        self._host.post("save", path, writer or save_run)
 
     # -- plumbing -----------------------------------------------------------------------------------
     def _install(self, trainer, run: bool) -> None:
         self.generation += 1
-        self.config = trainer.config
+        self.config, self.data = trainer.config, trainer.data
         self.status, self.last_snapshot = ("running" if run else "ready"), None  # until the worker says more
         self.window.new_network(self.config)
         self.window.select_preset(self.preset)
@@ -239,10 +248,12 @@ class Controller(QObject):
                                  + text.strip().splitlines()[-1])
 
     def _on_saved(self, path: str, error: str) -> None:
+        what = self._writes.popleft() if self._writes else "the run"
         if error:
-            self.window.show_problem(f"Could not save the run to {path}: {error}")
+            self.window.show_problem(f"Could not save {what} to {path}: {error}")
         else:
-            self.window.show_info(f"Saved the run to {path}")
+            self.window.show_info(f"Saved {what} to {path}")
+        self.saved.emit(path, error)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""

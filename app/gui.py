@@ -2,7 +2,9 @@
 open the window.
 
 Arguments are checked before Qt is even imported: a bad one prints one line and exits with status 2.
-Runs that save a screenshot or quit by themselves leave the user's saved window layout alone.
+Runs that save a screenshot or quit by themselves neither read nor write the user's settings (window layout,
+last session, recent files, presenter mode: app/settings.py) and close without asking about unsaved changes.
+``--presenter`` starts in presenter mode.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import time
 from pathlib import Path
 
 import resources
+from app import view_options
 from app.cli_options import CliError, Parser
 
 ORGANIZATION = APPLICATION = "Backprop Lab"
@@ -28,6 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot")
     parser.add_argument("--quit-after", type=float)
     parser.add_argument("--report-startup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--presenter", action="store_true")
+    view_options.add_arguments(parser)
     args = parser.parse_args(argv)
     names = resources.preset_names()
     if args.preset is not None and args.preset not in names:
@@ -46,6 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             raise CliError(f"--screenshot {args.screenshot!r}: the folder {str(shot.parent)!r} does not exist")
         if args.quit_after is None:
             args.quit_after = DEFAULT_SHOT_DELAY
+    # against the preset's network; the network of a file or of the last session is known only once open
+    view_options.check_arguments(args, resources.load_preset(args.preset)["config"]["layers"] if args.preset else None)
     return args
 
 
@@ -61,26 +68,34 @@ def run_gui(argv) -> int:
         print(f"backprop-lab: {err}", file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from app.controller import Controller
+    from app.session import Session
+    from app.settings import open_settings
+    from ui.help_dialog import app_icon
+    from app.views import apply_arguments, install_views
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "backprop-lab"])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(app_icon())
+    QGuiApplication.setDesktopFileName("backprop-lab")  # the desktop entry: its icon and name in the dock
     window = MainWindow()
     controller = Controller(window)
-    if trainer is not None:
-        controller.open_trainer(trainer)
-        window.set_document(Path(args.file).name)
-    else:
-        controller.load_preset(args.preset or "tutorial")
+    views = install_views(window, controller)
     interactive = args.quit_after is None and not args.report_startup
+    window.settings = open_settings() if interactive else None  # app/settings.py: every key
+    # the file given, else the preset given, else the last session's file, else the last preset
+    session = Session(window, controller, window.settings, confirm_close=interactive)
+    session.start(path=args.file, trainer=trainer, preset=args.preset)
+    if args.presenter:
+        window.presenter.set_enabled(True)
     restored = False
     if interactive:
-        window.settings = QSettings()
         restored = window.restore_settings(window.settings)
     if args.report_startup:
         _report_first_paint(window)
@@ -88,6 +103,9 @@ def run_gui(argv) -> int:
         window.show()
     else:
         window.showMaximized()  # a screen no larger than the default size: use all of it
+    if not window.layout_restored:
+        views.size_docks()  # the views' default column, now that the window has its size
+    apply_arguments(views, args)
     if args.train:
         controller.train()
     if args.quit_after is not None:

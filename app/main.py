@@ -22,7 +22,8 @@ commands:
 
 window options:
   FILE.npz       open a run saved with --save or from the window
-  --preset NAME  start from a preset (default: tutorial):
+  --preset NAME  start from a preset (default: the file or preset open when the window was last
+                 closed; at first, tutorial):
 {presets}
   --train        start training at once
   --screenshot FILE
@@ -30,9 +31,16 @@ window options:
                  (after 3 seconds unless --quit-after says otherwise)
   --quit-after SECONDS
                  close the window after SECONDS (default: stay open)
+  --presenter    start in presenter mode (larger fonts, thicker lines, fewer controls)
+  --show-view NAME
+                 bring a view to the front: output, graph, health or inspector (for screenshots)
+  --select-weight L,I,J
+                 select the weight wL[I, J] in the network graph, the heatmaps and the inspector
+                 (for screenshots; e.g. 2,0,1)
   -h, --help     show this help and exit
 
-Set BACKPROP_LAB_DEBUG=1 to see the traceback of an internal error.
+Set BACKPROP_LAB_DEBUG=1 to see the traceback of an internal error, and
+BACKPROP_LAB_SETTINGS=FILE.ini to keep the window's settings (layout, recent files...) in that file.
 """
 
 
@@ -53,6 +61,10 @@ def _dispatch(argv: list[str]) -> int:
     if "-h" in argv or "--help" in argv:
         print_help()
         return 0
+    # One BLAS thread for the window's process: the trainer's small products gain little from a second
+    # thread, which spins on the other core against the GUI thread (bench/README.md, "The window").
+    # Set before NumPy is first imported (app.gui imports it); an explicit setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         from app.gui import run_gui
     except ModuleNotFoundError as e:

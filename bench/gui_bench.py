@@ -1,10 +1,17 @@
 """The window while it trains: does drawing cost the trainer, and does the window stay responsive?
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--json] [--seconds 4]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--json] [--seconds 4] [--preset NAME]
+        [--no-views | --front graph|health]
+
+The window is built as the app builds it, at 1280x800: ``app.views.install_views`` adds the Output, Network
+graph and Gradient health tabs, Output in front (``--front`` for another), and the Jumping Back inspector
+below them (``--no-views`` leaves them out). OpenBLAS is set as the app sets it: ``OPENBLAS_NUM_THREADS``
+defaults to 1 as in ``app.main`` (run with ``OPENBLAS_NUM_THREADS=2`` to measure without it).
 
 - live_over_headless: training steps/s with the real main window open, training the tutorial network
-  (no epoch limit) and redrawing live, over the headless engine's steps/s on the same configuration in the
-  same process, measured just before and after each live run (median over --rounds). Target >= 0.8.
+  (no epoch limit; ``--preset`` for another) and redrawing live, over the headless engine's steps/s on the
+  same configuration in the same process, measured just before and after each live run (median over
+  --rounds). Target >= 0.8.
 - heartbeat_p95_ms: p95 of the actual intervals of a 10 ms QTimer in the GUI thread while it trains
   (it needs the GIL that the training thread holds). Target <= 25.
 - curve_redraw_1m_ms: bench/plot_bench.redraw_cost_ms(1_000_000): one more epoch on a 1,000,000-point loss
@@ -24,6 +31,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app.main sets it for the window, before NumPy loads
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -37,14 +45,18 @@ TARGETS = {"live_over_headless": (">=", 0.8), "heartbeat_p95_ms": ("<=", 25.0), 
            "startup_ms": ("<=", 1500.0)}
 
 
+def preset_config(name: str = "tutorial") -> TrainConfig:
+    return TrainConfig.from_dict(load_preset(name)["config"]).replace(epochs=None)
+
+
 def tutorial_config() -> TrainConfig:
-    return TrainConfig.from_dict(load_preset("tutorial")["config"]).replace(epochs=None)
+    return preset_config("tutorial")
 
 
-def headless_steps_per_second(seconds: float, trainer=None) -> float:
+def headless_steps_per_second(seconds: float, trainer=None, preset: str = "tutorial") -> float:
     """The worker's own loop without a window: run_for in the same slices, in this thread."""
     from app.worker import SLICE_SECONDS
-    trainer = trainer or build(tutorial_config(), fit_io=True)
+    trainer = trainer or build(preset_config(preset), fit_io=True)
     trainer.run_for(0.1)  # warm up
     t0, s0 = time.perf_counter(), trainer.steps
     while time.perf_counter() - t0 < seconds:
@@ -52,22 +64,27 @@ def headless_steps_per_second(seconds: float, trainer=None) -> float:
     return (trainer.steps - s0) / (time.perf_counter() - t0)
 
 
-def measure(rounds: int, seconds: float) -> dict:
+def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool = True, front: str = "output") -> dict:
     """``rounds`` x (headless, live, headless): the machine is shared, so each live figure is compared with
     headless figures taken just before and after it, and the median ratio is reported."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.controller import Controller
+    from app.views import install_views
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
     controller = Controller(window)
-    controller.load_preset("tutorial")
+    see_inside = install_views(window, controller) if views else None
+    controller.load_preset(preset)
     controller.apply({"epochs": None})
     window.resize(1280, 800)
     window.show()
+    if see_inside is not None:
+        see_inside.size_docks()
+        see_inside.show_view(front)
     snapshots = [0]
     controller.snapshot_shown.connect(lambda _s: snapshots.__setitem__(0, snapshots[0] + 1))
     clock = QElapsedTimer()
@@ -89,7 +106,7 @@ def measure(rounds: int, seconds: float) -> dict:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    headless = headless_steps_per_second(seconds / 2)
+    headless = headless_steps_per_second(seconds / 2, preset=preset)
     ratios, lives, headlesses, gui_cpu = [], [], [headless], []
     heartbeat.start()
     clock.start()
@@ -106,7 +123,7 @@ def measure(rounds: int, seconds: float) -> dict:
         controller.pause()
         run_loop(100)
         live_rate = (s1 - s0) / (t1 - t0)
-        after = headless_steps_per_second(seconds / 2)
+        after = headless_steps_per_second(seconds / 2, preset=preset)
         ratios.append(live_rate / ((headless + after) / 2))
         lives.append(live_rate)
         headlesses.append(after)
@@ -114,6 +131,10 @@ def measure(rounds: int, seconds: float) -> dict:
     heartbeat.stop()
     points = window.loss_plot.n_points()
     frame_ms = window._frame.interval() * 1000
+    drawn = {} if see_inside is None else {
+        key: {"visible": view.isVisible() and not view.visibleRegion().isEmpty(), "renders": view.throttle.renders}
+        for key, view in (("output", see_inside.output), ("graph", see_inside.graph),
+                          ("inspector", see_inside.inspector), ("health", see_inside.health))}
     window.close()
     return {"live_over_headless": statistics.median(ratios), "live_over_headless_rounds": ratios,
             "live_steps_per_second": statistics.median(lives),
@@ -124,7 +145,16 @@ def measure(rounds: int, seconds: float) -> dict:
             "frame_interval_ms_at_end": frame_ms,  # as ui.frame_clock adapted it; each plot gets every other frame
             # CPU seconds the GUI thread used per second of training: the part of the GIL the window takes,
             # a figure that other processes on a shared machine disturb far less than the wall-clock ratio
-            "gui_thread_cpu_fraction": statistics.median(gui_cpu)}
+            "gui_thread_cpu_fraction": statistics.median(gui_cpu),
+            "preset": preset, "views": drawn}  # which views were on screen, and how often each drew
+
+
+def openblas_info() -> dict:
+    try:
+        from engine_bench import openblas_info as info
+    except ImportError:
+        return {}
+    return info()
 
 
 def curve_redraw_1m_ms() -> float | None:
@@ -155,14 +185,20 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each live measurement")
     parser.add_argument("--rounds", type=int, default=3, help="live measurements, each between two headless ones")
+    parser.add_argument("--preset", default="tutorial", help="the network trained live (default: tutorial)")
+    parser.add_argument("--no-views", action="store_true", help="leave out the see-inside views (app.views)")
+    parser.add_argument("--front", default="output", choices=("output", "graph", "health"),
+                        help="the view tab in front (default: output, as the app opens)")
     args = parser.parse_args(argv)
 
-    result = measure(args.rounds, args.seconds)
+    result = measure(args.rounds, args.seconds, args.preset, views=not args.no_views, front=args.front)
     result.update({
         "curve_redraw_1m_ms": curve_redraw_1m_ms(),
         "startup_ms": startup_ms(),
         "cpu_count": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],
+        "blas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")},
+        **openblas_info(),
     })
     result["targets_met"] = {k: (result[k] is not None and (result[k] >= v if op == ">=" else result[k] <= v))
                              for k, (op, v) in TARGETS.items()}

@@ -38,8 +38,9 @@ def engine_gradient(net, loss, X, Y, layer, i, j, kind):
     return bp.grad_w[layer][i, j] if kind == "w" else bp.grad_b[layer][i, 0]
 
 
-def assert_same(a, b, rel=1e-12):
-    assert abs(a - b) <= rel * max(abs(a), abs(b)), (a, b)
+def assert_same(a, b, rel=1e-9, floor=1e-14):
+    # floor: a gradient that is a small difference of O(1) terms (softmax + mse) is only as exact as eps
+    assert abs(a - b) <= rel * max(abs(a), abs(b)) + floor, (a, b)
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)

@@ -7,7 +7,7 @@ answers with ``set_config`` (the config in force) and ``show_error``.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
@@ -37,6 +37,27 @@ NUMBER_FIELDS = {
     "test_fraction": ("Test fraction", ()),
     "n_classes": ("Classes", ("default",)),
     "seed": ("Seed", ()),
+}
+# what each field does, in a sentence (every control has a tooltip)
+TOOLTIPS = {
+    "loss": "What training minimises: mean squared error (the tutorial's), binary cross-entropy (one sigmoid "
+            "output) or categorical cross-entropy (softmax outputs)",
+    "optimizer": "How a gradient becomes a weight change: plain SGD (the tutorial's), SGD with momentum, or Adam",
+    "learning_rate": "Step size of every update (applies at the next step, also while training)",
+    "momentum": "Share of the previous update carried into the next one (0 = plain SGD)",
+    "beta1": "Adam: decay of the running mean of the gradients",
+    "beta2": "Adam: decay of the running mean of the squared gradients",
+    "weight_decay": "L2 penalty: every step also pulls each weight toward zero by this factor (0 = off)",
+    "batch_size": "Samples per step (mini-batch); empty or 'full' = the whole training set in one step",
+    "epochs": "Training stops by itself after this many epochs; empty or 'none' = no limit",
+    "dataset": "The data the network learns; input and output sizes follow it",
+    "n_samples": "How many samples the dataset generator draws; empty = its default",
+    "noise": "How noisy the generated samples are; empty = the dataset's default",
+    "test_fraction": "Share of the samples held out as a test set (the blue loss curve), 0 to under 1",
+    "n_classes": "Number of classes (spiral and blobs); empty = the dataset's default",
+    "init": "How the first weights are drawn: the tutorial's uniform [0, 1), Xavier or He",
+    "seed": "Random seed: the same seed gives the same data, weights and shuffles, to the last digit",
+    "dtype": "Floating-point precision of the network: float64 (exact tutorial numbers) or float32 (faster)",
 }
 PLACEHOLDERS = {"batch_size": "full batch", "epochs": "no limit", "n_samples": "default", "noise": "default",
                 "n_classes": "default"}
@@ -76,11 +97,11 @@ class ConfigPanel(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(4, 4, 4, 4)
-        column.addWidget(self._preset_box())
-        column.addWidget(self._network_box())
-        column.addWidget(self._training_box())
-        column.addWidget(self._data_box())
-        column.addWidget(self._init_box())
+        self._sections: dict[str, QGroupBox] = {}
+        for box in (self._preset_box(), self._network_box(), self._training_box(), self._data_box(),
+                    self._init_box()):
+            self._sections[box.title()] = box
+            column.addWidget(box)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(body)
@@ -93,7 +114,23 @@ class ConfigPanel(QWidget):
         layout.addWidget(self.note_label)
         layout.addWidget(scroll, 1)
         self._body, self._scroll = body, scroll
+        body.installEventFilter(self)
         self._fit_width()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode: every row grows with the font
+            QTimer.singleShot(0, self, self._fit_font)  # once the fields have their new font too
+
+    def _fit_font(self) -> None:
+        self.layer_editor.fit_font()
+        self._fit_width()
+
+    def eventFilter(self, watched, event) -> bool:
+        # the rows' sizes settle over a few layout passes after a font change or a shown section
+        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self._fit_width)
+        return False
 
     def _fit_width(self) -> None:
         # The scroll area scrolls only vertically, so the panel must be as wide as its widest row (which
@@ -132,6 +169,7 @@ class ConfigPanel(QWidget):
         rate = LogRateField("Learning rate", CONSTRAINTS["learning_rate"])
         rate.committed.connect(lambda v: self._emit({"learning_rate": v}))
         rate.rejected.connect(self.show_error)
+        rate.field.setToolTip(TOOLTIPS["learning_rate"])
         self._fields["learning_rate"] = rate
         form.addRow("Learning rate", rate)
         for key in ("momentum", "beta1", "beta2", "weight_decay", "batch_size", "epochs"):
@@ -157,6 +195,7 @@ class ConfigPanel(QWidget):
     def _add_combo(self, form: QFormLayout, key: str, label: str, texts: dict) -> None:
         combo = _combo(texts)
         combo.activated.connect(lambda i: self._emit({key: combo.itemData(i)}))
+        combo.setToolTip(TOOLTIPS[key])
         self._fields[key] = combo
         form.addRow(label, combo)
 
@@ -165,11 +204,16 @@ class ConfigPanel(QWidget):
         field = ValueField(number_parser(label, CONSTRAINTS[key], none_words), fmt=fmt_number,
                            placeholder=PLACEHOLDERS.get(key, ""))
         field.committed.connect(lambda v: self._emit({key: v}))
+        field.setToolTip(TOOLTIPS[key])
         field.rejected.connect(self.show_error)
         self._fields[key] = field
         form.addRow(label, field)
 
     # -- model -> view --------------------------------------------------------------------------------
+    def sections(self) -> dict[str, QGroupBox]:
+        """The group boxes by title: Preset, Network, Training, Data, Initialisation (presenter mode hides some)."""
+        return dict(self._sections)
+
     def field(self, key: str) -> QWidget:
         """The widget editing TrainConfig field ``key`` (a ValueField, a QComboBox or the LogRateField)."""
         return self._fields[key]

@@ -31,6 +31,7 @@ SUMMARIES = {
             "reaches them.",
 }
 COLUMNS = ("layer", "activation", "||W||", "||dW||", "||dW||/||W||", "dead ReLUs", "status")
+PLOT_MIN_PX = 110  # per plot shown (title and axis included): in a short dock the table gives way, not the plots
 
 
 class HealthView(QtWidgets.QWidget):
@@ -45,10 +46,12 @@ class HealthView(QtWidgets.QWidget):
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMaximumHeight(170)
+        self.table.setMinimumHeight(75)  # the header and a row or two: it scrolls
         self.layer_choice = QtWidgets.QComboBox()
         self.layer_choice.setToolTip("The layer whose weight distribution over time is shown")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
+        self.graphics.setMinimumHeight(PLOT_MIN_PX * 2)
         self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)")
         self.norms.setLogMode(y=True)
         # no legend (9 entries hide the curves): the table's layer cells carry the curve colours
@@ -167,6 +170,8 @@ class HealthView(QtWidgets.QWidget):
             self._curves.append((grad, weight, dead))
         self._relu = [a.split(":")[0] == "relu" for a in snapshot.activations]
         self.dead_plot.setVisible(any(self._relu))
+        self.graphics.setMinimumHeight(PLOT_MIN_PX * (2 + any(self._relu)))
+        self.table.setColumnHidden(COLUMNS.index("dead ReLUs"), not any(self._relu))  # room in a narrow dock
         blocked = self.layer_choice.blockSignals(True)
         self.layer_choice.clear()
         self.layer_choice.addItems([f"w{l + 1} ({snapshot.activations[l]})" for l in range(L)])

@@ -54,6 +54,10 @@ class Inspector(QtWidgets.QWidget):
         self.batch = QtWidgets.QCheckBox("batch")
         self.batch.setToolTip(f"The gradient of the mean loss over up to {BATCH} training samples")
         self.back, self.next, self.reset = (QtWidgets.QPushButton(t) for t in ("Back", "Next", "Reset"))
+        self.sample.setToolTip("The training sample whose backward pass is written out")
+        for button, tip in ((self.back, "Go back one line of the walk"), (self.next, "Cross the next line of the walk"),
+                            (self.reset, "Start the walk again at y")):
+            button.setToolTip(tip)
         self.position = QtWidgets.QLabel()
         self.browser = QtWidgets.QTextBrowser()
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
@@ -77,6 +81,7 @@ class Inspector(QtWidgets.QWidget):
         self.cursor = 0
         self.values: dict = {}
         self._net = None
+        self._scrolled_to = None  # (parameter, line) the text was last scrolled to
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.bias.toggled.connect(self._on_bias_toggled)
         self.sample.valueChanged.connect(self.throttle.redraw)
@@ -195,8 +200,13 @@ class Inspector(QtWidgets.QWidget):
         rows.append(self._summary_html())
         bar = self.browser.verticalScrollBar()
         keep = bar.value()
-        self.browser.setHtml("<pre style='margin:0'>" + "\n".join(rows) + "</pre>")
-        bar.setValue(keep)
+        # pre-wrap: a docked inspector is narrower than its longest lines, which then wrap instead of hiding
+        self.browser.setHtml("<pre style='margin:0; white-space:pre-wrap'>" + "\n".join(rows) + "</pre>")
+        if (w.name, self.cursor) != self._scrolled_to:  # a new parameter or a step: show the current line
+            self._scrolled_to = (w.name, self.cursor)
+            self.browser.scrollToAnchor("current")
+        else:  # a live update of the same line: stay where the user scrolled
+            bar.setValue(keep)
 
     def _step_html(self, n: int, step) -> str:
         batch = self.walk.steps[0].values.shape[1] > 1  # the start line holds y (n_L, B)
@@ -230,7 +240,7 @@ class Inspector(QtWidgets.QWidget):
             lines.append(f"      so far  = {_vec(r, mark)}" + ("  (summed over the batch)" if batch else ""))
         text = "\n".join(lines)
         if n == self.cursor:
-            return f"<span style='background-color:#fff3a0; color:#000'>{text}</span>"
+            return f"<a name='current'></a><span style='background-color:#fff3a0; color:#000'>{text}</span>"
         if n > self.cursor:
             return f"<span style='color:#9a9a9a'>{text}</span>"
         return text

@@ -102,6 +102,11 @@ class LayerEditor(QWidget):
     def activations(self) -> tuple:
         return tuple(self._acts)
 
+    def fit_font(self) -> None:
+        """After a font change (presenter mode): a combo box keeps the minimum width of its first font."""
+        for row in self._rows:
+            row.activation.setMinimumWidth(row.activation.sizeHint().width())
+
     def n_hidden(self) -> int:
         return len(self._sizes) - 2
 

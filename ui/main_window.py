@@ -13,19 +13,26 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
 
 from ui.config_panel import ConfigPanel
+from ui.copy_numpy import CopyAsNumpy
+from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
 from ui.heatmaps import HeatmapGrid
+from ui.help_menu import install_help_menu
 from ui.loss_plot import LossPlot
+from ui.presenter import Presenter
 from ui.status_bar import MessageBanner, TrainingStatusBar
 from ui.transport import Transport
 
 FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
 DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
+# Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
+# stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
+LAYOUT_VERSION = 1  # 1: the see-inside views (app/views.py)
 
 
 def _visible(widget: QWidget) -> bool:
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
     open_requested = Signal(str)
     save_requested = Signal(str)
     about_to_close = Signal()
+    views_rebuilt = Signal()  # the loss plot and heatmaps were cleared for a new network (outlines too)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(800, 560)
         self.ask_apply: Callable[[str], bool] = self._ask_apply_dialog
         self.settings: QSettings | None = None  # where closeEvent saves geometry and dock state
+        self.layout_restored = False  # restore_settings found a dock layout of this LAYOUT_VERSION
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray]] = []
@@ -127,27 +136,19 @@ class MainWindow(QMainWindow):
         for action in self.transport.actions():
             toolbar.addAction(action)
 
-        menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open run...", self, shortcut=QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self._choose_open)
-        self.save_action = QAction("&Save run as...", self, shortcut=QKeySequence.StandardKey.Save)
-        self.save_action.triggered.connect(self._choose_save)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (self.open_action, self.save_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(quit_action)
-
+        self.file_menu = FileMenu(self)  # its commands are the session's (app.session)
         menu = self.menuBar().addMenu("&Train")
         for action in self.transport.actions():
             menu.addAction(action)
+        self.copy_numpy = CopyAsNumpy(self, self.heatmaps, before=menu.menuAction())  # the Edit menu
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.settings_dock.toggleViewAction())
         log = QAction("&Log scale", self, checkable=True, checked=True)
         log.toggled.connect(self.loss_plot.set_log_scale)
         self.loss_plot.log_checkbox.toggled.connect(log.setChecked)
         self.view_menu.addAction(log)
+        self.presenter = Presenter(self)  # View > Presenter mode, Lesson controls
+        install_help_menu(self)
 
     def add_view(self, title: str, widget: QWidget) -> QDockWidget:
         """Put ``widget`` in a dock on the right, tabified with the other views. If it has
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
             self._views_stale = False
             self.loss_plot.reset()
             self.heatmaps.set_network(self._config.layers)
+            self.views_rebuilt.emit()
 
     def set_config(self, config) -> None:
         """The settings in force (after a live change, or to undo a refused edit in the fields)."""
@@ -303,27 +305,16 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is apply
 
-    def _choose_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open run", "", "Backprop Lab runs (*.npz);;All files (*)")
-        if path:
-            self.open_requested.emit(path)
-
-    def _choose_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save run", "run.npz", "Backprop Lab runs (*.npz)")
-        if path:
-            self.save_requested.emit(path if path.endswith(".npz") else path + ".npz")
-
     # -- settings and closing -------------------------------------------------------------------------
     def restore_settings(self, settings: QSettings) -> bool:
         """Geometry and dock layout from an earlier session; True if there was a geometry to restore."""
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self.layout_restored = isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
         return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         settings.sync()
 
     def closeEvent(self, event) -> None:

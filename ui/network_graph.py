@@ -36,7 +36,9 @@ class NetworkGraph(QtWidgets.QWidget):
         super().__init__(parent)
         self.sample = QtWidgets.QSpinBox()
         self.sample.setPrefix("activations of sample ")
+        self.sample.setToolTip("The training sample whose activations colour the nodes")
         hint = QtWidgets.QLabel("click an edge for its weight, a node for its bias")
+        hint.setWordWrap(True)  # in a narrow dock it takes two lines rather than widening the dock
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(self.sample)
         bar.addWidget(hint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar
 
 STATE_TEXT = {
     "ready": "Ready",
@@ -46,6 +46,8 @@ class TrainingStatusBar(QStatusBar):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
+        self.progress.setToolTip("Completed epochs out of the epoch limit (set under Training)")
+        self.state_label.setToolTip("What the training is doing")
         self.addWidget(self.state_label)
         for label, tip in ((self.epoch_label, "Completed epochs"),
                            (self.loss_label, "Training loss of the last epoch"),
@@ -93,6 +95,7 @@ class MessageBanner(QFrame):
     """A coloured strip above the plots for what needs the user; buttons act on it (e.g. lower the LR)."""
 
     closed = Signal()
+    MIN_TEXT_WIDTH = 320  # narrower than this beside the buttons, the text goes above them
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -100,9 +103,14 @@ class MessageBanner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(8, 4, 8, 4)
-        self._layout.addWidget(self.label, 1)
+        # the buttons beside the text, or below it when the banner is too narrow for both (presenter mode)
+        self._outer = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._outer.setContentsMargins(8, 4, 8, 4)
+        self._outer.addWidget(self.label, 1)
+        self._layout = QHBoxLayout()
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addStretch(1)
+        self._outer.addLayout(self._layout)
         self._buttons: list[QPushButton] = []
         self._expiry = QTimer(self)  # an "info" message goes by itself; an error waits for the user
         self._expiry.setSingleShot(True)
@@ -121,11 +129,13 @@ class MessageBanner(QFrame):
         self._buttons = []
         for title, callback in list(actions) + [("Dismiss", None)]:
             button = QPushButton(title)
+            button.setToolTip("Hide this message" if callback is None else title)
             button.clicked.connect(self.dismiss)
             if callback is not None:
                 button.clicked.connect(callback)
             self._layout.addWidget(button)
             self._buttons.append(button)
+        self._fit_buttons()
         self.show()
         if kind == "info":
             self._expiry.start(INFO_SECONDS * 1000)
@@ -134,6 +144,17 @@ class MessageBanner(QFrame):
 
     def text(self) -> str:
         return self.label.text() if not self.isHidden() else ""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        buttons = sum(b.sizeHint().width() + self._layout.spacing() for b in self._buttons)
+        narrow = self.width() < buttons + self.MIN_TEXT_WIDTH
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        if self._outer.direction() != direction:
+            self._outer.setDirection(direction)
 
     def button(self, title: str) -> QPushButton | None:
         return next((b for b in self._buttons if b.text() == title), None)

@@ -4,8 +4,10 @@ The window hands every snapshot to every view (~30 a second while training). A v
 a 60x60 output grid or re-lays 2,000 edges each time would slow training, so it passes snapshots to a
 ``SnapshotThrottle``: ``submit`` only stores the latest ``(snapshot, config)`` (microseconds) and renders
 it now if the last render is ``min_interval`` seconds old, else once a single-shot timer fires, so the
-final snapshot of a run is always drawn. While the widget is hidden (a tabbed-away dock) nothing is
-drawn; showing it again draws the latest (the widget calls ``flush`` from its ``showEvent``).
+final snapshot of a run is always drawn. While the widget is hidden or covered (a tabbed-away dock: Qt
+leaves it "visible" under the front tab, so ``isVisible`` alone does not tell) nothing is drawn; showing it
+again draws the latest (the widget calls ``flush`` from its ``showEvent``; whoever tabs it to the front, from
+``QDockWidget.visibilityChanged``).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ class SnapshotThrottle:
 
     def submit(self, snapshot, config) -> None:
         self.pending = self.latest = (snapshot, config)
-        if not self.widget.isVisible():
+        if not self.on_screen():
             return
         wait = self._last + self.min_interval - time.perf_counter()
         if wait <= 0:
@@ -40,7 +42,7 @@ class SnapshotThrottle:
 
     def flush(self) -> None:
         """Draw the pending snapshot now (if any and the widget is visible)."""
-        if self.pending is None or not self.widget.isVisible():
+        if self.pending is None or not self.on_screen():
             return
         snapshot, config = self.pending
         self.pending = None
@@ -48,6 +50,10 @@ class SnapshotThrottle:
         self._last = time.perf_counter()
         self.renders += 1
         self.render(snapshot, config)
+
+    def on_screen(self) -> bool:
+        w = self.widget
+        return w.isVisible() and not w.visibleRegion().isEmpty()
 
     def redraw(self) -> None:
         """Draw the latest snapshot again now: the user changed a setting of the view and is looking."""

@@ -1,0 +1,52 @@
+"""File > Export: what each kind writes, and from where.
+
+Records and weights come from the trainer itself, written by the training thread between two slices (the
+same way a run is saved), so an export holds one consistent state even while training; the plots are drawn
+by the window, so they are exported in the GUI thread, as shown.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ui.export import export_loss_csv, export_plot, export_step_losses_csv, export_weights_npz
+
+
+def write_loss_csv(path, trainer) -> None:
+    """``epoch,train_loss,test_loss`` (+ accuracies for classification), one row per completed epoch."""
+    n = len(trainer.train_losses)
+    classification = trainer.data.task == "classification"
+    export_loss_csv(path, np.arange(1, n + 1), trainer.train_losses.view(), trainer.test_losses.view(),
+                    trainer.train_accuracy.view() if classification else None,
+                    trainer.test_accuracy.view() if classification else None)
+
+
+def write_step_losses_csv(path, trainer) -> None:
+    export_step_losses_csv(path, trainer.step_losses.view())
+
+
+def write_weights_npz(path, trainer) -> None:
+    export_weights_npz(path, trainer.network.weights, trainer.network.biases)
+
+
+# kind -> (writer(path, trainer) run by the worker, what the message calls it)
+WORKER_EXPORTS = {
+    "loss_csv": (write_loss_csv, "the loss history"),
+    "step_losses_csv": (write_step_losses_csv, "the step losses"),
+    "weights_npz": (write_weights_npz, "the weights"),
+}
+PLOT_EXPORTS = ("loss_plot_png", "loss_plot_svg")
+
+
+def export(kind: str, path: str, window, controller) -> None:
+    """Write export ``kind`` (a key of ui.file_menu.EXPORTS) to ``path``; the window says how it went
+    (for the worker's writes once they are done: ``controller.saved`` follows)."""
+    if kind in PLOT_EXPORTS:
+        try:
+            export_plot(path, window.loss_plot)
+        except (OSError, ValueError, TypeError) as err:
+            window.show_problem(f"Could not export the loss plot to {path}: {err}")
+            return
+        window.show_info(f"Exported the loss plot to {path}")
+        return
+    writer, what = WORKER_EXPORTS[kind]
+    controller.save_run(path, writer, what)

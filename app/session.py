@@ -1,0 +1,317 @@
+"""The session of one window: which run file is open, whether it has unsaved changes, the recent files, and
+the File menu's commands (New, Open, Save, Save As, Import CSV, Export), with the question about unsaved
+changes before anything replaces them.
+
+It lives in the GUI thread beside the controller. Opening loads the file here and hands the trainer to the
+worker (``Controller.open_trainer``); saving goes through the worker (``Controller.save_run``), which owns the
+trainer and writes between two slices, so the file holds one consistent state, atomically
+(``engine.savefile.save_run``). The session is dirty when the network, its step count or its configuration
+differ from what was last opened or saved.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
+from PySide6.QtWidgets import QMessageBox
+
+import resources
+from app import exports
+from app import settings as keys
+from engine.savefile import load_run, save_run
+from engine.validation import ConfigError
+from ui.csv_dialog import CsvImportDialog
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+DEFAULT_PRESET = "tutorial"
+
+
+def _reroute(signal, old, new) -> None:
+    """Connect ``signal`` to ``new`` instead of ``old`` (the controller's direct handling)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            signal.disconnect(old)
+        except (RuntimeError, TypeError):
+            pass
+    signal.connect(new)
+
+
+class Session(QObject):
+    """Signals: ``state_changed`` (path or dirty flag), ``run_saved(path)`` after a save that worked.
+
+    ``ask_unsaved(text) -> "save" | "discard" | "cancel"`` asks about unsaved changes (replace it in tests);
+    ``make_csv_dialog(parent, **kw)`` makes File > Import CSV's dialog. ``settings`` None: nothing is
+    remembered (screenshots, --quit-after runs), and ``confirm_close`` False closes without asking.
+    """
+
+    state_changed = Signal()
+    run_saved = Signal(str)
+
+    def __init__(self, window, controller, settings: QSettings | None = None, confirm_close: bool = True):
+        super().__init__(window)
+        self.window, self.controller, self.settings = window, controller, settings
+        self.confirm_close = confirm_close
+        self.path: str | None = None
+        self.ask_unsaved: Callable[[str], str] = self._ask_unsaved_dialog
+        self.make_csv_dialog = CsvImportDialog
+        self._clean = (controller.generation, None, controller.config)  # (generation, steps, config) saved
+        self._dirty = False
+        self._pending: list[dict] = []  # run saves posted to the worker, oldest first
+        self._close_confirmed = False
+        self.recent = keys.read_list(settings, keys.RECENT) if settings is not None else []
+
+        menu = window.file_menu
+        menu.new_requested.connect(self.new)
+        menu.open_requested.connect(self.open)
+        menu.recent_chosen.connect(self.open_recent)
+        menu.clear_recent_requested.connect(self.clear_recent)  # bound methods only: a lambda here would
+        # hold the session, which holds the window: a cycle through C++ that never gets freed
+        menu.save_requested.connect(self.save)
+        menu.save_as_requested.connect(self.save_as)
+        menu.import_csv_requested.connect(self.import_csv)
+        menu.export_requested.connect(self.export)
+        menu.set_recent(self.recent)
+        # Requests that already name a file, and the preset picker, come here first: they replace the session.
+        _reroute(window.open_requested, controller.open_run, self.open_path)
+        _reroute(window.save_requested, controller.save_run, self.save_to)
+        _reroute(window.preset_chosen, controller.load_preset, self.choose_preset)
+        controller.snapshot_shown.connect(self._refresh)
+        controller.network_built.connect(self._refresh)
+        window.config_edited.connect(self._refresh)  # after the controller applied (or refused) the edit
+        controller.saved.connect(self._on_saved)
+        window.installEventFilter(self)
+        presenter = getattr(window, "presenter", None)
+        if presenter is not None and settings is not None:
+            presenter.toggled.connect(lambda on: keys.write(settings, keys.PRESENTER, on))
+            presenter.sections_changed.connect(lambda names: keys.write(settings, keys.LESSON_SECTIONS, names))
+
+    # -- starting -------------------------------------------------------------------------------------
+    def start(self, path: str | None = None, trainer=None, preset: str | None = None) -> None:
+        """What the window shows first: ``trainer`` loaded from ``path`` (the command line), else
+        ``preset``, else the last session's file if it is still there, else the last preset."""
+        if self.settings is not None:
+            presenter = getattr(self.window, "presenter", None)
+            if presenter is not None:
+                sections = self.settings.value(keys.LESSON_SECTIONS)
+                if sections is not None:
+                    presenter.set_shown_sections(keys.read_list(self.settings, keys.LESSON_SECTIONS))
+                presenter.set_enabled(keys.read_bool(self.settings, keys.PRESENTER))
+        if trainer is not None:
+            self._adopt(trainer, path)
+            return
+        if preset is None and self.settings is not None:
+            last = keys.read_str(self.settings, keys.LAST_FILE)
+            if last and os.path.isfile(last) and self.open_path(last):
+                return
+        self._start_preset(preset or self.last_preset())
+
+    def last_preset(self) -> str:
+        name = keys.read_str(self.settings, keys.LAST_PRESET) if self.settings is not None else ""
+        return name if name in resources.preset_names() else DEFAULT_PRESET
+
+    # -- state ----------------------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def document_name(self) -> str:
+        if self.path:
+            return os.path.basename(self.path)
+        if self.controller.preset:
+            return resources.load_preset(self.controller.preset)["title"]
+        return "Untitled"
+
+    def _changed_since_clean(self) -> bool:
+        c = self.controller
+        generation, steps, config = self._clean
+        if c.generation != generation or c.config != config:
+            return True
+        snap = c.last_snapshot
+        return snap is not None and snap.generation == generation and steps is not None and snap.steps != steps
+
+    def _refresh(self, *_) -> None:
+        dirty = self._changed_since_clean()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self._show_state()
+
+    def _mark_clean(self, path: str | None, generation: int, steps: int | None, config) -> None:
+        self.path = path
+        self._clean = (generation, steps, config)
+        self._dirty = self._changed_since_clean()
+        if self.settings is not None:
+            keys.write(self.settings, keys.LAST_FILE, path or "")
+        if path:
+            self._set_recent(keys.add_recent(self.recent, path))
+        self._show_state()
+
+    def _show_state(self) -> None:
+        self.window.set_document(self.document_name() + ("*" if self._dirty else ""))
+        self.state_changed.emit()
+
+    def clear_recent(self) -> None:
+        self._set_recent([])
+
+    def _set_recent(self, paths: list[str]) -> None:
+        self.recent = list(paths)
+        self.window.file_menu.set_recent(self.recent)
+        if self.settings is not None:
+            keys.write(self.settings, keys.RECENT, self.recent)
+
+    # -- unsaved changes ------------------------------------------------------------------------------
+    def _leave(self, doing: str, then: Callable[[], None]) -> bool:
+        """Run ``then`` once the unsaved changes are saved or discarded (at once when there are none).
+        False if the user cancelled (or the Save As dialog was cancelled)."""
+        if not self._dirty:
+            then()
+            return True
+        answer = self.ask_unsaved(f"{self.document_name()} has changes that are not saved (training or "
+                                  f"settings since it was last saved). Save them before {doing}?")
+        if answer == DISCARD:
+            then()
+            return True
+        if answer == SAVE:
+            self.controller.pause()  # save the state the user is looking at, not a later one
+            return self.save(then=then)
+        return False
+
+    def _ask_unsaved_dialog(self, text: str) -> str:
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", text,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self.window)
+        box.setDefaultButton(buttons.Save)
+        return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(box.exec(), CANCEL)
+
+    def eventFilter(self, watched, event) -> bool:
+        """A close of the window with unsaved changes asks first; Save closes once the file is written."""
+        # the type first: this runs for every event of the window, also while it is being destroyed
+        if event.type() != QEvent.Type.Close or watched is not self.parent():
+            return False
+        if self._close_confirmed or not self.confirm_close or not self._dirty:
+            return False
+        answer = self.ask_unsaved(f"{self.document_name()} has changes that are not saved (training or "
+                                  "settings since it was last saved). Save them before closing?")
+        if answer == DISCARD:
+            return False
+        event.ignore()
+        if answer == SAVE:
+            self.controller.pause()
+            self.save(then=self._close_now)
+        return True
+
+    def _close_now(self) -> None:
+        self._close_confirmed = True
+        self.window.close()
+
+    # -- New, presets, Open ---------------------------------------------------------------------------
+    def new(self) -> bool:
+        """File > New: the last preset used (the tutorial at first), fresh and untitled."""
+        return self._leave("starting a new run", lambda: self._start_preset(self.last_preset()))
+
+    def choose_preset(self, name: str) -> bool:
+        """The preset picker: like New, from the chosen preset."""
+        self.window.select_preset(self.controller.preset)  # until the preset is really loaded
+        return self._leave("loading another preset", lambda: self._start_preset(name))
+
+    def _start_preset(self, name: str) -> None:
+        self.controller.pause()
+        if not self.controller.load_preset(name):
+            return
+        if self.settings is not None:
+            keys.write(self.settings, keys.LAST_PRESET, name)
+        self._mark_clean(None, self.controller.generation, 0, self.controller.config)
+
+    def open(self) -> bool:
+        """File > Open: ask about unsaved changes, then for a file."""
+        return self._leave("opening another run", self._choose_and_open)
+
+    def _choose_and_open(self) -> None:
+        directory = os.path.dirname(self.path or (self.recent[0] if self.recent else ""))
+        path = self.window.file_menu.ask_open_path(directory)
+        if path:
+            self.open_path(path)
+
+    def open_recent(self, path: str) -> bool:
+        if not os.path.isfile(path):
+            self._set_recent([p for p in self.recent if p != path])
+            self.window.show_problem(f"{path} is no longer there; it was removed from Open Recent.")
+            return False
+        return self._leave("opening another run", lambda: self.open_path(path))
+
+    def open_path(self, path: str) -> bool:
+        """Open the run in ``path`` now (no question asked). A file that cannot be read is reported and
+        changes nothing: network, history, file name and unsaved changes stay as they were."""
+        try:
+            trainer = load_run(path)
+        except (ConfigError, OSError) as err:
+            self.window.show_problem(f"Could not open the run: {err}")
+            return False
+        self._adopt(trainer, path)
+        return True
+
+    def _adopt(self, trainer, path: str) -> None:
+        steps, config = trainer.steps, trainer.config  # read before the worker owns it
+        self.controller.open_trainer(trainer)
+        self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
+
+    # -- Save -----------------------------------------------------------------------------------------
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        if self.path is None:
+            return self.save_as(then)
+        self.save_to(self.path, then)
+        return True
+
+    def save_as(self, then: Callable[[], None] | None = None) -> bool:
+        suggested = self.path or os.path.join(os.path.dirname(self.recent[0]) if self.recent else "",
+                                              (self.controller.preset or "run") + ".npz")
+        path = self.window.file_menu.ask_save_path(suggested)
+        if not path:
+            return False
+        self.save_to(path, then)
+        return True
+
+    def save_to(self, path: str, then: Callable[[], None] | None = None) -> None:
+        """Save the run to ``path`` through the worker; ``then`` runs once it is written."""
+        record = {"path": os.path.abspath(path), "generation": self.controller.generation, "then": then}
+
+        def write(target, trainer):  # in the worker thread, between two slices
+            save_run(target, trainer)
+            record["steps"], record["config"] = trainer.steps, trainer.config
+
+        self._pending.append(record)
+        self.controller.save_run(record["path"], write, "the run")
+
+    def _on_saved(self, path: str, error: str) -> None:
+        record = next((r for r in self._pending if r["path"] == path), None)
+        if record is None:
+            return  # an export
+        self._pending.remove(record)
+        if error:
+            return  # the controller said why; the session stays as it was (dirty, same file)
+        self._mark_clean(path, record["generation"], record["steps"], record["config"])
+        self.run_saved.emit(path)
+        if record["then"] is not None:
+            record["then"]()
+
+    # -- Import and Export ----------------------------------------------------------------------------
+    def import_csv(self) -> bool:
+        """File > Import CSV: the dialog's choices become the dataset (a new network, like any edit)."""
+        cfg = self.controller.config
+        if cfg is None:
+            return False
+        dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target, loss=cfg.loss,
+                                      test_fraction=cfg.test_fraction)
+        changes = dialog.config_changes() if dialog.exec() else None
+        if not changes:
+            return False
+        applied = self.controller.apply(changes)
+        self._refresh()
+        return applied
+
+    def export(self, kind: str) -> None:
+        directory = os.path.dirname(self.path) if self.path else ""
+        path = self.window.file_menu.ask_export_path(kind, directory)
+        if path:
+            exports.export(kind, path, self.window, self.controller)
