@@ -16,18 +16,16 @@ any array is read, so a hostile file can neither unpickle anything nor make us a
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import stat
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
 from .optimizers import make_optimizer
@@ -113,29 +111,12 @@ def save_run(path, trainer: Trainer) -> None:
     blob = np.frombuffer(json.dumps(header, allow_nan=False).encode("utf-8"), np.uint8)
     if blob.size >= MAX_HEADER_BYTES:
         raise SaveFileError(path, f"the header would be {blob.size:,} bytes; a run file's is under {MAX_HEADER_BYTES:,}")
-    directory = path.parent
-    tmp = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with tmp:
-            np.savez(tmp, header=blob, **arrays)  # a file object: numpy appends no suffix
-            tmp.flush()
-            os.fsync(tmp.fileno())
-            size = os.fstat(tmp.fileno()).st_size
+    with atomic_open(path, "wb") as f:
+        np.savez(f, header=blob, **arrays)  # a file object: numpy appends no suffix
+        f.flush()
+        size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise SaveFileError(path, f"the run takes {size:,} bytes; at most {MAX_FILE_BYTES:,} can be loaded")
-        with contextlib.suppress(OSError):  # the temp file is 0600; a file replaced keeps its permissions
-            os.chmod(tmp.name, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(tmp.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
-        raise
-    with contextlib.suppress(OSError):  # makes the rename itself durable; not possible on every system
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- loading ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Helpers the window tests share."""
+from PySide6.QtCore import QtMsgType
 
 
-def wait_snapshot(qtbot, controller, predicate, timeout=5000):
+def wait_snapshot(qtbot, controller, predicate, timeout=10000):
     """The first snapshot of the current network that satisfies ``predicate``, the one already shown included."""
     last = controller.last_snapshot
     if last is not None and last.generation == controller.generation and predicate(last):
@@ -9,3 +10,9 @@ def wait_snapshot(qtbot, controller, predicate, timeout=5000):
     with qtbot.waitSignal(controller.snapshot_shown, timeout=timeout, check_params_cb=predicate) as blocker:
         pass
     return blocker.args[0]
+
+
+def qt_problems(qtlog):
+    """Qt warnings, criticals and fatals pytest-qt captured."""
+    return [r.message for r in qtlog.records if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg,
+                                                           QtMsgType.QtFatalMsg)]

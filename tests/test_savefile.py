@@ -408,3 +408,18 @@ def test_good_files_of_the_battery_load(good, tmp_path):
     for case in good:
         _edit(case, lambda m, h: None)(good, tmp_path / f"{case}.npz")
         assert load_run(tmp_path / f"{case}.npz").steps in (4, 13)
+
+
+def test_a_new_run_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path):
+    trainer = build(TrainConfig.from_dict(resources.load_preset("tutorial")["config"]))
+    path = tmp_path / "run.npz"
+    old = os.umask(0o022)
+    try:
+        save_run(path, trainer)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644  # not private, as a plain open() would make it
+    path.chmod(0o600)
+    save_run(path, trainer)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]

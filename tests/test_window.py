@@ -6,14 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt, QtMsgType
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox
 
 from app.controller import Controller
 from app.gui import run_gui
 from engine.config import build
 from resources import preset_names
-from qt_helpers import wait_snapshot
+from qt_helpers import qt_problems, wait_snapshot
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,11 +44,6 @@ def open_lab(qtbot, tmp_path, preset="spiral"):
 @pytest.fixture
 def lab(qtbot, tmp_path):
     return open_lab(qtbot, tmp_path)
-
-
-def qt_problems(qtlog):
-    return [r.message for r in qtlog.records if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg,
-                                                           QtMsgType.QtFatalMsg)]
 
 
 def type_into(qtbot, field, text):

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt, QtMsgType
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from app.controller import Controller
 from app.gui import run_gui
 from app.views import TITLES, install_views
+from qt_helpers import qt_problems, wait_snapshot
 from resources import load_preset, preset_names
 from ui.main_window import MainWindow
 
@@ -50,20 +51,6 @@ def open_lab(qtbot, tmp_path):
         return window, controller, views
 
     yield _open
-
-
-def wait_snapshot(qtbot, controller, predicate, timeout=10000):
-    last = controller.last_snapshot
-    if last is not None and last.generation == controller.generation and predicate(last):
-        return last
-    with qtbot.waitSignal(controller.snapshot_shown, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
-
-
-def qt_problems(qtlog):
-    return [r.message for r in qtlog.records if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg,
-                                                           QtMsgType.QtFatalMsg)]
 
 
 def step_once(qtbot, window, controller):

@@ -10,7 +10,6 @@ import contextlib
 import csv
 import math
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -19,47 +18,9 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers ImageExporter and SVGExporter on pg.exporters)
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from engine.atomic import atomic_open, atomic_write  # noqa: F401  (atomic_write: part of this module's API)
+
 PLOT_SUFFIXES = (".png", ".svg")
-
-
-# --- atomic writes -----------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def atomic_open(path, mode: str = "wb", **kwargs):
-    """``open`` for writing that only replaces ``path`` when the block finishes without an exception.
-
-    The temporary file lives in the target's directory (``os.replace`` is atomic only within one file
-    system). It is created with mode 0666 so the kernel applies the umask, as a plain ``open`` would
-    (mkstemp's 0600 would make every export private); an existing target keeps its own permissions."""
-    if mode not in ("w", "wb"):
-        raise ValueError(f"mode: {mode!r} is not allowed; expected 'w' or 'wb'")
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        f = open(fd, mode, **kwargs)
-    except BaseException:
-        os.close(fd)
-        os.unlink(tmp)
-        raise
-    try:
-        with f:
-            if path.exists():
-                os.fchmod(f.fileno(), path.stat().st_mode & 0o7777)
-            yield f
-            f.flush()
-            os.fsync(f.fileno())  # the data is on disk before the name points at it
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write(path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically."""
-    with atomic_open(path, "wb") as f:
-        f.write(data)
 
 
 # --- loss history as CSV -----------------------------------------------------------------------------
