@@ -322,3 +322,12 @@ def test_colour_bars_label_both_ends_even_for_the_widest_numbers(grid):
     finally:
         painter.end()
     assert grid.levels(1, "grad_w") == (-5e-4, 5e-4)
+
+
+def test_levels_settle_to_the_data_when_training_stops():
+    levels = SymmetricLevels()
+    levels.update(0.002)
+    assert levels.update(1e-6) is False  # while running: one calm frame does not narrow the range
+    assert levels.update(1e-6, settle=True) is True  # stopped: no calm frames will come, fit now
+    assert 1e-6 <= levels.m < 1e-5
+    assert levels.update(0.5e-6, settle=True) is False  # within the current range: left alone

@@ -340,3 +340,14 @@ def test_command_line_opens_a_saved_run(tmp_path):
     shot = tmp_path / "moons.png"
     run_app(tmp_path, str(tmp_path / "moons.npz"), "--screenshot", str(shot), "--quit-after", "1")
     assert shot.stat().st_size > 10_000
+
+
+def test_a_finished_run_shows_its_last_gradients_at_their_own_scale(qtbot, tmp_path):
+    """The tutorial's gradients fall from ~1e-3 to ~1e-6 in about a second of training; once it is done the
+    colour range fits them instead of keeping the early, wide one (which drew them all white)."""
+    window, controller = open_lab(qtbot, tmp_path, "tutorial")
+    window.transport.train_pause.trigger()
+    snap = wait_snapshot(qtbot, controller, lambda s: s.status == "done")
+    qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(1, "grad_w"), snap.grad_w[0]), timeout=5000)
+    lo, hi = window.heatmaps.levels(1, "grad_w")
+    assert lo == -hi and np.abs(snap.grad_w[0]).max() <= hi < 10 * np.abs(snap.grad_w[0]).max()

@@ -35,12 +35,13 @@ class SymmetricLevels:
         self._unset = True  # no non-zero data yet: the first real magnitude sets m directly
         self._small_updates = 0
 
-    def update(self, max_abs: float) -> bool:
-        """Feeds one frame's max|x|; returns True when m changed."""
+    def update(self, max_abs: float, settle: bool = False) -> bool:
+        """Feeds one frame's max|x|; returns True when m changed. ``settle``: the data stopped moving
+        (paused, done, diverged), so fit m to them now instead of waiting for calm frames that won't come."""
         if not (max_abs > 0.0 and math.isfinite(max_abs)):
             return False  # all zero (fresh biases) or no finite value: keep the current scale
         old = self.m
-        if self._unset or max_abs > self.m:
+        if self._unset or max_abs > self.m or (settle and max_abs < self.m / self.SHRINK_RATIO):
             self.m, self._unset, self._small_updates = nice_ceil(max_abs), False, 0
         elif max_abs < self.m / self.SHRINK_RATIO:
             self._small_updates += 1
@@ -153,14 +154,15 @@ class MatrixPanel:
         self.image.clear()
         self.plot.setRange(xRange=(-0.5, cols - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
 
-    def show(self, data: np.ndarray) -> None:
-        """data: (rows, cols) matrix. Skips unchanged data (a paused run resends the same arrays)."""
+    def show(self, data: np.ndarray, settle: bool = False) -> None:
+        """data: (rows, cols) matrix. Skips unchanged data (a paused run resends the same arrays).
+        ``settle``: fit the colour range now (see SymmetricLevels.update)."""
         old = self.image.image
         if old is None or old.shape != data.shape or not np.array_equal(old, data, equal_nan=True):
             # a copy: the comparison above must see what is on screen even if the caller later
             # changes its array in place
             self.image.setImage(np.array(data, copy=True), autoLevels=False)
-        if self.levels.update(max_abs(data)):
+        if self.levels.update(max_abs(data), settle):
             self.bar.setLevels((-self.levels.m, self.levels.m))
             self._label_bar()
 

@@ -145,15 +145,16 @@ class HeatmapGrid(QtWidgets.QWidget):
         self.graphics.setFixedHeight(sum(heights) + overhead - len(units) * MatrixPanel.HEADER_PX)
 
     # --- data -------------------------------------------------------------------------------
-    def update_matrices(self, weights, biases, grad_w, grad_b) -> None:
+    def update_matrices(self, weights, biases, grad_w, grad_b, settle: bool = False) -> None:
         """Lists over layers l = 1..L: W_l (n_l, n_{l-1}), b_l (n_l, 1), and their gradients of the
-        same shapes. A different architecture rebuilds the grid first."""
+        same shapes. A different architecture rebuilds the grid first. ``settle``: training has stopped,
+        so colour ranges fit the data now (while it runs they narrow only after calm frames)."""
         sizes = (weights[0].shape[1],) + tuple(w.shape[0] for w in weights) if weights else ()
         if sizes != self._sizes:
             self.set_network(sizes)
         for l, arrays in enumerate(zip(weights, grad_w, biases, grad_b), start=1):
             for kind, data in zip(("w", "grad_w", "b", "grad_b"), arrays):
-                self._panels[(l, kind)].show(np.asarray(data).reshape(self._panels[(l, kind)].shape))
+                self._panels[(l, kind)].show(np.asarray(data).reshape(self._panels[(l, kind)].shape), settle)
 
     def image(self, layer: int, kind: str) -> np.ndarray | None:
         """What is displayed for layer l (1-based), kind in KINDS: (n_l, n_{l-1}) or (n_l, 1)."""

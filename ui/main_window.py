@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
         elif heatmaps:
             self._heatmaps_stale = False
             snap = self._latest
-            self.heatmaps.update_matrices(snap.weights, snap.biases, snap.grad_w, snap.grad_b)
+            self.heatmaps.update_matrices(snap.weights, snap.biases, snap.grad_w, snap.grad_b,
+                                          settle=snap.status != "running")
             self._losses_last = False
         return bool(self._pending_losses) or self._heatmaps_stale
 
