@@ -49,7 +49,8 @@ class Controller(QObject):
         super().__init__(parent if parent is not None else window)  # lives as long as its window
         self.window = window
         self.config: TrainConfig | None = None
-        self.preset: str | None = None
+        self.preset: str | None = None  # the preset the network is, None once edited or opened from a file
+        self.based_on: str | None = None  # the preset an edited network started from
         self.generation = 0
         self.status = "ready"
         self.running = False  # what the user asked for: Train (True) or Pause/Step/Reset (False)
@@ -116,7 +117,7 @@ class Controller(QObject):
         if self.running and not self.window.ask_apply(f"You chose the preset '{preset['title']}' while training."):
             self.window.select_preset(self.preset)
             return False
-        self.preset = name
+        self.preset, self.based_on = name, None
         self._install(build(config, fit_io=True), run=False)
         self.window.set_document(preset["title"])
         return True
@@ -141,6 +142,8 @@ class Controller(QObject):
             self.window.set_config(self.config)
             self.window.show_config_error(f"{err} (the current network is kept)", err.field)
             return False
+        # the network is no longer the preset's: the picker and its description must not say it is
+        self.based_on, self.preset = self.preset or self.based_on, None
         self._install(trainer, run=self.running)
         if note:
             self.window.show_note(note)
@@ -200,7 +203,7 @@ class Controller(QObject):
 
     def open_trainer(self, trainer) -> None:
         """Show and continue a trainer built elsewhere (a loaded run); paused."""
-        self.preset = None
+        self.preset = self.based_on = None
         self._install(trainer, run=False)
 
     def save_run(self, path: str, writer=None, what: str = "the run") -> None:
@@ -216,7 +219,7 @@ class Controller(QObject):
         self.config, self.data = trainer.config, trainer.data
         self.status, self.last_snapshot = ("running" if run else "ready"), None  # until the worker says more
         self.window.new_network(self.config)
-        self.window.select_preset(self.preset)
+        self.window.select_preset(self.preset, self.based_on)
         self._control("set_trainer", trainer, self.generation, run)
         self._set_running(run)
         self.network_built.emit(self.config)

@@ -121,6 +121,8 @@ class Session(QObject):
             return os.path.basename(self.path)
         if self.controller.preset:
             return resources.load_preset(self.controller.preset)["title"]
+        if self.controller.based_on:
+            return resources.load_preset(self.controller.based_on)["title"] + " (changed)"
         return "Untitled"
 
     def _changed_since_clean(self) -> bool:

@@ -351,3 +351,16 @@ def test_a_finished_run_shows_its_last_gradients_at_their_own_scale(qtbot, tmp_p
     qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(1, "grad_w"), snap.grad_w[0]), timeout=5000)
     lo, hi = window.heatmaps.levels(1, "grad_w")
     assert lo == -hi and np.abs(snap.grad_w[0]).max() <= hi < 10 * np.abs(snap.grad_w[0]).max()
+
+
+def test_an_edited_preset_is_shown_as_custom_not_as_the_preset(qtbot, tmp_path):
+    window, controller = open_lab(qtbot, tmp_path, "xor")
+    panel = window.config_panel
+    assert panel.preset_combo.currentData() == "xor" and panel.preset_description.isVisible()
+    assert controller.apply({"layers": (2, 8, 8, 1), "activations": ("tanh", "tanh", "sigmoid")})
+    assert panel.preset_combo.currentIndex() == -1 and panel.preset_combo.placeholderText() == "Custom (from XOR)"
+    assert not panel.preset_description.isVisible()
+    assert controller.apply({"learning_rate": 0.02})  # a live change keeps it custom, still from XOR
+    assert panel.preset_combo.placeholderText() == "Custom (from XOR)"
+    assert controller.load_preset("circles")
+    assert panel.preset_combo.currentData() == "circles" and panel.preset_description.isVisible()

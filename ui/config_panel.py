@@ -225,8 +225,12 @@ class ConfigPanel(QWidget):
             self.preset_combo.addItem(title, name)
             self.preset_combo.setItemData(self.preset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
 
-    def select_preset(self, name: str | None) -> None:
+    def select_preset(self, name: str | None, based_on: str | None = None) -> None:
+        """Show preset ``name``; None for a network that is no preset (any more): "Custom (from <based_on>)"."""
         index = self.preset_combo.findData(name)
+        if index < 0:
+            title = self.preset_combo.itemText(self.preset_combo.findData(based_on)) if based_on else ""
+            self.preset_combo.setPlaceholderText(f"Custom (from {title})" if title else "Custom")
         self.preset_combo.setCurrentIndex(index)
         text = self.preset_combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else ""
         self.preset_description.setText(text or "")

@@ -173,8 +173,8 @@ class MainWindow(QMainWindow):
         """(name, title, description) in picker order."""
         self.config_panel.set_presets(entries)
 
-    def select_preset(self, name: str | None) -> None:
-        self.config_panel.select_preset(name)
+    def select_preset(self, name: str | None, based_on: str | None = None) -> None:
+        self.config_panel.select_preset(name, based_on)
 
     def set_document(self, name: str | None) -> None:
         """What is open (a preset's title, a run file's name), shown in the title bar."""
