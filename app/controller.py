@@ -70,8 +70,6 @@ class Controller(QObject):
         window.reset_requested.connect(self.reset)
         window.config_edited.connect(self.apply)
         window.preset_chosen.connect(self.load_preset)
-        window.open_requested.connect(self.open_run)
-        window.save_requested.connect(self.save_run)
         window.about_to_close.connect(self.shutdown)
         window.set_presets([(n, p["title"], p.get("description", "")) for n, p in
                             ((n, resources.load_preset(n)) for n in resources.preset_names())])
@@ -190,16 +188,19 @@ class Controller(QObject):
         return build(config, fit_io=True), note
 
     # -- files --------------------------------------------------------------------------------------
-    def open_run(self, path: str) -> bool:
+    def open_run(self, path: str):
+        """Open the run in ``path``, paused. Returns (steps, config) as loaded, or None when the file cannot
+        be read: that is reported and nothing changes (network, history, file name)."""
         from engine.savefile import load_run
         try:
             trainer = load_run(path)
         except (ConfigError, OSError) as err:
             self.window.show_problem(f"Could not open the run: {err}")
-            return False
+            return None
+        loaded = trainer.steps, trainer.config  # read before the worker owns it
         self.open_trainer(trainer)
         self.window.set_document(os.path.basename(path))
-        return True
+        return loaded
 
     def open_trainer(self, trainer) -> None:
         """Show and continue a trainer built elsewhere (a loaded run); paused."""

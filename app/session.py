@@ -20,8 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 import resources
 from app import exports
 from app import settings as keys
-from engine.savefile import load_run, save_run
-from engine.validation import ConfigError
+from engine.savefile import save_run
 from ui.csv_dialog import CsvImportDialog
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -74,9 +73,7 @@ class Session(QObject):
         menu.import_csv_requested.connect(self.import_csv)
         menu.export_requested.connect(self.export)
         menu.set_recent(self.recent)
-        # Requests that already name a file, and the preset picker, come here first: they replace the session.
-        _reroute(window.open_requested, controller.open_run, self.open_path)
-        _reroute(window.save_requested, controller.save_run, self.save_to)
+        # The preset picker replaces the session: it comes here first, to ask about unsaved changes.
         _reroute(window.preset_chosen, controller.load_preset, self.choose_preset)
         controller.snapshot_shown.connect(self._refresh)
         controller.network_built.connect(self._refresh)
@@ -245,15 +242,15 @@ class Session(QObject):
     def open_path(self, path: str) -> bool:
         """Open the run in ``path`` now (no question asked). A file that cannot be read is reported and
         changes nothing: network, history, file name and unsaved changes stay as they were."""
-        try:
-            trainer = load_run(path)
-        except (ConfigError, OSError) as err:
-            self.window.show_problem(f"Could not open the run: {err}")
+        opened = self.controller.open_run(path)
+        if opened is None:
             return False
-        self._adopt(trainer, path)
+        steps, config = opened
+        self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
         return True
 
     def _adopt(self, trainer, path: str) -> None:
+        """A run the command line already loaded (gui.py reads it early, to refuse a bad file with status 2)."""
         steps, config = trainer.steps, trainer.config  # read before the worker owns it
         self.controller.open_trainer(trainer)
         self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)

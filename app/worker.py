@@ -18,6 +18,7 @@ import traceback
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from engine.optimizers import HYPERPARAMETERS
 from engine.snapshot import SnapshotCursor
 
 MAX_FPS = 30
@@ -26,7 +27,7 @@ SLICE_SECONDS = 0.01  # a command waits at most one slice (plus one step) before
 LAST_STEP_WAIT_MS = 60_000  # after stop()'s own timeout, for a step already under way
 PAUSED_WAIT = 0.05  # when idle, block on the queue this long at most: no busy waiting, no hang on a lost wake-up
 
-LIVE_KEYS = ("learning_rate", "momentum", "beta1", "beta2", "epsilon", "weight_decay")
+LIVE_KEYS = tuple(HYPERPARAMETERS)  # what changes between two steps without a new network
 CONTROL = ("train", "pause", "step", "set_trainer", "epoch_limit")  # commands that change what the worker does
 
 

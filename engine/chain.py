@@ -24,7 +24,7 @@ import numpy as np
 
 from .activations import make_activation
 from .backprop import check_pairing, make_loss
-from .gradcheck import relative_error
+from .gradcheck import central_difference, relative_error
 from .network import Network
 
 KINDS = ("start", "loss", "activation", "jump", "weight", "bias")
@@ -111,14 +111,10 @@ def walk_back(network: Network, loss, X: np.ndarray, Y: np.ndarray, layer: int, 
     fused = check_pairing(network, loss)
     X, Y = _columns(X, Y, sample)
     acts = network.activations
-    weights = [np.asarray(w, np.float64) for w in network.weights]
-    a_prev, zs, outs = X, [], [X]
-    for w, b, f in zip(weights, network.biases, acts):  # the forward pass, kept for the f'(z) lines
-        z = w @ a_prev + np.asarray(b, np.float64)
-        a_prev = f(z)
-        zs.append(z)
-        outs.append(a_prev)
-    y_hat, last = outs[-1], network.n_layers - 1
+    net64 = network if network.dtype == np.float64 else network.astype("float64")
+    weights = net64.weights
+    y_hat, zs, outs = net64.forward(X, trace=True)  # z and a of every layer, for the f'(z) lines
+    last = network.n_layers - 1
     walk = Walk(kind, layer, i, j if kind == "w" else None, loss=loss.value(y_hat, Y), y_hat=y_hat)
     steps = walk.steps
     steps.append(Step("start", last, f"start at y (the target), beside y_hat = a{last + 1}", Y.copy()))
@@ -179,16 +175,9 @@ def numeric_gradient_of(network: Network, loss, X: np.ndarray, Y: np.ndarray, la
     check_parameter(network, layer, i, j, kind)
     loss = make_loss(loss)
     X, Y = _columns(X, Y, sample)
-    net = Network(network.sizes, [make_activation(a) for a in network.activations], "float64")
-    net.params[...] = network.params
+    net = network.astype("float64")  # a copy: the caller's network is never perturbed
     p = net.weights[layer][i, j:j + 1] if kind == "w" else net.biases[layer][i]
-    keep = float(p[0])
-    p[0] = keep + h
-    up = loss.value(net.forward(X), Y)
-    p[0] = keep - h
-    down = loss.value(net.forward(X), Y)
-    p[0] = keep
-    return (up - down) / (2 * h)
+    return central_difference(net, loss, X, Y, p, h)
 
 
 def relative_error_of(analytic: float, numeric: float) -> float:

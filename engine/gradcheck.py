@@ -23,20 +23,23 @@ from .network import Network, layer_views
 RESOLUTION_SCALE = 1e7
 
 
+def central_difference(network: Network, loss, X: np.ndarray, Y: np.ndarray, p: np.ndarray, h: float) -> float:
+    """(L(p + h) - L(p - h)) / 2h for the one parameter ``p``, a 1-element view into ``network.params``;
+    the parameter is restored afterwards."""
+    keep = p[0]
+    p[0] = keep + h
+    up = loss.value(network.forward(X), Y)
+    p[0] = keep - h
+    down = loss.value(network.forward(X), Y)
+    p[0] = keep
+    return (up - down) / (2 * h)
+
+
 def numeric_gradient(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference gradient (n_params,) of the loss on X (n_0, B), Y (n_L, B)."""
     loss = make_loss(loss)
     p = network.params
-    out = np.empty(p.size, dtype=np.float64)
-    for k in range(p.size):
-        keep = p[k]
-        p[k] = keep + h
-        up = loss.value(network.forward(X), Y)
-        p[k] = keep - h
-        down = loss.value(network.forward(X), Y)
-        p[k] = keep
-        out[k] = (up - down) / (2 * h)
-    return out
+    return np.array([central_difference(network, loss, X, Y, p[k:k + 1], h) for k in range(p.size)])
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = 1e-12) -> float:
@@ -53,7 +56,7 @@ def resolution(loss: float, h: float, size: int) -> float:
 def gradient_check(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: float = 1e-5) -> dict[str, float]:
     """Relative error between backprop and central differences, per array: {"w1": e, "b1": e, ...}
     (1-based names, as the tutorial writes them)."""
-    net = network if network.dtype == np.float64 else _as_float64(network)
+    net = network if network.dtype == np.float64 else network.astype("float64")
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     bp = Backprop(net, loss)
@@ -66,8 +69,3 @@ def gradient_check(network: Network, loss, X: np.ndarray, Y: np.ndarray, h: floa
             result[name] = relative_error(a, n, RESOLUTION_SCALE * resolution(value, h, a.size))
     return result
 
-
-def _as_float64(network: Network) -> Network:
-    net = Network(network.sizes, network.activations, "float64")
-    net.params[...] = network.params
-    return net

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import make_activation
+from .chain import network_from
 
 VANISHING_RATIO = 1e-7
 EXPLODING_RATIO = 10.0
@@ -52,13 +52,11 @@ class LayerHealth:
 def dead_fractions(weights, biases, activations, X_probe) -> list[float | None]:
     """Fraction of units of each relu layer that are <= 0 on every column of X_probe (n_0, B);
     None for other activations. weights[l] (n_l, n_{l-1}), biases[l] (n_l, 1), activations: specs."""
-    out, a = [], np.asarray(X_probe, dtype=np.float64)
-    for w, b, spec in zip(weights, biases, activations):
-        f = make_activation(spec)
-        z = w @ a + b
-        a = f(z)
-        out.append(float(np.mean(np.all(z <= 0, axis=1))) if f.name == "relu" else None)
-    return out
+    sizes = (weights[0].shape[1],) + tuple(w.shape[0] for w in weights)
+    net = network_from(sizes, activations, weights, biases)
+    _, zs, _ = net.forward(X_probe, trace=True)
+    return [float(np.mean(np.all(z <= 0, axis=1))) if f.name == "relu" else None
+            for z, f in zip(zs, net.activations)]
 
 
 def _norm(x: np.ndarray) -> float:

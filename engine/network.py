@@ -113,10 +113,14 @@ class Network:
                 acts.append(a)
         return (a, zs, acts) if trace else a
 
-    def copy(self) -> "Network":
-        other = Network(self.sizes, self.activations, str(self.dtype))
+    def astype(self, dtype: str) -> "Network":
+        """A copy of the network with its parameters in ``dtype``."""
+        other = Network(self.sizes, self.activations, dtype)
         other.params[...] = self.params
         return other
+
+    def copy(self) -> "Network":
+        return self.astype(str(self.dtype))
 
     def describe(self) -> str:
         acts = ", ".join(a.spec() for a in self.activations)

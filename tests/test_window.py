@@ -297,12 +297,12 @@ def test_save_and_open_a_run(qtbot, lab, tmp_path):
     window.transport.step.trigger()
     wait_snapshot(qtbot, controller, lambda s: s.epoch == 1 and s.status == "paused")
     path = str(tmp_path / "run.npz")
-    window.save_requested.emit(path)
+    controller.save_run(path)
     qtbot.waitUntil(lambda: "Saved" in window.banner.text())
-    window.open_requested.emit(path)
+    controller.open_run(path)
     snap = wait_snapshot(qtbot, controller, lambda s: s.generation == controller.generation)
     assert snap.epoch == 1 and len(snap.new_train_losses) == 1 and snap.status == "paused"
-    window.open_requested.emit(str(tmp_path / "missing.npz"))
+    controller.open_run(str(tmp_path / "missing.npz"))
     assert "Could not open" in window.banner.text()
 
 

@@ -27,6 +27,7 @@ from ui.loss_plot import LossPlot
 from ui.presenter import Presenter
 from ui.status_bar import MessageBanner, TrainingStatusBar
 from ui.transport import Transport
+from ui.view_throttle import on_screen
 
 FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
 DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
@@ -35,14 +36,9 @@ DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL fo
 LAYOUT_VERSION = 1  # 1: the see-inside views (app/views.py)
 
 
-def _visible(widget: QWidget) -> bool:
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
-
-
 class MainWindow(QMainWindow):
     """Signals: ``train_requested``, ``pause_requested``, ``step_requested``, ``reset_requested``,
-    ``config_edited(dict)`` (TrainConfig fields), ``preset_chosen(str)``, ``open_requested(str)``,
-    ``save_requested(str)``, ``about_to_close`` (emitted first in closeEvent; stop the training there).
+    ``config_edited(dict)`` (TrainConfig fields), ``preset_chosen(str)``, ``about_to_close`` (emitted first in closeEvent; stop the training there).
 
     ``ask_apply(text) -> bool`` asks whether a change that rebuilds the network may interrupt training;
     replace it (e.g. ``window.ask_apply = lambda text: True``) to answer without a dialog.
@@ -54,8 +50,6 @@ class MainWindow(QMainWindow):
     reset_requested = Signal()
     config_edited = Signal(dict)
     preset_chosen = Signal(str)
-    open_requested = Signal(str)
-    save_requested = Signal(str)
     about_to_close = Signal()
     views_rebuilt = Signal()  # the loss plot and heatmaps were cleared for a new network (outlines too)
 
@@ -256,8 +250,8 @@ class MainWindow(QMainWindow):
         frame: the other plot, or a hidden plot that should catch up once shown."""
         self._rebuild_views()
         self._draw_counters()
-        losses = bool(self._pending_losses) and _visible(self.loss_plot)
-        heatmaps = self._heatmaps_stale and _visible(self.heatmaps)
+        losses = bool(self._pending_losses) and on_screen(self.loss_plot)
+        heatmaps = self._heatmaps_stale and on_screen(self.heatmaps)
         if losses and (not heatmaps or not self._losses_last):
             self._draw_losses()
             self._losses_last = True

@@ -16,6 +16,11 @@ import time
 from PySide6 import QtCore, QtWidgets
 
 
+def on_screen(widget: QtWidgets.QWidget) -> bool:
+    """Shown and not covered: a dock tabbed behind another is "visible" to Qt but has no visible region."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class SnapshotThrottle:
     def __init__(self, widget: QtWidgets.QWidget, render, min_interval: float):
         """``render(snapshot, config)`` draws; at most one call per ``min_interval`` seconds."""
@@ -52,8 +57,7 @@ class SnapshotThrottle:
         self.render(snapshot, config)
 
     def on_screen(self) -> bool:
-        w = self.widget
-        return w.isVisible() and not w.visibleRegion().isEmpty()
+        return on_screen(self.widget)
 
     def redraw(self) -> None:
         """Draw the latest snapshot again now: the user changed a setting of the view and is looking."""
