@@ -16,3 +16,12 @@ def qt_problems(qtlog):
     """Qt warnings, criticals and fatals pytest-qt captured."""
     return [r.message for r in qtlog.records if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg,
                                                            QtMsgType.QtFatalMsg)]
+
+
+def shown(qtbot, widget, width: int, height: int):
+    """``widget`` resized, owned by qtbot, shown and exposed (so it has really been laid out and painted)."""
+    widget.resize(width, height)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

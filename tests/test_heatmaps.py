@@ -5,6 +5,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
+from qt_helpers import shown
 from ui.heatmaps import KINDS, HeatmapGrid, SymmetricLevels
 
 TUTORIAL = (5, 3, 5, 4)
@@ -12,12 +13,7 @@ TUTORIAL = (5, 3, 5, 4)
 
 @pytest.fixture
 def grid(qtbot):
-    widget = HeatmapGrid()
-    widget.resize(900, 600)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, HeatmapGrid(), 900, 600)
 
 
 def matrices(sizes, seed=0, scale=1.0):
@@ -227,11 +223,7 @@ def scrolls(grid):
 
 
 def test_the_whole_spiral_network_fits_the_view(qtbot):
-    grid = HeatmapGrid()
-    grid.resize(1280, 800)
-    qtbot.addWidget(grid)
-    grid.show()
-    qtbot.waitExposed(grid)
+    grid = shown(qtbot, HeatmapGrid(), 1280, 800)
     grid.update_matrices(*matrices(SPIRAL))
     heights = matrix_heights(grid)
     assert not scrolls(grid)

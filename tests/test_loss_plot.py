@@ -5,18 +5,14 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from qt_helpers import shown
 from ui.loss_plot import LossPlot
 from ui.theme import format_value
 
 
 @pytest.fixture
 def plot(qtbot):
-    widget = LossPlot()
-    widget.resize(600, 300)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, LossPlot(), 600, 300)
 
 
 class PaintCounter(QtCore.QObject):
