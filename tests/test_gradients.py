@@ -1,4 +1,6 @@
 """Backprop proven by central differences for every activation x loss pairing, on random architectures."""
+import zlib
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +15,23 @@ OUTPUT_LOSS = [("sigmoid", "mse"), ("tanh", "mse"), ("relu", "mse"), ("leaky_rel
                ("softmax", "mse"), ("sigmoid", "bce"), ("softmax", "cce")]
 
 
+# A difference quotient with h = 1e-5 that straddles a ReLU kink is no derivative (over 3,000 draws, every
+# failure had a pre-activation within 1.2e-5 of 0): problems are drawn with every kinked unit this far from it.
+KINK_MARGIN = 1e-3
+
+
+def _clear_of_kinks(net, X) -> bool:
+    _, zs, _ = net.forward(X, trace=True)
+    return all(np.abs(z).min() > KINK_MARGIN for z, f in zip(zs, net.activations) if f.name in ("relu", "leaky_relu"))
+
+
 def _problem(rng, sizes, hidden, output, loss, batch):
     net = Network(sizes, [hidden] * (len(sizes) - 2) + [output])
     net.initialize("xavier", rng)
     net.params += rng.normal(0, 0.1, net.params.size)  # non-zero biases too
     X = rng.normal(0, 1, (sizes[0], batch))
+    while not _clear_of_kinks(net, X):
+        X = rng.normal(0, 1, (sizes[0], batch))
     if loss == "cce":
         Y = np.eye(sizes[-1])[:, rng.randint(0, sizes[-1], batch)]
     elif loss == "bce":
@@ -30,7 +44,8 @@ def _problem(rng, sizes, hidden, output, loss, batch):
 @pytest.mark.parametrize("output,loss", OUTPUT_LOSS)
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_backprop_matches_central_differences(hidden, output, loss):
-    rng = np.random.RandomState(abs(hash((hidden, output, loss))) % 2**31)
+    # crc32, not hash(): str hashes change from one process to the next, and so would the problem
+    rng = np.random.RandomState(zlib.crc32(f"{hidden}|{output}|{loss}".encode()))
     net, X, Y = _problem(rng, (3, 4, 5, 3), hidden, output, loss, batch=6)
     errors = gradient_check(net, loss, X, Y)
     assert set(errors) == {"w1", "b1", "w2", "b2", "w3", "b3"}
