@@ -1,23 +1,25 @@
-"""Wires the main window to the training thread.
+"""Carries out what the user asks for, and is the only writer of the run model.
 
 The controller lives in the GUI thread. It keeps the configuration in force, builds every new network itself
 (so a refused value is reported where it was typed and the running network is never touched), then hands the
-new Trainer to the worker as a message; from then on only the worker touches it. Snapshots come back through
-the controller's own slot, so tests (and anything else) can wait on ``snapshot_shown``, a signal of an object
-in the GUI thread.
+new Trainer to the worker as a command; from then on only the worker touches it. What comes back from the
+worker (snapshots, frames of past moments, one step taken apart, save results) goes into the model, which the
+views listen to. The window is called only for questions and messages (``ask_apply``, ``show_problem`` ...).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import weakref
-from collections import deque
 
 from PySide6.QtCore import QObject, Signal
 
 import resources
+from app import commands as cmd
 from app.worker import LIVE_KEYS, WorkerThread
+from app.run_model import RunModel
 from engine.config import TrainConfig, build
-from engine.losses import LOSSES
+from engine.status import Status
 from engine.validation import ConfigError
 
 RUN_KEYS = ("epochs",)  # changes how long to train, not what: applied live too
@@ -33,135 +35,229 @@ def describe(changes: dict) -> str:
 
 
 class Controller(QObject):
-    """Owns the training thread for one window.
+    """Owns the training thread for one window and writes the ``RunModel`` (``self.model``).
 
-    Signals (GUI thread): ``snapshot_shown(snapshot)`` after the window took a snapshot of the current network,
-    ``network_built(config)`` after a new network was handed to the worker (its dataset is ``data``),
-    ``saved(path, error)`` after a write the worker did for ``save_run`` ("" when it worked; the window has
-    already said how it went).
+    Signals (GUI thread): ``snapshot_shown(snapshot)`` after the model took a snapshot of the current network,
+    ``network_built(config)`` after a new network was handed to the worker, ``saved(result)`` after a write the
+    worker did (an ``app.commands.SaveResult``; the window has already said how it went).
     """
 
     snapshot_shown = Signal(object)
     network_built = Signal(object)
-    saved = Signal(str, str)
+    saved = Signal(object)
 
-    def __init__(self, window, parent=None):
+    def __init__(self, window, model: RunModel | None = None, parent=None):
         super().__init__(parent if parent is not None else window)  # lives as long as its window
         self.window = window
-        self.config: TrainConfig | None = None
-        self.preset: str | None = None  # the preset the network is, None once edited or opened from a file
-        self.based_on: str | None = None  # the preset an edited network started from
-        self.generation = 0
-        self.status = "ready"
-        self.running = False  # what the user asked for: Train (True) or Pause/Step/Reset (False)
-        self.last_snapshot = None  # the newest snapshot of the current network the window took
-        self.data = None  # the current network's Dataset: never written after build, so the views may read it
+        self.model = model if model is not None else RunModel(self)
         self._sent = 0  # CONTROL commands posted; see TrainingWorker.snapshot_ready
-        self._writes: deque[str] = deque()  # what each posted save writes, oldest first (one saved() each)
+        self._tokens = itertools.count(1)
+        self.pending_saves: list[cmd.Save] = []  # posted to the worker, not reported yet, oldest first
         self._host = WorkerThread()
         worker = self._host.worker
         worker.snapshot_ready.connect(self._on_snapshot)  # queued: the worker lives in its own thread
+        worker.moment_ready.connect(self.model.show_replayed)
+        worker.phases_ready.connect(self._on_phases)
+        worker.inspected.connect(self.model.set_inspection)
+        worker.recovered.connect(self._on_recovered)
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
-
-        window.train_requested.connect(self.train)
-        window.pause_requested.connect(self.pause)
-        window.step_requested.connect(self.step)
-        window.reset_requested.connect(self.reset)
-        window.config_edited.connect(self.apply)
-        window.preset_chosen.connect(self.load_preset)
-        window.about_to_close.connect(self.shutdown)
-        window.set_presets([(n, p["title"], p.get("description", "")) for n, p in
-                            ((n, resources.load_preset(n)) for n in resources.preset_names())])
         self._host.start()
         # Whatever drops the last reference first (a test, a crash path), the thread is stopped before its
         # QThread can be destroyed while running, which would abort the process.
         weakref.finalize(self, self._host.stop)
 
+    # -- what the model knows, for callers that ask the controller ------------------------------------
+    config = property(lambda self: self.model.config)
+    data = property(lambda self: self.model.data)
+    generation = property(lambda self: self.model.generation)
+    status = property(lambda self: self.model.status)
+    running = property(lambda self: self.model.running)
+    last_snapshot = property(lambda self: self.model.snapshot)
+    preset = property(lambda self: self.model.preset)
+    based_on = property(lambda self: self.model.based_on)
+
     # -- transport ----------------------------------------------------------------------------------
     def train(self) -> None:
-        if self.status == "done" and self.config is not None and self.config.epochs is not None:
-            self.window.show_info(f"The epoch limit ({self.config.epochs:,}) is reached: raise it under Training, "
-                                  "or reset the weights to train again.")
-        self._control("train")
+        if self._at_limit():
+            self.window.offer_more_epochs(self.model.config.epochs)
+            return
+        self._control(cmd.Train())
         self._set_running(True)
 
     def pause(self) -> None:
-        self._control("pause")
+        self._control(cmd.Pause())
         self._set_running(False)
 
     def toggle(self) -> None:
-        (self.pause if self.running else self.train)()
+        (self.pause if self.model.running else self.train)()
 
     def step(self) -> None:
-        self._control("step")
+        if self._at_limit():
+            self.window.offer_more_epochs(self.model.config.epochs)
+            return
+        self._control(cmd.Step())
         self._set_running(False)
+
+    def more_epochs(self, extra: int) -> None:
+        """Raise the epoch limit by ``extra`` (the "+N epochs" offer at the limit)."""
+        config = self.model.config
+        if config is not None and config.epochs is not None:
+            self.apply({"epochs": config.epochs + int(extra)})
+
+    def _at_limit(self) -> bool:
+        m = self.model
+        return m.config is not None and m.config.epochs is not None and m.epochs >= m.config.epochs \
+            and m.status in (Status.DONE, Status.PAUSED, Status.READY)
 
     def reset(self) -> None:
         """Fresh weights from the seed, same configuration, history cleared; paused."""
-        if self.config is None:
+        if self.model.config is None:
             return
         try:
-            trainer = build(self.config, fit_io=True)
+            trainer = build(self.model.config, fit_io=True)
         except (ConfigError, OSError) as err:  # e.g. a CSV file that has gone since
             self.window.show_problem(f"Could not reset: {err}")
             return
         self._install(trainer, run=False)
 
+    def set_pace(self, steps_per_second: float | None) -> None:
+        self.model.set_pace(steps_per_second)
+        self._host.post(cmd.SetPace(steps_per_second))
+
+    # -- the moment shown ------------------------------------------------------------------------------
+    def show_moment(self, step: int | None) -> None:
+        """Look at step ``step`` of the run in every view (None: live again); training goes on meanwhile."""
+        m = self.model
+        if step is not None and (m.snapshot is None or m.steps == 0):
+            return
+        if m.phases is not None:
+            m.set_phases(None)
+        m.set_moment(step)
+        if m.moment is not None:
+            self._host.post(cmd.ShowMoment(m.moment, m.generation))
+
+    def step_moment(self, steps: int) -> None:
+        """Move the moment shown by ``steps`` (negative: back); from live, start at the newest step."""
+        m = self.model
+        here = m.steps if m.moment is None else m.moment
+        self.show_moment(max(0, min(here + steps, m.steps)))
+
+    def take_apart(self) -> None:
+        """One training step taken apart phase by phase: the step after the moment shown."""
+        m = self.model
+        if m.config is None:
+            return
+        if m.moment is None and m.running:
+            self.pause()
+        self._host.post(cmd.TakeApart(m.moment, m.generation))
+
+    def leave_phases(self) -> None:
+        self.model.set_phases(None)
+
+    def _on_phases(self, phases) -> None:
+        if getattr(phases, "generation", self.model.generation) == self.model.generation:
+            self.model.set_phases(phases)
+
+    def inspect(self, request) -> None:
+        m = self.model
+        if m.config is not None:
+            self._host.post(cmd.Inspect(request, m.moment, m.generation))
+
+    def select(self, selection: tuple) -> None:
+        self.model.set_selection(selection)
+
+    def select_weight(self, layer: int, i: int, j: int) -> None:
+        self.model.set_selection(("w", layer, i, j))
+
+    def select_bias(self, layer: int, i: int) -> None:
+        self.model.set_selection(("b", layer, i))
+
+    def show_epoch(self, epoch: float) -> None:
+        """A click on the loss curve: the end of that epoch."""
+        self.show_moment(int(round(epoch * self.model.steps_per_epoch)))
+
+    def rewind(self, step: int) -> None:
+        """Go back to ``step`` for good: the weights, optimizer and history after it are dropped."""
+        m = self.model
+        generation = m.generation + 1
+        self._control(cmd.Rewind(step, m.generation, generation))
+        self._set_running(False)
+        m.set_network(m.config, m.data, generation)
+
+    def recover(self, factor: float = 10.0) -> None:
+        """A diverged run: go back to before the loss began to blow up, divide the learning rate by ``factor``
+        and train on (the worker says which epoch it went back to)."""
+        m = self.model
+        if m.config is None:
+            return
+        rate = m.config.learning_rate / factor
+        generation = m.generation + 1
+        self._control(cmd.Recover(rate, m.generation, generation))
+        config = m.config.replace(learning_rate=rate)
+        m.set_network(config, m.data, generation)
+        self._set_running(True)
+
+    def _on_recovered(self, epoch: int, rate: float) -> None:
+        self.window.show_info(f"Went back to epoch {epoch:,}, before the loss began to blow up, and continued "
+                              f"with the learning rate {rate:g}.")
+
     # -- configuration ------------------------------------------------------------------------------
     def load_preset(self, name: str) -> bool:
         preset = resources.load_preset(name)
         config = TrainConfig.from_dict(preset["config"])
-        if self.running and not self.window.ask_apply(f"You chose the preset '{preset['title']}' while training."):
-            self.window.select_preset(self.preset)
+        if self.model.running and not self.window.ask_apply(f"You chose the preset '{preset['title']}' while training."):
+            self.model.set_preset(self.model.preset, self.model.based_on)  # the picker shows what is in force
             return False
-        self.preset, self.based_on = name, None
+        self.model.set_preset(name, None)
         self._install(build(config, fit_io=True), run=False)
+        self.set_pace(preset.get("pace"))  # a lesson opens at a pace a learner can follow
         self.window.set_document(preset["title"])
         return True
 
     def apply(self, changes: dict) -> bool:
         """Apply edits from the window: live for hyperparameters and the epoch limit, otherwise by building
         a new network (asking first while training). Returns True if the change is in force."""
-        if self.config is None:
+        config = self.model.config
+        if config is None:
             return False
-        changes = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
+        changes = {k: v for k, v in changes.items() if getattr(config, k) != v}
         if not changes:
             return True
         structural = {k: v for k, v in changes.items() if k not in LIVE_KEYS and k not in RUN_KEYS}
         try:
             if not structural:
                 return self._apply_live(changes)
-            if self.running and not self.window.ask_apply(describe(structural)):
-                self.window.set_config(self.config)  # keep training: the fields show what is in force
+            if self.model.running and not self.window.ask_apply(describe(structural)):
+                self.model.set_config(config)  # keep training: the fields show what is in force
                 return False
             trainer, note = self._build_changed(changes)
         except ConfigError as err:
-            self.window.set_config(self.config)
+            self.model.set_config(config)
             self.window.show_config_error(f"{err} (the current network is kept)", err.field)
             return False
         # the network is no longer the preset's: the picker and its description must not say it is
-        self.based_on, self.preset = self.preset or self.based_on, None
-        self._install(trainer, run=self.running)
+        self.model.set_preset(None, self.model.preset or self.model.based_on)
+        self._install(trainer, run=self.model.running)
         if note:
             self.window.show_note(note)
         return True
 
     def _apply_live(self, changes: dict) -> bool:
-        config = self.config.replace(**changes).validated()  # ConfigError goes back to the field
-        self.config = config
+        config = self.model.config.replace(**changes).validated()  # ConfigError goes back to the field
         hyper = {k: v for k, v in changes.items() if k in LIVE_KEYS}
         if hyper:
-            self._host.post("hyper", hyper)
+            self._host.post(cmd.SetHyperparameters(hyper))
         if "epochs" in changes:
-            self._control("epoch_limit", config.epochs)
-        self.window.set_config(config)
+            self._control(cmd.SetEpochLimit(config.epochs))
+        self.model.set_config(config)
         return True
 
     def _build_changed(self, changes: dict):
         """A Trainer for the config with ``changes``, adapting what must follow: the output activation a loss
         requires, and for a new dataset the loss and output activation of its preset if the old ones don't fit."""
-        config = self.config.replace(**changes)
+        from engine.losses import LOSSES
+        config = self.model.config.replace(**changes)
         note = ""
         loss = LOSSES.get(changes.get("loss"))
         required = loss.output_activations if loss is not None else None
@@ -204,60 +300,60 @@ class Controller(QObject):
 
     def open_trainer(self, trainer) -> None:
         """Show and continue a trainer built elsewhere (a loaded run); paused."""
-        self.preset = self.based_on = None
+        self.model.set_preset(None, None)
         self._install(trainer, run=False)
 
-    def save_run(self, path: str, writer=None, what: str = "the run") -> None:
+    def save_run(self, path: str, writer=None, what: str = "the run") -> cmd.Save:
         """Save the run to ``path`` (or write ``what`` with ``writer(path, trainer)``, e.g. an export) in the
-        worker, which owns the trainer: it writes between two slices, so the file holds one consistent state."""
+        worker, which owns the trainer: it writes between two slices, so the file holds one consistent state.
+        Returns the posted command; its ``token`` comes back in the ``saved`` result."""
         from engine.savefile import save_run
-        self._writes.append(what)
-        self._host.post("save", path, writer or save_run)
+        save = cmd.Save(path, writer or save_run, what, next(self._tokens))
+        self.pending_saves.append(save)
+        self._host.post(save)
+        return save
 
     # -- plumbing -----------------------------------------------------------------------------------
     def _install(self, trainer, run: bool) -> None:
-        self.generation += 1
-        self.config, self.data = trainer.config, trainer.data
-        self.status, self.last_snapshot = ("running" if run else "ready"), None  # until the worker says more
-        self.window.new_network(self.config)
-        self.window.select_preset(self.preset, self.based_on)
-        self._control("set_trainer", trainer, self.generation, run)
+        m = self.model
+        generation = m.generation + 1
+        self._control(cmd.SetTrainer(trainer, generation, run))
+        m.set_network(trainer.config, trainer.data, generation)
+        m.set_status(Status.RUNNING if run else Status.READY)  # until the worker says more
         self._set_running(run)
-        self.network_built.emit(self.config)
+        self.network_built.emit(trainer.config)
 
-    def _control(self, *command) -> None:
+    def _control(self, command) -> None:
         self._sent += 1
-        self._host.post(*command)
+        self._host.post(command)
 
     def _set_running(self, running: bool) -> None:
-        self.running = running
-        self.window.set_running(running)
+        self.model.set_running(running)
 
     def _on_snapshot(self, snapshot, seq: int) -> None:
         try:
-            if snapshot.generation != self.generation:
+            if snapshot.generation != self.model.generation:
                 return  # from a network already replaced
-            self.status = snapshot.status
-            self.last_snapshot = snapshot
-            if seq == self._sent and snapshot.status in ("done", "diverged", "paused", "ready") and self.running:
+            stopped = snapshot.status in (Status.DONE, Status.DIVERGED, Status.PAUSED, Status.READY)
+            if seq == self._sent and stopped and self.model.running:
                 self._set_running(False)  # the worker stopped on its own (epoch limit, divergence)
-            self.window.show_snapshot(snapshot)
+            self.model.take_snapshot(snapshot)
             self.snapshot_shown.emit(snapshot)
         finally:
-            self._host.post("ack")  # only now may the worker take the next one: latest wins
+            self._host.post(cmd.Ack())  # only now may the worker take the next one: latest wins
 
     def _on_failed(self, text: str) -> None:
         self._set_running(False)
         self.window.show_problem("Training paused after an unexpected error (the network is kept): "
                                  + text.strip().splitlines()[-1])
 
-    def _on_saved(self, path: str, error: str) -> None:
-        what = self._writes.popleft() if self._writes else "the run"
-        if error:
-            self.window.show_problem(f"Could not save {what} to {path}: {error}")
+    def _on_saved(self, result: cmd.SaveResult) -> None:
+        self.pending_saves = [s for s in self.pending_saves if s.token != result.token]
+        if result.error:
+            self.window.show_problem(f"Could not save {result.what} to {result.path}: {result.error}")
         else:
-            self.window.show_info(f"Saved {what} to {path}")
-        self.saved.emit(path, error)
+            self.window.show_info(f"Saved {result.what} to {result.path}")
+        self.saved.emit(result)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""

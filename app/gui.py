@@ -2,6 +2,8 @@
 open the window.
 
 Arguments are checked before Qt is even imported: a bad one prints one line and exits with status 2.
+``assemble`` builds a window's run model, controller, views and session and is the one place their signals
+are connected (the tests build their windows with it too).
 Runs that save a screenshot or quit by themselves neither read nor write the user's settings (window layout,
 last session, recent files, presenter mode: app/settings.py) and close without asking about unsaved changes.
 ``--presenter`` starts in presenter mode.
@@ -12,6 +14,7 @@ import argparse
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import resources
@@ -56,6 +59,95 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+@dataclass
+class Assembly:
+    window: object
+    model: object
+    controller: object
+    views: object = None
+    session: object = None
+
+
+def assemble(window, settings=None, confirm_close: bool = True, views: bool = True, session: bool = True) -> Assembly:
+    """Model, controller, views and (with ``session``) the File menu's session for ``window``, connected."""
+    from app.controller import Controller
+    from app.run_model import RunModel
+    from app.session import Session
+    from app.views import Views
+
+    model = RunModel(window)
+    controller = Controller(window, model)
+    parts = Assembly(window, model, controller)
+    w, m, c = window, model, controller
+    # the user asks -> the controller
+    w.train_requested.connect(c.train)
+    w.pause_requested.connect(c.pause)
+    w.step_requested.connect(c.step)
+    w.reset_requested.connect(c.reset)
+    w.take_apart_requested.connect(c.take_apart)
+    w.more_epochs_requested.connect(c.more_epochs)
+    w.recover_requested.connect(c.recover)
+    w.config_edited.connect(c.apply)
+    w.about_to_close.connect(c.shutdown)
+    w.timeline.moment_chosen.connect(c.show_moment)
+    w.timeline.moved.connect(c.step_moment)
+    w.loss_plot.epoch_clicked.connect(c.show_epoch)
+    w.pace.pace_chosen.connect(c.set_pace)
+    w.heatmaps.cell_clicked.connect(c.select_weight)
+    # bound methods only, here and below: a lambda holding the controller or the model would hold the window
+    # through a connection of its own child, a cycle through C++ that is never freed
+    # the model -> the window
+    m.network_changed.connect(w.new_network)
+    m.config_changed.connect(w.set_config)
+    m.running_changed.connect(w.set_running)
+    m.preset_changed.connect(w.select_preset)
+    m.steps_per_epoch_changed.connect(w.set_steps_per_epoch)
+    m.snapshot_changed.connect(w.show_snapshot)
+    m.frame_changed.connect(w.show_frame)
+    m.moment_changed.connect(w.show_moment)
+    m.pace_changed.connect(w.pace.set_pace)
+    w.set_presets([(n, p["title"], p.get("description", "")) for n, p in
+                   ((n, resources.load_preset(n)) for n in resources.preset_names())])
+    if views:
+        v = parts.views = Views(window, model)
+        window.see_inside = v  # referenced by the window: lives as long as it
+        m.network_changed.connect(v.on_network)
+        m.frame_changed.connect(v.on_frame)
+        m.health_changed.connect(v.on_health)
+        m.selection_changed.connect(v.on_selection)
+        w.views_rebuilt.connect(v.outline_in_heatmaps)
+        v.graph.weight_selected.connect(c.select_weight)
+        v.graph.bias_selected.connect(c.select_bias)
+        v.inspector.parameter_chosen.connect(c.select)
+        v.inspector.layer_crossed.connect(v.graph.highlight_layer)
+        v.on_selection(m.selection)
+    if session:
+        s = parts.session = Session(window, controller, settings, confirm_close)
+        menu = window.file_menu
+        menu.new_requested.connect(s.new)
+        menu.open_requested.connect(s.open)
+        menu.recent_chosen.connect(s.open_recent)
+        menu.clear_recent_requested.connect(s.clear_recent)  # bound methods only: a lambda holding the session
+        # would hold the window: a cycle through C++ that never gets freed
+        menu.save_requested.connect(s.save)
+        menu.save_as_requested.connect(s.save_as)
+        menu.import_csv_requested.connect(s.import_csv)
+        menu.export_requested.connect(s.export)
+        w.preset_chosen.connect(s.choose_preset)  # it asks about unsaved changes first
+        c.snapshot_shown.connect(s.refresh)
+        c.network_built.connect(s.refresh)
+        w.config_edited.connect(s.refresh)  # after the controller applied (or refused) the edit
+        c.saved.connect(s.on_saved)
+        w.pace.pace_chosen.connect(s.remember_pace)
+        presenter = getattr(window, "presenter", None)
+        if presenter is not None:
+            presenter.toggled.connect(s.remember_presenter)
+            presenter.sections_changed.connect(s.remember_lesson_sections)
+    else:
+        w.preset_chosen.connect(c.load_preset)
+    return parts
+
+
 def run_gui(argv) -> int:
     """Open the main window; returns the exit status (2 for bad arguments)."""
     argv = list(argv)
@@ -72,11 +164,9 @@ def run_gui(argv) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app.controller import Controller
-    from app.session import Session
     from app.settings import open_settings
     from ui.help_dialog import app_icon
-    from app.views import apply_arguments, install_views
+    from app.views import apply_arguments
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "backprop-lab"])
@@ -85,12 +175,11 @@ def run_gui(argv) -> int:
     app.setWindowIcon(app_icon())
     QGuiApplication.setDesktopFileName("backprop-lab")  # the desktop entry: its icon and name in the dock
     window = MainWindow()
-    controller = Controller(window)
-    views = install_views(window, controller)
     interactive = args.quit_after is None and not args.report_startup
     window.settings = open_settings() if interactive else None  # app/settings.py: every key
+    parts = assemble(window, window.settings, confirm_close=interactive)
+    controller, views, session = parts.controller, parts.views, parts.session
     # the file given, else the preset given, else the last session's file, else the last preset
-    session = Session(window, controller, window.settings, confirm_close=interactive)
     session.start(path=args.file, trainer=trainer, preset=args.preset)
     if args.presenter:
         window.presenter.set_enabled(True)

@@ -11,7 +11,6 @@ differ from what was last opened or saved.
 from __future__ import annotations
 
 import os
-import warnings
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Signal
@@ -25,17 +24,6 @@ from ui.csv_dialog import CsvImportDialog
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 DEFAULT_PRESET = "tutorial"
-
-
-def _reroute(signal, old, new) -> None:
-    """Connect ``signal`` to ``new`` instead of ``old`` (the controller's direct handling)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            signal.disconnect(old)
-        except (RuntimeError, TypeError):
-            pass
-    signal.connect(new)
 
 
 class Session(QObject):
@@ -58,32 +46,35 @@ class Session(QObject):
         self.make_csv_dialog = CsvImportDialog
         self._clean = (controller.generation, None, controller.config)  # (generation, steps, config) saved
         self._dirty = False
-        self._pending: list[dict] = []  # run saves posted to the worker, oldest first
+        self._after_save: dict[int, Callable[[], None] | None] = {}  # run saves posted: token -> what follows
         self._close_confirmed = False
         self.recent = keys.read_list(settings, keys.RECENT) if settings is not None else []
-
-        menu = window.file_menu
-        menu.new_requested.connect(self.new)
-        menu.open_requested.connect(self.open)
-        menu.recent_chosen.connect(self.open_recent)
-        menu.clear_recent_requested.connect(self.clear_recent)  # bound methods only: a lambda here would
-        # hold the session, which holds the window: a cycle through C++ that never gets freed
-        menu.save_requested.connect(self.save)
-        menu.save_as_requested.connect(self.save_as)
-        menu.import_csv_requested.connect(self.import_csv)
-        menu.export_requested.connect(self.export)
-        menu.set_recent(self.recent)
-        # The preset picker replaces the session: it comes here first, to ask about unsaved changes.
-        _reroute(window.preset_chosen, controller.load_preset, self.choose_preset)
-        controller.snapshot_shown.connect(self._refresh)
-        controller.network_built.connect(self._refresh)
-        window.config_edited.connect(self._refresh)  # after the controller applied (or refused) the edit
-        controller.saved.connect(self._on_saved)
+        window.file_menu.set_recent(self.recent)
         window.installEventFilter(self)
-        presenter = getattr(window, "presenter", None)
-        if presenter is not None and settings is not None:
-            presenter.toggled.connect(lambda on: keys.write(settings, keys.PRESENTER, on))
-            presenter.sections_changed.connect(lambda names: keys.write(settings, keys.LESSON_SECTIONS, names))
+
+    def remember_presenter(self, on: bool) -> None:
+        if self.settings is not None:
+            keys.write(self.settings, keys.PRESENTER, on)
+
+    def remember_pace(self, pace) -> None:
+        """The pace chosen, for the preset the network is (or was edited from): it opens at that pace next time."""
+        name = self.controller.preset or self.controller.based_on
+        if self.settings is not None and name:
+            keys.write(self.settings, keys.PACE + name, "full" if pace is None else float(pace))
+
+    def _remembered_pace(self, name: str):
+        """(True, pace) if a pace was chosen for preset ``name`` before, else (False, None)."""
+        if self.settings is None or self.settings.value(keys.PACE + name) is None:
+            return False, None
+        value = str(self.settings.value(keys.PACE + name))
+        try:
+            return True, (None if value == "full" else float(value))
+        except ValueError:
+            return False, None
+
+    def remember_lesson_sections(self, names: list) -> None:
+        if self.settings is not None:
+            keys.write(self.settings, keys.LESSON_SECTIONS, names)
 
     # -- starting -------------------------------------------------------------------------------------
     def start(self, path: str | None = None, trainer=None, preset: str | None = None) -> None:
@@ -130,7 +121,7 @@ class Session(QObject):
         snap = c.last_snapshot
         return snap is not None and snap.generation == generation and steps is not None and snap.steps != steps
 
-    def _refresh(self, *_) -> None:
+    def refresh(self, *_) -> None:
         dirty = self._changed_since_clean()
         if dirty != self._dirty:
             self._dirty = dirty
@@ -211,13 +202,16 @@ class Session(QObject):
 
     def choose_preset(self, name: str) -> bool:
         """The preset picker: like New, from the chosen preset."""
-        self.window.select_preset(self.controller.preset)  # until the preset is really loaded
+        self.controller.model.set_preset(self.controller.preset, self.controller.based_on)  # until it is loaded
         return self._leave("loading another preset", lambda: self._start_preset(name))
 
     def _start_preset(self, name: str) -> None:
         self.controller.pause()
         if not self.controller.load_preset(name):
             return
+        known, pace = self._remembered_pace(name)
+        if known:
+            self.controller.set_pace(pace)
         if self.settings is not None:
             keys.write(self.settings, keys.LAST_PRESET, name)
         self._mark_clean(None, self.controller.generation, 0, self.controller.config)
@@ -273,26 +267,20 @@ class Session(QObject):
 
     def save_to(self, path: str, then: Callable[[], None] | None = None) -> None:
         """Save the run to ``path`` through the worker; ``then`` runs once it is written."""
-        record = {"path": os.path.abspath(path), "generation": self.controller.generation, "then": then}
+        save = self.controller.save_run(os.path.abspath(path), save_run, "the run")
+        self._after_save[save.token] = then
 
-        def write(target, trainer):  # in the worker thread, between two slices
-            save_run(target, trainer)
-            record["steps"], record["config"] = trainer.steps, trainer.config
-
-        self._pending.append(record)
-        self.controller.save_run(record["path"], write, "the run")
-
-    def _on_saved(self, path: str, error: str) -> None:
-        record = next((r for r in self._pending if r["path"] == path), None)
-        if record is None:
+    def on_saved(self, result) -> None:
+        """A save the worker did (``app.commands.SaveResult``): the facts of what it wrote."""
+        if result.token not in self._after_save:
             return  # an export
-        self._pending.remove(record)
-        if error:
+        then = self._after_save.pop(result.token)
+        if result.error:
             return  # the controller said why; the session stays as it was (dirty, same file)
-        self._mark_clean(path, record["generation"], record["steps"], record["config"])
-        self.run_saved.emit(path)
-        if record["then"] is not None:
-            record["then"]()
+        self._mark_clean(result.path, result.generation, result.steps, result.config)
+        self.run_saved.emit(result.path)
+        if then is not None:
+            then()
 
     # -- Import and Export ----------------------------------------------------------------------------
     def import_csv(self) -> bool:
@@ -306,7 +294,7 @@ class Session(QObject):
         if not changes:
             return False
         applied = self.controller.apply(changes)
-        self._refresh()
+        self.refresh()
         return applied
 
     def export(self, kind: str) -> None:

@@ -1,13 +1,17 @@
 """The training thread: a QObject moved to a QThread that trains in short slices and checks messages between them.
 
-Everything crosses threads as messages: the window posts commands into a ``queue.SimpleQueue`` (train, pause,
-step, new hyperparameters, a whole new Trainer, stop, "I drew your last snapshot"); the worker answers with
-``Snapshot`` objects built from copies. The trainer is only ever touched by the worker thread once handed over,
-so no array the worker uses is written by anyone else.
+Everything crosses threads as messages: the window posts commands (``app.commands``) into a
+``queue.SimpleQueue``; the worker answers with ``Snapshot`` objects built from copies, frames of past moments,
+one step taken apart, and the facts of each save. The trainer is only ever touched by the worker thread once
+handed over, so no array the worker uses is written by anyone else.
 
 Snapshots are "latest wins": the worker takes one only after the window acknowledged the previous one, and at
 most ``MAX_FPS`` times a second, so a busy window never builds a queue of stale snapshots; the records in a
 snapshot are everything new since the one before (``SnapshotCursor``), so skipping frames loses no history.
+
+Pace: at full speed a slice trains for ``SLICE_SECONDS``; at a pace of p steps a second, step k of the run
+since Train is due at t0 + k / p (an absolute schedule, so waiting never drifts), and the worker waits on its
+queue until then, so a command is still seen at once.
 """
 from __future__ import annotations
 
@@ -18,42 +22,50 @@ import traceback
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from app import commands as cmd
+from engine.frame import Frame
 from engine.optimizers import HYPERPARAMETERS
 from engine.snapshot import SnapshotCursor
+from engine.status import Status
 
 MAX_FPS = 30
 SNAPSHOT_BUDGET = 0.03  # of the worker's time for copying snapshots: a 512-wide network's take fewer per second
 SLICE_SECONDS = 0.01  # a command waits at most one slice (plus one step) before it is seen
 LAST_STEP_WAIT_MS = 60_000  # after stop()'s own timeout, for a step already under way
 PAUSED_WAIT = 0.05  # when idle, block on the queue this long at most: no busy waiting, no hang on a lost wake-up
+BEHIND_SECONDS = 0.25  # a paced run that falls this far behind (steps slower than the pace) starts its schedule anew
 
 LIVE_KEYS = tuple(HYPERPARAMETERS)  # what changes between two steps without a new network
-CONTROL = ("train", "pause", "step", "set_trainer", "epoch_limit")  # commands that change what the worker does
 
 
 class TrainingWorker(QObject):
-    """Owns the Trainer of the current run once it is handed over with ``set_trainer``.
+    """Owns the Trainer of the current run once it is handed over with ``SetTrainer``.
 
-    Signals carry only fresh objects (a Snapshot of copies, strings): nothing the worker keeps using.
+    Signals carry only fresh objects (a Snapshot of copies, frames, results): nothing the worker keeps using.
     """
 
     # engine.snapshot.Snapshot, and how many CONTROL commands the worker had handled when it took it: the
     # window trusts the snapshot's status for its buttons only once the worker has seen every command it sent
     snapshot_ready = Signal(object, int)
+    moment_ready = Signal(object)  # engine.frame.Frame of a past step (ShowMoment)
+    phases_ready = Signal(object)  # engine.phases result (TakeApart)
+    inspected = Signal(object)  # engine.inspect result (Inspect)
+    recovered = Signal(int, float)  # Recover went back to this epoch and trains on at this learning rate
     failed = Signal(str)  # an unexpected error in a step or a save; training pauses, the network stays
-    saved = Signal(str, str)  # path, error ("" when it worked)
+    saved = Signal(object)  # app.commands.SaveResult
     finished = Signal()
 
     def __init__(self):
         super().__init__()
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._trainer = None
+        self._replayer = None
         self._generation = -1
         self._cursor = SnapshotCursor()
         self._epoch_limit = None
         self._running = False
         self._step_target = None  # epoch number a Step runs to
-        self._status = "ready"
+        self._status = Status.READY
         self._acked = True  # the window drew the last snapshot: a new one may be taken
         self._dirty = False  # something changed since the last snapshot
         self._urgent = False  # a state change the window should see without waiting for the frame clock
@@ -63,159 +75,258 @@ class TrainingWorker(QObject):
         self._rate_mark = (0.0, 0)  # (clock, steps) at the last rate update
         self._control_seq = 0
         self._min_interval = 1.0 / MAX_FPS  # between two snapshots; longer when a snapshot is costly to copy
+        self._pace: float | None = None
+        self._pace_t0 = 0.0
+        self._pace_done = 0
 
     # -- called from any thread: they only post messages ---------------------------------------------
-    def post(self, *command) -> None:
+    def post(self, command) -> None:
         self._commands.put(command)
 
     # -- the loop, in the worker thread -------------------------------------------------------------
     def work(self) -> None:
         get = self._commands.get
         while True:
-            busy = self._trainer is not None and (self._running or self._step_target is not None)
+            wait = self._wait_seconds()
             try:
-                command = get(timeout=PAUSED_WAIT) if not busy else get_nowait(self._commands)
+                command = get(timeout=wait) if wait > 0 else self._commands.get_nowait()
             except queue.Empty:
                 command = None
             stop = False
             while command is not None:
-                if command[0] == "stop":
+                if isinstance(command, cmd.Stop):
                     stop = True
                     break
                 self._handle(command)
                 command = get_nowait(self._commands)
             if stop:
                 break
-            if self._trainer is not None and (self._running or self._step_target is not None):
+            if self._busy():
                 self._train_slice()
             self._maybe_emit()
-        self._trainer = None
+        self._trainer = self._replayer = None
         self.finished.emit()
 
-    def _handle(self, command: tuple) -> None:
-        kind, args = command[0], command[1:]
-        if kind in CONTROL:
+    def _busy(self) -> bool:
+        return self._trainer is not None and (self._running or self._step_target is not None)
+
+    def _wait_seconds(self) -> float:
+        """How long the queue may block: not at all while training at full speed, until the next paced step,
+        or PAUSED_WAIT when idle."""
+        if not self._busy():
+            return PAUSED_WAIT
+        if self._pace is None:
+            return 0.0
+        due = self._pace_t0 + (self._pace_done + 1) / self._pace
+        return min(max(due - time.perf_counter(), 0.0), PAUSED_WAIT)
+
+    def _handle(self, command) -> None:
+        if isinstance(command, cmd.CONTROL):
             self._control_seq += 1
         try:
-            getattr(self, "_on_" + kind)(*args)
+            getattr(self, "_on_" + type(command).__name__)(command)
         except Exception:  # a bad message must not kill the thread that holds the user's network
             self._pause_with_error(traceback.format_exc(limit=3))
 
-    def _on_ack(self) -> None:
+    def _on_Ack(self, _) -> None:
         self._acked = True
 
-    def _on_set_trainer(self, trainer, generation: int, run: bool) -> None:
-        self._trainer, self._generation = trainer, generation
+    def _on_SetTrainer(self, c: cmd.SetTrainer) -> None:
+        trainer = c.trainer
+        self._trainer, self._generation, self._replayer = trainer, c.generation, None
         self._cursor = SnapshotCursor()
         self._epoch_limit = trainer.config.epochs
         self._elapsed, self._rate, self._rate_mark = 0.0, 0.0, (0.0, 0)
         self._step_target = None
-        if trainer.status == "diverged":
-            self._running, self._status = False, "diverged"
+        if trainer.status == Status.DIVERGED:
+            self._running, self._status = False, Status.DIVERGED
         elif self._limit_reached():
-            self._running, self._status = False, "done"
+            self._running, self._status = False, Status.DONE
         else:
-            self._running = run
-            self._status = "running" if run else ("paused" if trainer.steps else "ready")
+            self._running = c.run
+            self._status = Status.RUNNING if c.run else (Status.PAUSED if trainer.steps else Status.READY)
+        self._restart_pace()
         self._changed(urgent=True)
 
-    def _on_train(self) -> None:
+    def _on_Train(self, _) -> None:
         if self._trainer is None:
             return
-        if self._trainer.status == "diverged":
+        if self._trainer.status == Status.DIVERGED:
             self._trainer.resume_after_divergence()  # the user chose to go on (e.g. after lowering the LR)
         if self._limit_reached():
-            self._status = "done"
+            self._status = Status.DONE
             self._running = False
         else:
-            self._running, self._status = True, "running"
+            self._running, self._status = True, Status.RUNNING
         self._step_target = None
+        self._restart_pace()
         self._changed(urgent=True)
 
-    def _on_pause(self) -> None:
+    def _on_Pause(self, _) -> None:
         if self._trainer is None:
             return
         self._running, self._step_target = False, None
-        if self._status in ("running", "ready") and self._trainer.steps:
-            self._status = "paused"
+        if self._status in (Status.RUNNING, Status.READY) and self._trainer.steps:
+            self._status = Status.PAUSED
         self._changed(urgent=True)
 
-    def _on_step(self) -> None:
+    def _on_Step(self, _) -> None:
         """Exactly one epoch: run until ``trainer.epoch`` has gone up by one (finishing a partial epoch)."""
         if self._trainer is None:
             return
-        if self._trainer.status == "diverged":
+        if self._limit_reached():  # the window offers to raise the limit; stepping past it would contradict it
+            self._running, self._status = False, Status.DONE
+            self._changed(urgent=True)
+            return
+        if self._trainer.status == Status.DIVERGED:
             self._trainer.resume_after_divergence()
         self._running = False
         self._step_target = self._trainer.epoch + 1
-        self._status = "running"
+        self._status = Status.RUNNING
+        self._restart_pace()
         self._changed(urgent=True)
 
-    def _on_hyper(self, values: dict) -> None:
+    def _on_SetHyperparameters(self, c: cmd.SetHyperparameters) -> None:
         if self._trainer is None:
             return
-        opt = self._trainer.optimizer
-        opt.set_hyperparameters(**{k: v for k, v in values.items() if k in opt.hyperparameters})
-        # the config travels with the trainer (a saved run, the next rebuild): keep it true to the run
-        self._trainer.config = self._trainer.config.replace(**values)
+        set_hyper = getattr(self._trainer, "set_hyperparameters", None)
+        if set_hyper is not None:
+            set_hyper(**c.values)
+        else:
+            opt = self._trainer.optimizer
+            opt.set_hyperparameters(**{k: v for k, v in c.values.items() if k in opt.hyperparameters})
+            self._trainer.config = self._trainer.config.replace(**c.values)
         self._changed()
 
-    def _on_epoch_limit(self, limit) -> None:
-        self._epoch_limit = limit
+    def _on_SetEpochLimit(self, c: cmd.SetEpochLimit) -> None:
+        self._epoch_limit = c.limit
         if self._trainer is None:
             return
-        self._trainer.config = self._trainer.config.replace(epochs=limit)
-        if self._status == "done" and not self._limit_reached():
-            self._status = "paused"
+        self._trainer.config = self._trainer.config.replace(epochs=c.limit)
+        if self._status == Status.DONE and not self._limit_reached():
+            self._status = Status.PAUSED
         elif self._running and self._limit_reached():
-            self._running, self._status = False, "done"
+            self._running, self._status = False, Status.DONE
         self._changed(urgent=True)
 
-    def _on_save(self, path: str, save_run) -> None:
-        if self._trainer is None:
-            self.saved.emit(path, "there is no network to save")
+    def _on_SetPace(self, c: cmd.SetPace) -> None:
+        self._pace = c.steps_per_second
+        self._restart_pace()
+
+    def _on_ShowMoment(self, c: cmd.ShowMoment) -> None:
+        if self._trainer is None or c.generation != self._generation or c.step is None:
+            return
+        self.moment_ready.emit(self._frame_of(self._replay().moment(c.step)))
+
+    def _on_TakeApart(self, c: cmd.TakeApart) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.phases import take_apart
+        step = self._trainer.steps if c.step is None else c.step
+        self.phases_ready.emit(take_apart(self._replay(), step))
+
+    def _on_Inspect(self, c: cmd.Inspect) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.inspect import inspect_parameter
+        step = self._trainer.steps if c.step is None else c.step
+        self.inspected.emit(inspect_parameter(self._replay(), step, c.request))
+
+    def _on_Rewind(self, c: cmd.Rewind) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        self._trainer.rewind_to(c.step)
+        # the window starts the records over, as for a new network: the next snapshot carries them all
+        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self._running, self._step_target = False, None
+        self._status = Status.PAUSED if self._trainer.steps else Status.READY
+        self._changed(urgent=True)
+
+    def _on_Recover(self, c: cmd.Recover) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.replay import recovery_step
+        trainer = self._trainer
+        trainer.rewind_to(recovery_step(trainer))
+        trainer.set_hyperparameters(learning_rate=c.learning_rate)
+        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self.recovered.emit(trainer.epoch, c.learning_rate)
+        self._on_Train(None)
+
+    def _on_Save(self, c: cmd.Save) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, "there is no network to save"))
             return
         try:
-            save_run(path, self._trainer)
+            c.writer(c.path, trainer)
         except Exception as exc:  # disk full, permissions ...: say so, keep training
-            self.saved.emit(path, str(exc) or type(exc).__name__)
+            self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, str(exc) or type(exc).__name__))
         else:
-            self.saved.emit(path, "")
+            self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, "", self._generation, trainer.steps,
+                                           trainer.config))
 
     # -- training -----------------------------------------------------------------------------------
+    def _frame_of(self, moment) -> Frame:
+        net = self._trainer.network
+        return Frame(generation=self._generation, step=moment.step, epoch=moment.epoch, status=self._status.value,
+                     live=False, sizes=tuple(net.sizes), activations=tuple(a.spec() for a in net.activations),
+                     weights=moment.weights, biases=moment.biases, grad_w=moment.grad_w, grad_b=moment.grad_b,
+                     loss=moment.loss)
+
+    def _replay(self):
+        """The replayer of the current trainer (built on first use: a scratch copy sharing its data)."""
+        if self._replayer is None:
+            from engine.replay import Replayer
+            self._replayer = Replayer(self._trainer)
+        return self._replayer
+
     def _limit_reached(self) -> bool:
         return self._epoch_limit is not None and self._trainer.epoch >= self._epoch_limit
+
+    def _restart_pace(self) -> None:
+        self._pace_t0, self._pace_done = time.perf_counter(), 0
 
     def _train_slice(self) -> None:
         trainer = self._trainer
         limit = self._step_target if self._step_target is not None else self._epoch_limit
         t0 = time.perf_counter()
+        max_steps = None
+        if self._pace is not None:
+            due = int((t0 - self._pace_t0) * self._pace) - self._pace_done
+            if due <= 0:
+                return
+            if due > self._pace * BEHIND_SECONDS:  # steps are slower than the pace: take what is due, start anew
+                self._pace_t0, self._pace_done = t0, -due
+            max_steps = due
         try:
-            taken = trainer.run_for(SLICE_SECONDS, epoch_limit=limit)
+            taken = trainer.run_for(SLICE_SECONDS, max_steps=max_steps, epoch_limit=limit)
         except Exception:
             self._pause_with_error(traceback.format_exc(limit=3))
             return
+        self._pace_done += taken
         self._elapsed += time.perf_counter() - t0
         if taken:
-            self._changed()
-        if trainer.status == "diverged":
-            self._running, self._step_target, self._status = False, None, "diverged"
+            # at a pace the eye can follow, every step is its own snapshot
+            self._changed(urgent=self._pace is not None and self._pace <= MAX_FPS)
+        if trainer.status == Status.DIVERGED:
+            self._running, self._step_target, self._status = False, None, Status.DIVERGED
             self._changed(urgent=True)
         elif self._step_target is not None and trainer.epoch >= self._step_target:
             self._step_target = None
-            self._status = "done" if self._limit_reached() else "paused"
+            self._status = Status.DONE if self._limit_reached() else Status.PAUSED
             self._changed(urgent=True)
         elif self._running and self._limit_reached():
-            self._running, self._status = False, "done"
+            self._running, self._status = False, Status.DONE
             self._changed(urgent=True)
-        elif not taken and self._running:  # nothing more can happen (should not occur): stop spinning
-            self._running, self._status = False, "paused"
+        elif not taken and self._running and max_steps is None:  # nothing more can happen: stop spinning
+            self._running, self._status = False, Status.PAUSED
             self._changed(urgent=True)
 
     def _pause_with_error(self, text: str) -> None:
         self._running, self._step_target = False, None
-        if self._status == "running":
-            self._status = "paused"
+        if self._status == Status.RUNNING:
+            self._status = Status.PAUSED
         self._changed(urgent=True)
         self.failed.emit(text)
 
@@ -231,13 +342,13 @@ class TrainingWorker(QObject):
             return
         trainer = self._trainer
         t_mark, s_mark = self._rate_mark
-        if self._status != "running":
+        if self._status != Status.RUNNING:
             self._rate = 0.0
             self._rate_mark = (now, trainer.steps)
         elif now - t_mark >= 0.25:  # steps/s over a quarter second reads steadily
             self._rate = (trainer.steps - s_mark) / (now - t_mark) if t_mark else 0.0
             self._rate_mark = (now, trainer.steps)
-        snap = self._cursor.take(trainer, generation=self._generation, status=self._status,
+        snap = self._cursor.take(trainer, generation=self._generation, status=self._status.value,
                                  steps_per_second=self._rate, elapsed=self._elapsed)
         self._min_interval = max(1.0 / MAX_FPS, (time.perf_counter() - now) / SNAPSHOT_BUDGET)
         self._dirty = self._urgent = False
@@ -272,16 +383,16 @@ class WorkerThread:
     def start(self) -> None:
         self.thread.start()
 
-    def post(self, *command) -> None:
+    def post(self, command) -> None:
         if not self._stopped:
-            self.worker.post(*command)
+            self.worker.post(command)
 
     def stop(self, timeout_ms: int = 3000) -> bool:
         """Ask the worker to stop and wait (bounded) for its thread to end. True if it ended."""
         if self._stopped:
             return True
         self._stopped = True
-        self.worker.post("stop")
+        self.worker.post(cmd.Stop())
         ended = self.thread.wait(timeout_ms)
         if not ended:
             # One training step cannot be interrupted (a huge full batch can take seconds). Destroying a running

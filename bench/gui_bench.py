@@ -70,14 +70,13 @@ def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool =
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.controller import Controller
-    from app.views import install_views
+    from app.gui import assemble
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
-    controller = Controller(window)
-    see_inside = install_views(window, controller) if views else None
+    parts = assemble(window, session=False, views=views)
+    controller, see_inside = parts.controller, parts.views
     controller.load_preset(preset)
     controller.apply({"epochs": None})
     window.resize(1280, 800)

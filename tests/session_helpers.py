@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app.controller import Controller
-from app.session import Session
+from app.gui import assemble
 from ui.main_window import MainWindow
 
 
@@ -31,14 +31,14 @@ def isolate_settings(tmp_path) -> None:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "config"))
 
 
-def open_lab(qtbot, settings_file, show=True, **start) -> Lab:
+def open_lab(qtbot, settings_file, show=True, views=False, **start) -> Lab:
     """``start``: Session.start's arguments (none: what a plain launch does with these settings)."""
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     window = MainWindow()
     window.settings = settings
     window.ask_apply = lambda text: True
-    controller = Controller(window)
-    session = Session(window, controller, settings)
+    parts = assemble(window, settings, views=views)
+    controller, session = parts.controller, parts.session
     lab = Lab(window, controller, session, settings)
     # The stubs hold the lists, not the lab: the lab holds the window, which must be freed once closed.
     answers, questions, calls = lab.answers, lab.questions, lab.chooser_calls

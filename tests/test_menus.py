@@ -61,9 +61,9 @@ def test_help_menu_opens_the_guide_the_rules_and_about(qtbot, lab):
 
 
 def test_every_control_has_a_tooltip(qtbot, lab):
-    from app.views import install_views
+    from app.views import Views
     window = lab.window
-    install_views(window, lab.controller)  # the docked views, as the app has them
+    Views(window, lab.controller.model)  # the docked views, as the app has them
     window.banner.show_message("A problem", "error", [("Lower learning rate", lambda: None)])
     window.config_panel.layer_editor.add_layer()  # rows made later get theirs too
     kinds = (QAbstractButton, QLineEdit, QComboBox, QSpinBox, QSlider, QCheckBox)
@@ -130,7 +130,7 @@ def test_exports_hold_what_the_session_holds(qtbot, lab, tmp_path):
         lab.save_paths.append(str(tmp_path / name))
         with qtbot.waitSignal(controller.saved, timeout=10_000) as saved:
             window.file_menu.export_actions[kind].trigger()
-        assert saved.args[1] == ""
+        assert saved.args[0].error == ""
     assert "Saved the weights to" in window.banner.text()
     for kind, name in (("loss_plot_png", "loss"), ("loss_plot_svg", "loss.svg")):
         lab.save_paths.append(str(tmp_path / name))

@@ -73,7 +73,7 @@ def test_a_save_that_fails_keeps_the_previous_file_and_the_unsaved_changes(qtbot
     with qtbot.waitSignal(lab.controller.saved, timeout=10_000) as saved:
         lab.session.save()
     monkeypatch.undo()
-    assert saved.args[0] == str(path) and "No space left on device" in saved.args[1]
+    assert saved.args[0].path == str(path) and "No space left on device" in saved.args[0].error
     assert path.read_bytes() == before
     assert load_run(path).epoch == 1
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # no temporary file left

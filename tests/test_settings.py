@@ -108,13 +108,11 @@ def test_the_environment_variable_names_the_settings_file(tmp_path, monkeypatch)
 
 
 def test_runs_that_quit_by_themselves_keep_no_settings(qtbot, tmp_path):
-    from app.controller import Controller
-    from app.session import Session
+    from app.gui import assemble
     from ui.main_window import MainWindow
     window = MainWindow()
     qtbot.addWidget(window)
-    controller = Controller(window)
-    session = Session(window, controller, None, confirm_close=False)
+    session = assemble(window, None, confirm_close=False, views=False).session
     session.start(preset="xor")
     window.transport.step.trigger()
     qtbot.waitUntil(lambda: session.is_dirty())

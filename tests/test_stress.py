@@ -7,7 +7,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QtMsgType
 from PySide6.QtWidgets import QApplication
 
-from app.controller import Controller
+from app.controller import Controller  # noqa: F401 (types)
+from app.gui import assemble
 from qt_helpers import wait_snapshot
 from ui.main_window import MainWindow
 
@@ -24,7 +25,7 @@ def test_rapid_transport_and_shape_edits_while_training(qtbot, qtlog, tmp_path):
     window.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     questions = []
     window.ask_apply = lambda text: questions.append(text) or True  # the prompt, answered "Apply"
-    controller = Controller(window)
+    controller = assemble(window, session=False, views=False).controller
     controller.load_preset("tutorial")
     controller.apply({"epochs": None})  # the tutorial would finish its 10,000 epochs in a blink
     window.show()

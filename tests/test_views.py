@@ -6,6 +6,7 @@ from PySide6 import QtCore
 
 from engine.backprop import Backprop
 from engine.config import TrainConfig, build
+from app.run_model import RunModel
 from engine.snapshot import SnapshotCursor
 from resources import load_preset, preset_names
 from ui.health_view import HealthView
@@ -28,6 +29,23 @@ def trained(name, steps=5, **changes):
     return _CACHE[key]
 
 
+def feed(view, name, steps=5):
+    """Give ``view`` a preset's data and the frame of its snapshot, as the run model does in the window
+    (a HealthView draws the model's health history, recorded from that snapshot)."""
+    trainer, snap = trained(name, steps)
+    model = getattr(view, "_test_model", None) or RunModel()
+    view._test_model = model
+    model.set_network(trainer.config, trainer.data, model.generation + 1)
+    model.take_snapshot(snap)
+    view.set_data(trainer.data)
+    if isinstance(view, HealthView):
+        view.tracker = model.health
+        view.show_frame(model.frame, trainer.config, None)
+    else:
+        view.show_frame(model.frame, trainer.config)
+    return model.frame
+
+
 @pytest.fixture
 def make(qtbot):
     """make(ViewClass, preset=None, steps=5) -> a shown view, fed that preset's data and snapshot.
@@ -46,9 +64,7 @@ def make(qtbot):
         if hasattr(view, "throttle"):
             view.throttle.min_interval = 0.0  # draw every snapshot: the tests check what is drawn
         if name is not None:
-            trainer, snap = trained(name, steps)
-            view.set_data(trainer.data)
-            view.show_snapshot(snap, trainer.config)
+            feed(view, name, steps)
         return view
 
     yield _make
@@ -138,7 +154,8 @@ def test_wide_layers_are_summarised(qtbot, make):
     trainer, snap = trained("moons", 2, layers=[2, 512, 512, 1])
     graph.set_data(trainer.data)
     graph.select_weight(2, 300, 301)  # units the even spacing would not draw
-    graph.show_snapshot(snap, trainer.config)
+    from engine.frame import Frame
+    graph.show_frame(Frame.from_snapshot(snap), trainer.config)
     assert graph.n_edges_drawn() <= 3 * MAX_EDGES
     assert graph.node_position(1, 301) is not None and graph.node_position(2, 300) is not None
     assert len(graph.selected_edge.getData()[0]) == 2
@@ -250,27 +267,26 @@ def test_every_view_handles_every_preset(qtbot, make):
     views = [make(cls) for cls in (OutputView, NetworkGraph, Inspector, HealthView)]
     cases = [(name, steps) for name in preset_names() for steps in (0, 5)] + [("lr_too_high", 1000)]
     for name, steps in cases:
-        trainer, snap = trained(name, steps)
         for view in views:
-            view.set_data(trainer.data)
-            view.show_snapshot(snap, trainer.config)
+            feed(view, name, steps)
             assert view.throttle.pending is None, (type(view).__name__, name)
     assert views[2].walk is not None and views[3].tracker.n >= 1
 
 
 def test_updates_are_throttled_and_skipped_when_hidden(qtbot, make):
     view = make(OutputView, "xor")
-    trainer, snap = trained("xor")
+    trainer, _ = trained("xor")
+    frame = view.throttle.latest[0]
     view.throttle.min_interval = 0.2
     view.throttle.flush()
     before = view.throttle.renders
     for _ in range(50):
-        view.show_snapshot(snap, trainer.config)
+        view.show_frame(frame, trainer.config)
     assert view.throttle.renders - before <= 1
     qtbot.waitUntil(lambda: view.throttle.pending is None, timeout=2000)  # the last one is drawn late
     view.hide()
     drawn = view.throttle.renders
-    view.show_snapshot(snap, trainer.config)
+    view.show_frame(frame, trainer.config)
     assert view.throttle.renders == drawn and view.throttle.pending is not None
     view.show()
     assert view.throttle.renders == drawn + 1

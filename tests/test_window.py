@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox
 
-from app.controller import Controller
-from app.gui import run_gui
+from app.gui import assemble, run_gui
 from engine.config import build
 from resources import preset_names
 from qt_helpers import qt_problems, wait_snapshot
@@ -31,7 +30,7 @@ def open_lab(qtbot, tmp_path, preset="spiral"):
     window.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window.questions = []
     window.ask_apply = lambda text: window.questions.append(text) or True
-    controller = Controller(window)
+    controller = assemble(window, session=False, views=False).controller
     controller.load_preset(preset)
     qtbot.addWidget(window)  # closed at teardown, which stops the worker
     window.resize(1200, 800)
@@ -268,28 +267,29 @@ def test_close_while_training_stops_cleanly(qtbot, tmp_path, qtlog):
     assert not qt_problems(qtlog)
 
 
-def test_views_get_every_snapshot(qtbot, lab):
+def test_docked_views_listen_to_the_run_model(qtbot, lab):
+    """A view subscribes to the model: every frame of the moment shown and every new network reach it, and the
+    window itself forwards nothing (add_view only docks)."""
     window, controller = lab
+    model = controller.model
 
-    class View(QComboBox):  # any widget; it only needs the two optional methods
+    class View(QComboBox):  # any widget
         def __init__(self):
             super().__init__()
-            self.snapshots, self.configs = [], []
-
-        def show_snapshot(self, snapshot, config):
-            self.snapshots.append((snapshot.epoch, config))
-
-        def set_config(self, config):
-            self.configs.append(config)
+            self.frames, self.networks = [], []
 
     a, b = View(), View()
     dock_a, dock_b = window.add_view("Data A", a), window.add_view("Data B", b)
+    for view in (a, b):
+        model.frame_changed.connect(lambda frame, v=view: v.frames.append(frame.epoch))
+        model.network_changed.connect(lambda config, v=view: v.networks.append(config))
     qtbot.waitUntil(lambda: window.tabifiedDockWidgets(dock_a) == [dock_b])  # tab bars update lazily
     window.transport.step.trigger()
     wait_snapshot(qtbot, controller, lambda s: s.epoch == 1)
-    assert a.snapshots[-1] == (1, controller.config) and b.snapshots == a.snapshots
-    window.transport.reset.trigger()
-    assert len(a.configs) == 2
+    assert a.frames[-1] == 1 and b.frames == a.frames
+    with qtbot.waitSignal(model.network_changed):
+        window.transport.reset.trigger()
+    assert a.networks == [controller.config] and b.networks == a.networks
 
 
 def test_save_and_open_a_run(qtbot, lab, tmp_path):
@@ -346,6 +346,7 @@ def test_a_finished_run_shows_its_last_gradients_at_their_own_scale(qtbot, tmp_p
     """The tutorial's gradients fall from ~1e-3 to ~1e-6 in about a second of training; once it is done the
     colour range fits them instead of keeping the early, wide one (which drew them all white)."""
     window, controller = open_lab(qtbot, tmp_path, "tutorial")
+    window.pace.pace_chosen.emit(None)  # the tutorial opens at a pace a learner follows: full speed here
     window.transport.train_pause.trigger()
     snap = wait_snapshot(qtbot, controller, lambda s: s.status == "done")
     qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(1, "grad_w"), snap.grad_w[0]), timeout=5000)

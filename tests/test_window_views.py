@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from app.controller import Controller
-from app.gui import run_gui
-from app.views import TITLES, install_views
+from app.gui import assemble, run_gui
+from app.views import TITLES
 from qt_helpers import qt_problems, wait_snapshot
 from resources import load_preset, preset_names
 from ui.main_window import MainWindow
@@ -36,8 +35,8 @@ def open_lab(qtbot, tmp_path):
         window = MainWindow()
         window.settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
         window.ask_apply = lambda text: True
-        controller = Controller(window)
-        views = install_views(window, controller)
+        parts = assemble(window, session=False)
+        controller, views = parts.controller, parts.views
         controller.load_preset(preset)
         qtbot.addWidget(window)  # closed at teardown, which stops the worker
         made.append((window, controller, views))
@@ -150,7 +149,7 @@ def test_tabs_behind_the_front_one_wait_and_catch_up_when_brought_forward(open_l
     qtbot.waitUntil(lambda: views.output.throttle.pending is None)
     assert views.output.throttle.renders > 0 and views.graph.throttle.renders == 0  # behind the Output tab
     views.show_view("graph")  # no new snapshot comes while paused: bringing it forward draws the latest
-    assert views.graph.throttle.renders == 1 and views.graph.throttle.latest[0] is paused
+    assert views.graph.throttle.renders == 1 and views.graph.throttle.latest[0].step == paused.steps
     assert views.graph.n_edges_drawn() > 0
 
 
@@ -237,7 +236,8 @@ def test_every_preset_installs_its_data_in_every_view(open_lab, qtbot, qtlog):
             views.show_view(key)
             snap = step_once(qtbot, window, controller)
             view = getattr(views, key)
-            qtbot.waitUntil(lambda: view.throttle.latest is not None and view.throttle.latest[0] is snap
+            qtbot.waitUntil(lambda: view.throttle.latest is not None and view.throttle.latest[0].step == snap.steps
+                            and view.throttle.latest[0].generation == snap.generation
                             and view.throttle.pending is None)
         assert views.inspector.walk is not None and tuple(views.inspector.walk.y_hat.shape) == \
             (controller.config.layers[-1], 1)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from app import commands as cmd
 from app.worker import WorkerThread
 from engine.config import TrainConfig, build
 from resources import load_preset
@@ -31,7 +32,7 @@ class Relay(QObject):
     def _take(self, snapshot, _seq):
         self.snapshots.append(snapshot)
         if self.ack:
-            self.host.post("ack")
+            self.host.post(cmd.Ack())
         self.got.emit(snapshot)
 
     def last(self):
@@ -59,7 +60,7 @@ def wait_for(qtbot, relay, predicate, timeout=5000):
 
 def test_trains_in_the_thread_and_sends_growing_history(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("tutorial", epochs=None), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("tutorial", epochs=None), 1, True))
     wait_for(qtbot, relay, lambda s: s.epoch > 2000)
     epochs = [s.epoch for s in relay.snapshots]
     assert epochs == sorted(epochs)
@@ -75,12 +76,12 @@ def test_latest_wins_no_new_snapshot_until_acknowledged(qtbot):
     relay = Relay(h, ack=False)
     h.start()
     try:
-        h.post("set_trainer", preset_trainer("tutorial", epochs=None), 1, True)
+        h.post(cmd.SetTrainer(preset_trainer("tutorial", epochs=None), 1, True))
         wait_for(qtbot, relay, lambda s: True)
         qtbot.wait(150)  # the worker keeps training but must not emit again while one is unread
         assert len(relay.snapshots) == 1
         relay.ack = True
-        h.post("ack")
+        h.post(cmd.Ack())
         second = wait_for(qtbot, relay, lambda s: s.epoch > relay.snapshots[0].epoch)
         # nothing was lost: the second snapshot starts where the first one ended
         assert second.first_epoch == relay.snapshots[0].first_epoch + len(relay.snapshots[0].new_train_losses)
@@ -90,18 +91,18 @@ def test_latest_wins_no_new_snapshot_until_acknowledged(qtbot):
 
 def test_pause_and_resume_take_effect_within_50_ms(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("spiral", epochs=None), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("spiral", epochs=None), 1, True))
     wait_for(qtbot, relay, lambda s: s.epoch >= 1)
     latencies = []
     for _ in range(5):
         t0 = time.perf_counter()
-        h.post("pause")
+        h.post(cmd.Pause())
         paused = wait_for(qtbot, relay, lambda s: s.status == "paused")
         latencies.append(time.perf_counter() - t0)
         qtbot.wait(60)
         assert relay.last().steps == paused.steps  # nothing trained after the pause was acknowledged
         t0 = time.perf_counter()
-        h.post("train")
+        h.post(cmd.Train())
         wait_for(qtbot, relay, lambda s: s.status == "running" and s.steps > paused.steps)
         latencies.append(time.perf_counter() - t0)
     assert statistics.median(latencies) < 0.05, latencies
@@ -112,38 +113,38 @@ def test_step_runs_exactly_one_epoch_even_from_mid_epoch(qtbot, host):
     trainer = preset_trainer("spiral")
     for _ in range(3):
         trainer.train_step()  # 3 of the 10 steps of epoch 1
-    h.post("set_trainer", trainer, 1, False)
+    h.post(cmd.SetTrainer(trainer, 1, False))
     wait_for(qtbot, relay, lambda s: s.status == "paused")
-    h.post("step")
+    h.post(cmd.Step())
     done = wait_for(qtbot, relay, lambda s: s.status == "paused" and s.epoch == 1)
     assert done.steps == 10
-    h.post("step")
+    h.post(cmd.Step())
     done = wait_for(qtbot, relay, lambda s: s.status == "paused" and s.epoch == 2)
     assert done.steps == 20 and done.first_epoch + len(done.new_train_losses) - 1 == 2
 
 
 def test_hyperparameters_travel_as_messages(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("spiral", epochs=None), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("spiral", epochs=None), 1, True))
     wait_for(qtbot, relay, lambda s: s.epoch >= 1)
-    h.post("hyper", {"learning_rate": 0.0123, "beta1": 0.8, "momentum": 0.5})  # momentum: not Adam's, kept aside
+    h.post(cmd.SetHyperparameters({"learning_rate": 0.0123, "beta1": 0.8, "momentum": 0.5}))  # momentum: not Adam's, kept aside
     snap = wait_for(qtbot, relay, lambda s: s.learning_rate == 0.0123)
     assert snap.status == "running"
 
 
 def test_epoch_limit_ends_the_run_and_can_be_raised(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("xor", epochs=5), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("xor", epochs=5), 1, True))
     done = wait_for(qtbot, relay, lambda s: s.status == "done")
     assert done.epoch == 5
-    h.post("epoch_limit", 8)
-    h.post("train")
+    h.post(cmd.SetEpochLimit(8))
+    h.post(cmd.Train())
     done = wait_for(qtbot, relay, lambda s: s.status == "done" and s.epoch == 8)
 
 
 def test_divergence_pauses_and_keeps_history_and_finite_weights(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("lr_too_high"), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("lr_too_high"), 1, True))
     snap = wait_for(qtbot, relay, lambda s: s.status == "diverged")
     assert "lower the learning rate" in snap.message
     assert sum(len(s.new_train_losses) for s in relay.snapshots) == snap.epoch > 0
@@ -159,19 +160,19 @@ def test_train_after_divergence_continues_with_the_lower_rate(qtbot, host):
     trainer.optimizer.learning_rate = float("inf")  # one catastrophic step: the weights before it are kept
     with np.errstate(all="ignore"):  # inf * 0 in the update is the point here
         assert trainer.train_step() is None and trainer.status == "diverged"
-    h.post("set_trainer", trainer, 1, True)
+    h.post(cmd.SetTrainer(trainer, 1, True))
     snap = wait_for(qtbot, relay, lambda s: s.status == "diverged")
     assert snap.steps == 50 and np.isfinite(snap.weights[0]).all()
-    h.post("hyper", {"learning_rate": 0.01})
-    h.post("train")
+    h.post(cmd.SetHyperparameters({"learning_rate": 0.01}))
+    h.post(cmd.Train())
     wait_for(qtbot, relay, lambda s: s.status == "running" and s.steps > 60 and s.learning_rate == 0.01)
 
 
 def test_a_new_trainer_replaces_the_old_one_and_history_restarts(qtbot, host):
     h, relay = host
-    h.post("set_trainer", preset_trainer("tutorial", epochs=None), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("tutorial", epochs=None), 1, True))
     wait_for(qtbot, relay, lambda s: s.epoch > 100)
-    h.post("set_trainer", preset_trainer("xor"), 2, False)
+    h.post(cmd.SetTrainer(preset_trainer("xor"), 2, False))
     snap = wait_for(qtbot, relay, lambda s: s.generation == 2)
     assert snap.status == "ready" and snap.epoch == 0 and snap.first_epoch == 1 and snap.sizes == (2, 8, 1)
 
@@ -180,7 +181,7 @@ def test_stop_while_training_ends_the_thread_quickly(qtbot):
     h = WorkerThread()
     relay = Relay(h)
     h.start()
-    h.post("set_trainer", preset_trainer("spiral", epochs=None), 1, True)
+    h.post(cmd.SetTrainer(preset_trainer("spiral", epochs=None), 1, True))
     wait_for(qtbot, relay, lambda s: s.epoch >= 1)
     t0 = time.perf_counter()
     assert h.stop(3000)

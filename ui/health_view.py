@@ -1,26 +1,21 @@
 """Gradient health: per layer ||dW|| and ||W|| over epochs, dead ReLUs, warnings, weight histograms.
 
-Numbers and thresholds come from ``engine.health`` (see its docstring for why 1e-7 and 10). A record is
-taken at most RECORD_HZ times a second whether or not the view is visible (it costs norms, a bincount
-and one forward pass of a small probe batch), so the history has no gaps; the plots are redrawn at
-most MAX_FPS times a second and only while visible.
+Numbers and thresholds come from ``engine.health`` (see its docstring for why 1e-7 and 10). The history is
+the run model's ``HealthTracker`` (``app.run_model`` records it whether or not this view is visible, so it has
+no gaps); this view only draws it, at most MAX_FPS times a second and only while visible. Looking back at a
+past moment, a cursor marks it on the curves and the table shows that moment's health.
 """
 from __future__ import annotations
-
-import math
-import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.health import HealthTracker, probe_batch
+from engine.health import HealthTracker
 from ui import theme
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 3  # curves over epochs: a redraw of 27 curves costs ~4 ms, 3 a second reads as live
-RECORD_HZ = 5
-PROBE_FLOPS = 2_000_000  # probe samples x parameters per record: 256 samples for the presets, fewer for wide nets
 COLORS = {None: "#1d5c2e", "vanishing": "#b35900", "dead": "#8a6d00", "exploding": "#a01010"}
 SUMMARIES = {
     "exploding": "Exploding gradients in {}: ||dW||/||W|| > 10, or huge or non-finite weights. "
@@ -35,7 +30,10 @@ PLOT_MIN_PX = 110  # per plot shown (title and axis included): in a short dock t
 
 
 class HealthView(QtWidgets.QWidget):
-    def __init__(self, parent=None):
+    """Draws ``tracker`` (an ``engine.health.HealthTracker`` someone else records); ``show_frame(frame, config,
+    healths)`` marks the moment shown, ``healths`` its LayerHealth per layer (None: the tracker's latest)."""
+
+    def __init__(self, tracker: HealthTracker | None = None, parent=None):
         super().__init__(parent)
         self.warning_label = QtWidgets.QLabel()
         self.warning_label.setWordWrap(True)
@@ -77,73 +75,43 @@ class HealthView(QtWidgets.QWidget):
         layout.addLayout(choice)
         layout.addWidget(self.graphics, 1)
 
-        self.tracker = HealthTracker()
+        self.tracker = tracker if tracker is not None else HealthTracker()
         self.data = None
-        self._probe = None
+        self._moment_healths = None
+        self._cursors = []
         self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
         self._relu: list[bool] = []  # per layer: has a dead-ReLU curve
-        self._generation = None
-        self._last_record = -1e9
-        self._recorded_steps = -1
-        self._unrecorded = None
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.layer_choice.currentIndexChanged.connect(self.throttle.redraw)
         self._show_warnings([])
 
     # --- inputs from the window ---------------------------------------------------------------
     def set_data(self, dataset) -> None:
-        """engine.datasets.Dataset: its training inputs are the probe batch for dead ReLUs."""
         self.data = dataset
-        self._probe = None  # sized when the network is known
 
-    def show_snapshot(self, snapshot, config=None) -> None:
-        if snapshot.generation != self._generation:
-            self._generation = snapshot.generation
-            self.tracker.reset()
-            self._recorded_steps = -1
-        if time.perf_counter() - self._last_record >= 1.0 / RECORD_HZ:
-            self._record(snapshot, config)
-        else:
-            self._unrecorded = (snapshot, config)
-        self.throttle.submit(snapshot, config)
+    def show_frame(self, frame, config=None, healths=None) -> None:
+        """The moment shown (``engine.frame.Frame``); ``healths``: its health when it is a past moment."""
+        self._moment_healths = None if frame.live else healths
+        self.throttle.submit(frame, config)
+
+    def _healths(self) -> list:
+        return self._moment_healths if self._moment_healths is not None else self.tracker.latest
 
     def warnings(self) -> list[tuple[int, str, str]]:
-        """(layer 1-based, kind, message) for every layer with a warning in the latest record."""
-        return [(h.layer + 1, h.warning, h.message) for h in self.tracker.latest if h.warning]
+        """(layer 1-based, kind, message) for every layer with a warning at the moment shown."""
+        return [(h.layer + 1, h.warning, h.message) for h in self._healths() if h.warning]
 
     def showEvent(self, event):
         super().showEvent(event)
         self.throttle.flush()
 
-    # --- recording ------------------------------------------------------------------------------
-    def _record(self, snapshot, config) -> None:
-        self._unrecorded = None
-        if snapshot.steps == self._recorded_steps and self.tracker.n:
-            return  # the same weights again (paused): nothing new to record
-        self._last_record = time.perf_counter()
-        self._recorded_steps = snapshot.steps
-        d = self.data
-        probe = None
-        if d is not None and d.n_features == snapshot.sizes[0]:
-            n_params = sum(w.size for w in snapshot.weights)
-            if self._probe is None or self._probe.shape[0] != d.n_features:
-                self._probe = probe_batch(d.X_train, int(min(256, max(16, PROBE_FLOPS // n_params))))
-            probe = self._probe
-        epoch = float(snapshot.epoch)
-        if d is not None and config is not None and d.n_train:
-            per_epoch = math.ceil(d.n_train / (config.batch_size or d.n_train))
-            epoch = snapshot.steps / per_epoch
-        self.tracker.record_snapshot(snapshot, epoch, probe)
-
     # --- drawing --------------------------------------------------------------------------------
-    def _render(self, snapshot, config) -> None:
-        if self._unrecorded is not None:
-            self._record(*self._unrecorded)
+    def _render(self, frame, config) -> None:
         t = self.tracker
         if not t.n_layers:
             return
         if len(self._curves) != t.n_layers:
-            self._rebuild(snapshot)
+            self._rebuild(frame)
         x = t.epochs
         for l, (grad, weight, dead) in enumerate(self._curves):
             for item, y in ((grad, t.grad_norms[:, l]), (weight, t.weight_norms[:, l])):
@@ -153,12 +121,32 @@ class HealthView(QtWidgets.QWidget):
                 y = t.dead[:, l]
                 ok = np.isfinite(y)
                 dead.setData(x[ok], y[ok])
-        self._update_table(snapshot)
+        self._update_table(frame)
         self._show_warnings(self.warnings())
         self._draw_histogram()
+        self._place_cursors(None if frame.live else frame.step, config)
 
-    def _rebuild(self, snapshot) -> None:
+    def _place_cursors(self, step, config) -> None:
+        """A vertical line on each plot at the moment looked back at (hidden while live)."""
+        if not self._cursors:
+            for plot in (self.norms, self.dead_plot, self.hist_plot):
+                line = pg.InfiniteLine(angle=90, movable=False, pen=theme.marker_pen())
+                plot.addItem(line, ignoreBounds=True)
+                self._cursors.append(line)
+        per_epoch = 1
+        d = self.data
+        if d is not None and config is not None and d.n_train:
+            per_epoch = -(-d.n_train // (config.batch_size or d.n_train))  # ceil: the last batch may be short
+        for line in self._cursors:
+            line.setVisible(step is not None)
+            if step is not None:
+                line.setPos(step / per_epoch)
+
+    def _rebuild(self, frame) -> None:
         L = self.tracker.n_layers
+        if self._cursors:  # clear() below takes two of them off their plots; the third goes too, all come back
+            self.hist_plot.removeItem(self._cursors[2])
+            self._cursors = []
         self.norms.clear()
         self.dead_plot.clear()
         self._curves = []
@@ -168,13 +156,13 @@ class HealthView(QtWidgets.QWidget):
             weight = self.norms.plot(pen=pg.mkPen(color, width=1, style=QtCore.Qt.PenStyle.DashLine))
             dead = self.dead_plot.plot(pen=pg.mkPen(color, width=2))
             self._curves.append((grad, weight, dead))
-        self._relu = [a.split(":")[0] == "relu" for a in snapshot.activations]
+        self._relu = [a.split(":")[0] == "relu" for a in frame.activations]
         self.dead_plot.setVisible(any(self._relu))
         self.graphics.setMinimumHeight(PLOT_MIN_PX * (2 + any(self._relu)))
         self.table.setColumnHidden(COLUMNS.index("dead ReLUs"), not any(self._relu))  # room in a narrow dock
         blocked = self.layer_choice.blockSignals(True)
         self.layer_choice.clear()
-        self.layer_choice.addItems([f"w{l + 1} ({snapshot.activations[l]})" for l in range(L)])
+        self.layer_choice.addItems([f"w{l + 1} ({frame.activations[l]})" for l in range(L)])
         self.layer_choice.blockSignals(blocked)
         self.table.setRowCount(L)
         for r in range(L):
@@ -184,9 +172,9 @@ class HealthView(QtWidgets.QWidget):
             self.table.item(r, 0).setBackground(QtGui.QColor(theme.BACKGROUND))  # as behind the curves
             self.table.item(r, 0).setToolTip("the colour of this layer's curves")
 
-    def _update_table(self, snapshot) -> None:
-        for h in self.tracker.latest:
-            cells = (f"w{h.layer + 1}", snapshot.activations[h.layer], f"{h.weight_norm:.3g}",
+    def _update_table(self, frame) -> None:
+        for h in self._healths():
+            cells = (f"w{h.layer + 1}", frame.activations[h.layer], f"{h.weight_norm:.3g}",
                      f"{h.grad_norm:.3g}", f"{h.ratio:.2e}",
                      "" if h.dead_fraction is None else f"{h.dead_fraction:.0%}", h.warning or "ok")
             brush = QtGui.QBrush(QtGui.QColor(COLORS[h.warning])) if h.warning else QtGui.QBrush()

@@ -42,6 +42,7 @@ def _vec(v: np.ndarray, mark: int | None = None) -> str:
 
 class Inspector(QtWidgets.QWidget):
     layer_crossed = QtCore.Signal(int)  # 1-based weight layer the current line crosses or reaches
+    parameter_chosen = QtCore.Signal(tuple)  # the "bias" box: ("b", layer, i) or ("w", layer, i, j) of that unit
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -97,9 +98,9 @@ class Inspector(QtWidgets.QWidget):
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
         self.throttle.redraw()
 
-    def show_snapshot(self, snapshot, config) -> None:
+    def show_frame(self, frame, config) -> None:
         """``config`` (engine.config.TrainConfig) names the loss; the walk needs it."""
-        self.throttle.submit(snapshot, config)
+        self.throttle.submit(frame, config)
 
     def select_weight(self, layer: int, i: int, j: int) -> None:
         """Walk to w_layer[i, j] (1-based layer, as HeatmapGrid.cell_clicked and NetworkGraph emit)."""
@@ -143,6 +144,7 @@ class Inspector(QtWidgets.QWidget):
 
     def _on_bias_toggled(self, on: bool) -> None:
         self._select("b" if on else "w", self.layer, self.i, self.j)
+        self.parameter_chosen.emit(("b", self.layer, self.i) if on else ("w", self.layer, self.i, self.j))
 
     def _on_batch_toggled(self, on: bool) -> None:
         self.sample.setEnabled(not on)

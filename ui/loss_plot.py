@@ -94,6 +94,8 @@ class LossPlot(QtWidgets.QWidget):
     the view once, from bounds kept as the data arrive, and costs one repaint.
     """
 
+    epoch_clicked = QtCore.Signal(float)  # a click on the curves: the epoch under the mouse (a moment to show)
+
     HOVER_RATE = 30  # mouse-move readouts per second; more only burns the CPU the trainer needs
     X_PADDING, Y_PADDING = 0.02, 0.05  # of the data's span, on each side
     LEGEND_OFFSET = 10  # px from the right and the top (or bottom) edge of the view
@@ -151,6 +153,11 @@ class LossPlot(QtWidgets.QWidget):
             item.setVisible(False)
             item.setZValue(10)
             self.plot_item.addItem(item, ignoreBounds=True)
+        # where the run is looked at when not live (the timeline's moment)
+        self._marker = pg.InfiniteLine(angle=90, movable=False, pen=theme.marker_pen())
+        self._marker.setVisible(False)
+        self._marker.setZValue(9)
+        self.plot_item.addItem(self._marker, ignoreBounds=True)
         scene = self.plot_item.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
@@ -178,6 +185,7 @@ class LossPlot(QtWidgets.QWidget):
         self.legend.removeItem(self._curves["test"])
         self._crosshair.setVisible(False)
         self._hover.setVisible(False)
+        self._marker.setVisible(False)
         self.value_label.setText("no epochs yet")
         self.auto_range()
 
@@ -311,11 +319,26 @@ class LossPlot(QtWidgets.QWidget):
             self.plot_item.vb.disableAutoRange()
             self.auto_range()
 
+    def set_marker(self, epoch: float | None) -> None:
+        """A vertical line at the moment shown (in epochs, fractional within an epoch); None hides it."""
+        self._marker.setVisible(epoch is not None)
+        if epoch is not None:
+            self._marker.setPos(float(epoch))
+
+    def marker(self) -> float | None:
+        return float(self._marker.value()) if self._marker.isVisible() else None
+
     def _on_mouse_clicked(self, event):
-        """event: pyqtgraph MouseClickEvent; a double-click in the plot follows the data again."""
-        if event.double() and event.button() == QtCore.Qt.MouseButton.LeftButton \
-                and self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
+        """event: pyqtgraph MouseClickEvent; a double-click in the plot follows the data again, a single click
+        on the curves picks the epoch under the mouse as the moment to show."""
+        vb = self.plot_item.vb
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        if event.double():
             self.auto_range()
+        elif self._train.n:
+            x = vb.mapSceneToView(event.scenePos()).x()
+            self.epoch_clicked.emit(float(np.clip(round(x), 0, self._train.x[-1])))
 
     def _update_value_label(self):
         n = self._train.n

@@ -1,9 +1,10 @@
 """The main window: settings on the left, the loss curve and every W / dW heatmap in the middle, the
 transport in the toolbar and what the app is doing in the status bar.
 
-It is a view: it emits what the user asked for (``train_requested``, ``config_edited(dict)`` ...) and draws
-what it is given (``new_network(config)``, ``show_snapshot(snapshot)``). ``app.controller`` wires it to the
-training thread. Drawing is paced by time and cost (``ui.frame_clock``: at most FRAME_FPS frames a second,
+It is a view of the run model (``app.run_model``): it emits what the user asked for (``train_requested``,
+``config_edited(dict)`` ...) and its slots draw what the model says (``new_network(config)``,
+``show_snapshot(snapshot)`` for the records and counters, ``show_frame(frame)`` for the heatmaps of the moment
+shown); ``app.gui.assemble`` connects them. Drawing is paced by time and cost (``ui.frame_clock``: at most FRAME_FPS frames a second,
 fewer when frames are expensive; each frame draws only what changed and is visible): the window shares the
 GIL with the trainer, and every millisecond spent here is one the trainer loses.
 """
@@ -24,8 +25,10 @@ from ui.frame_clock import FrameClock
 from ui.heatmaps import HeatmapGrid
 from ui.help_menu import install_help_menu
 from ui.loss_plot import LossPlot
+from ui.pace import PaceControl
 from ui.presenter import Presenter
 from ui.status_bar import MessageBanner, TrainingStatusBar
+from ui.timeline import Timeline
 from ui.transport import Transport
 from ui.view_throttle import on_screen
 
@@ -48,6 +51,9 @@ class MainWindow(QMainWindow):
     pause_requested = Signal()
     step_requested = Signal()
     reset_requested = Signal()
+    take_apart_requested = Signal()
+    more_epochs_requested = Signal(int)
+    recover_requested = Signal()
     config_edited = Signal(dict)
     preset_chosen = Signal(str)
     about_to_close = Signal()
@@ -65,14 +71,18 @@ class MainWindow(QMainWindow):
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray]] = []
-        self._latest = None  # the newest snapshot, drawn by the next frame
-        self._heatmaps_stale = False  # _latest has matrices not yet drawn
+        self._latest = None  # the newest snapshot: its counters
+        self._steps_per_epoch = 1
+        self._frame_shown = None  # the frame of the moment shown, its heatmaps drawn by the next frame
+        self._heatmaps_stale = False  # _frame_shown has matrices not yet drawn
         self._losses_last = False  # which plot the last frame drew
         self._last_loss: float | None = None
 
         self.transport = Transport(self)
         self.config_panel = ConfigPanel()
         self.loss_plot = LossPlot()
+        self.timeline = Timeline()
+        self.pace = PaceControl(self)
         self.heatmaps = HeatmapGrid()
         self.banner = MessageBanner()
         self.status = TrainingStatusBar()
@@ -102,6 +112,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(4, 4, 4, 0)
         column.addWidget(self.banner)
         column.addWidget(self.loss_plot, 1)
+        column.addWidget(self.timeline)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("centralSplitter")
         self.splitter.addWidget(top)
@@ -129,10 +140,24 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         for action in self.transport.actions():
             toolbar.addAction(action)
+        self.take_apart = QAction("One step, &phase by phase", self)
+        self.take_apart.setShortcut("F9")
+        self.take_apart.setToolTip("Take the next training step apart: forward layer by layer, the loss, backward "
+                                   "layer by layer, the update (F9)")
+        self.take_apart.triggered.connect(self.take_apart_requested)
+        toolbar.insertAction(self.transport.reset, self.take_apart)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.pace.combo)
 
         self.file_menu = FileMenu(self)  # its commands are the session's (app.session)
         menu = self.menuBar().addMenu("&Train")
         for action in self.transport.actions():
+            menu.addAction(action)
+        menu.insertAction(self.transport.reset, self.take_apart)
+        menu.addMenu(self.pace.menu)
+        menu.addSeparator()
+        self.timeline_actions = self.timeline.key_actions(self)
+        for action in self.timeline_actions:
             menu.addAction(action)
         self.copy_numpy = CopyAsNumpy(self, self.heatmaps, before=menu.menuAction())  # the Edit menu
         self.view_menu = self.menuBar().addMenu("&View")
@@ -145,8 +170,8 @@ class MainWindow(QMainWindow):
         install_help_menu(self)
 
     def add_view(self, title: str, widget: QWidget) -> QDockWidget:
-        """Put ``widget`` in a dock on the right, tabified with the other views. If it has
-        ``show_snapshot(snapshot, config)`` it gets every snapshot; ``set_config(config)`` every new network."""
+        """Put ``widget`` in a dock on the right, tabified with the other views (which listen to the run model
+        themselves)."""
         dock = QDockWidget(title, self)
         dock.setObjectName("view-" + "".join(c if c.isalnum() else "-" for c in title.lower()))
         dock.setWidget(widget)
@@ -155,8 +180,6 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self._views[0][0], dock)
         self._views.append((dock, widget))
         self.view_menu.addAction(dock.toggleViewAction())
-        if self._config is not None and hasattr(widget, "set_config"):
-            widget.set_config(self._config)
         return dock
 
     def views(self) -> list[QWidget]:
@@ -184,16 +207,16 @@ class MainWindow(QMainWindow):
         down) then costs one rebuild, and a rebuild always happens before the new network's first drawing."""
         self._config = config
         self._pending_losses.clear()
-        self._latest, self._last_loss = None, None
+        self._latest, self._frame_shown, self._last_loss = None, None, None
         self._heatmaps_stale = False
         self._views_stale = True
         self._rebuild_timer.start(0)
         self.set_config(config)
+        self.timeline.set_run(0, 1, config.epochs)
+        self.timeline.set_moment(None)
+        self.status.set_replay(None)
         if self.status.status() == "diverged":
             self.banner.dismiss()
-        for _, view in self._views:
-            if hasattr(view, "set_config"):
-                view.set_config(config)
 
     def _rebuild_views(self) -> None:
         if self._views_stale:
@@ -211,18 +234,31 @@ class MainWindow(QMainWindow):
     def set_running(self, running: bool) -> None:
         self.transport.set_running(running)
 
+    def set_steps_per_epoch(self, steps: int) -> None:
+        self._steps_per_epoch = max(int(steps), 1)
+
     def show_snapshot(self, snapshot) -> None:
-        """Take in one ``engine.snapshot.Snapshot``: cheap bookkeeping now, drawing in the next frame."""
+        """Take in one live ``engine.snapshot.Snapshot``: its records and counters; cheap bookkeeping now,
+        drawing in the next frame."""
         if len(snapshot.new_train_losses):
             self._pending_losses.append((snapshot.first_epoch, snapshot.new_train_losses, snapshot.new_test_losses))
             self._last_loss = float(snapshot.new_train_losses[-1])
         self._latest = snapshot
-        self._heatmaps_stale = bool(snapshot.weights)
+        self.timeline.set_run(snapshot.steps, self._steps_per_epoch, self._config.epochs if self._config else None)
         self._frame.request()
         self._show_state(snapshot)
-        for _, view in self._views:
-            if hasattr(view, "show_snapshot"):
-                view.show_snapshot(snapshot, self._config)
+
+    def show_frame(self, frame) -> None:
+        """The moment every view shows (``engine.frame.Frame``): its W, dW, b, db in the heatmaps."""
+        self._frame_shown = frame
+        self._heatmaps_stale = bool(frame.weights)
+        self._frame.request()
+
+    def show_moment(self, step) -> None:
+        """The moment chosen on the timeline (None: live): the slider, the loss plot's marker, the status line."""
+        self.timeline.set_moment(step)
+        self.loss_plot.set_marker(None if step is None else step / self._steps_per_epoch)
+        self.status.set_replay(None if step is None else self.timeline.describe(step))
 
     def _show_state(self, snapshot) -> None:
         previous = self.status.status()
@@ -234,15 +270,17 @@ class MainWindow(QMainWindow):
             text = snapshot.message or "Training diverged: lower the learning rate and continue, or reset."
             self.banner.show_message(
                 f"{text} (The learning rate is {snapshot.learning_rate:g}.)", "error",
-                [("Lower learning rate \u00f710 and continue", self._lower_rate_and_continue),
+                [("Lower learning rate \u00f710 and continue", self.recover_requested.emit),
                  ("Reset weights", self.reset_requested.emit)])
         elif previous == "diverged":
             self.banner.dismiss()
 
-    def _lower_rate_and_continue(self) -> None:
-        if self._config is not None:
-            self.config_edited.emit({"learning_rate": self._config.learning_rate / 10})
-        self.train_requested.emit()
+    def offer_more_epochs(self, limit: int) -> None:
+        """Train or Step at the epoch limit: say so, and offer to raise it in one click."""
+        extra = max(int(limit or 0), 100)
+        self.banner.show_message(f"The epoch limit ({limit:,}) is reached.", "info",
+                                 [(f"+{extra:,} epochs", lambda: self.more_epochs_requested.emit(extra)),
+                                  ("Reset weights", self.reset_requested.emit)])
 
     def _draw_frame(self) -> bool:
         """One frame: the counters, and one of the two plots, taking turns when both have something new (each
@@ -257,9 +295,9 @@ class MainWindow(QMainWindow):
             self._losses_last = True
         elif heatmaps:
             self._heatmaps_stale = False
-            snap = self._latest
-            self.heatmaps.update_matrices(snap.weights, snap.biases, snap.grad_w, snap.grad_b,
-                                          settle=snap.status != "running")
+            f = self._frame_shown
+            self.heatmaps.update_matrices(f.weights, f.biases, f.grad_w, f.grad_b,
+                                          settle=not f.live or f.status != "running")
             self._losses_last = False
         return bool(self._pending_losses) or self._heatmaps_stale
 

@@ -15,7 +15,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.chain import network_from
 from ui import theme
 from ui.view_throttle import SnapshotThrottle
 
@@ -80,7 +79,6 @@ class NetworkGraph(QtWidgets.QWidget):
         self._markers: list[pg.TextItem] = []
 
         self.data = None
-        self._net = None
         self._sizes: tuple = ()
         self._shown: list[np.ndarray] = []  # per column k: the unit indices drawn
         self._ypos: list[np.ndarray] = []  # per column k: their y positions
@@ -108,8 +106,8 @@ class NetworkGraph(QtWidgets.QWidget):
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
         self.throttle.redraw()
 
-    def show_snapshot(self, snapshot, config=None) -> None:
-        self.throttle.submit(snapshot, config)
+    def show_frame(self, frame, config=None) -> None:
+        self.throttle.submit(frame, config)
 
     def select_weight(self, layer: int, i: int, j: int) -> None:
         """Outline edge w_layer[i, j] (1-based layer); does not emit (the caller already knows)."""
@@ -191,14 +189,13 @@ class NetworkGraph(QtWidgets.QWidget):
         return any(u < self._sizes[k] and u not in self._shown[k] for k, u in need)
 
     # --- drawing ------------------------------------------------------------------------------
-    def _render(self, snapshot, config) -> None:
-        sizes = tuple(snapshot.sizes)
+    def _render(self, frame, config) -> None:
+        sizes = tuple(frame.sizes)
         if sizes != self._sizes or self._selection_needs_layout():
             self._layout(sizes)
             self.plot.setRange(xRange=(-0.3, len(sizes) - 0.7), yRange=(-0.62, 0.55), padding=0)
-        self._net = net = network_from(sizes, snapshot.activations, snapshot.weights, snapshot.biases,
-                                       into=self._net)
-        self._draw_edges(net, snapshot.grad_w)
+        net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
+        self._draw_edges(net, frame.grad_w)
         self._draw_nodes(net)
         self._refresh_selection()
 

@@ -12,7 +12,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from engine.chain import network_from
 from ui import theme
 from ui.view_throttle import SnapshotThrottle
 
@@ -39,7 +38,7 @@ def class_image(outputs: np.ndarray, discretize: bool) -> np.ndarray:
 
 
 class OutputView(QtWidgets.QWidget):
-    """``set_data(dataset)`` once per dataset, then ``show_snapshot(snapshot, config)`` per frame."""
+    """``set_data(dataset)`` once per dataset, then ``show_frame(frame, config)`` for the moment shown."""
 
     def __init__(self, parent=None, resolution: int = 50):
         super().__init__(parent)
@@ -76,7 +75,6 @@ class OutputView(QtWidgets.QWidget):
 
         self.data = None
         self.mode = None  # "plane", "curve" or "bars"
-        self._net = None
         self._grid = None  # what grid_values() returns
         self._xs = self._ys = None
         self._grid_X = None  # (2, res*res) grid points, column r*res + c is (xs[c], ys[r])
@@ -108,9 +106,9 @@ class OutputView(QtWidgets.QWidget):
         self._needs_range = True
         self.throttle.redraw()
 
-    def show_snapshot(self, snapshot, config=None) -> None:
-        """Called for every snapshot; draws at most MAX_FPS times a second, and only when visible."""
-        self.throttle.submit(snapshot, config)
+    def show_frame(self, frame, config=None) -> None:
+        """The moment shown (``engine.frame.Frame``); draws at most MAX_FPS times a second, and only when visible."""
+        self.throttle.submit(frame, config)
 
     def grid_values(self) -> np.ndarray | None:
         """The network's outputs on the grid shown: (res, res) for one output, else (K, res, res);
@@ -187,12 +185,11 @@ class OutputView(QtWidgets.QWidget):
         self.plot.setLabel("left", "value")
 
     # --- drawing ----------------------------------------------------------------------------------
-    def _render(self, snapshot, config) -> None:
+    def _render(self, frame, config) -> None:
         d = self.data
-        if d is None or snapshot.sizes[0] != d.n_features or snapshot.sizes[-1] != d.n_outputs:
+        if d is None or frame.sizes[0] != d.n_features or frame.sizes[-1] != d.n_outputs:
             return  # the window is between a new network and its dataset
-        self._net = net = network_from(snapshot.sizes, snapshot.activations, snapshot.weights,
-                                       snapshot.biases, into=self._net)
+        net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
         with np.errstate(all="ignore"):  # a diverged run's last weights may overflow; nan draws as dark
             if self.mode == "plane":
                 out = net.forward(self._grid_X)

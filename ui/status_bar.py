@@ -40,6 +40,10 @@ class TrainingStatusBar(QStatusBar):
         self.state_label = QLabel()
         self.state_label.setMinimumWidth(90)
         self.epoch_label = QLabel()
+        self.replay_label = QLabel()  # "epoch 137 of 10,000, replay" while looking back
+        self.replay_label.setStyleSheet("QLabel { color: #6a1b9a; font-weight: bold; }")
+        self.replay_label.setToolTip("The moment every view shows; End or Live returns to the newest step")
+        self.replay_label.hide()
         self.loss_label = QLabel()
         self.rate_label = QLabel()
         self.elapsed_label = QLabel()
@@ -49,6 +53,7 @@ class TrainingStatusBar(QStatusBar):
         self.progress.setToolTip("Completed epochs out of the epoch limit (set under Training)")
         self.state_label.setToolTip("What the training is doing")
         self.addWidget(self.state_label)
+        self.addWidget(self.replay_label)
         for label, tip in ((self.epoch_label, "Completed epochs"),
                            (self.loss_label, "Training loss of the last epoch"),
                            (self.rate_label, "Training steps (mini-batches) per second"),
@@ -74,6 +79,14 @@ class TrainingStatusBar(QStatusBar):
         self._status = status
         self.state_label.setText(STATE_TEXT.get(status, status))
         self.state_label.setStyleSheet(f"QLabel {{ color: {STATE_COLOR.get(status, '#000')}; font-weight: bold; }}")
+
+    def set_replay(self, text: str | None) -> None:
+        """Looking back at a past moment (``text`` says which), or live (None)."""
+        self.replay_label.setText(text or "")
+        self.replay_label.setVisible(bool(text))
+
+    def replay_text(self) -> str:
+        return self.replay_label.text() if not self.replay_label.isHidden() else ""
 
     def set_epoch_limit(self, limit: int | None) -> None:
         self._limit = limit

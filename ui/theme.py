@@ -64,6 +64,11 @@ def crosshair_pen() -> pg.QtGui.QPen:
     return pg.mkPen(CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 
 
+def marker_pen() -> pg.QtGui.QPen:
+    """The moment shown on the loss plot when looking back (the timeline's position)."""
+    return pg.mkPen(HIGHLIGHT_COLOR, width=2)
+
+
 def highlight_pen() -> pg.QtGui.QPen:
     # cosmetic so the outline stays 2 px wide whether the matrix is 3x5 or 512x512
     pen = pg.mkPen(HIGHLIGHT_COLOR, width=2)

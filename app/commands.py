@@ -1,0 +1,132 @@
+"""What the window asks the training thread to do: one small dataclass per command.
+
+Commands cross threads through the worker's queue, so they hold plain values or objects handed over whole
+(a new Trainer, which only the worker touches from then on), never a callable of the window. ``CONTROL``
+commands change what the worker does; the window trusts a snapshot's status for its buttons only once the
+worker has handled every control command it posted (``TrainingWorker.snapshot_ready``'s second argument).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Train:
+    """Train until paused, the epoch limit or divergence."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    """Exactly one more epoch (finishing a partly done one), then pause."""
+
+
+@dataclass(frozen=True)
+class SetTrainer:
+    """From now on train ``trainer`` (built in the GUI thread, never touched there again)."""
+
+    trainer: object
+    generation: int
+    run: bool
+
+
+@dataclass(frozen=True)
+class SetEpochLimit:
+    limit: int | None
+
+
+@dataclass(frozen=True)
+class SetHyperparameters:
+    """Live changes between two steps: learning rate, momentum, betas, epsilon, weight decay."""
+
+    values: dict
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """Steps per second; None trains at full speed."""
+
+    steps_per_second: float | None
+
+
+@dataclass(frozen=True)
+class ShowMoment:
+    """Reconstruct step ``step`` of the run (None: back to live) and send it as a frame."""
+
+    step: int | None
+    generation: int
+
+
+@dataclass(frozen=True)
+class TakeApart:
+    """One training step taken apart phase by phase: the step after ``step`` (None: after the live state)."""
+
+    step: int | None
+    generation: int
+
+
+@dataclass(frozen=True)
+class Inspect:
+    """The Jumping Back numbers for one parameter at ``step`` (None: live)."""
+
+    request: object  # engine.inspect request: parameter, sample or batch mode
+    step: int | None
+    generation: int
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """Go back to the state at ``step`` for good (the records after it are dropped), e.g. before a divergence."""
+
+    step: int
+    generation: int
+    new_generation: int  # the records start over under this generation, as for a new network
+
+
+@dataclass(frozen=True)
+class Recover:
+    """A diverged run: rewind to before the loss began to blow up, set ``learning_rate``, train on."""
+
+    learning_rate: float
+    generation: int
+    new_generation: int
+
+
+@dataclass(frozen=True)
+class Save:
+    """Write with ``writer(path, trainer)`` between two slices; ``token`` comes back in the SaveResult."""
+
+    path: str
+    writer: object
+    what: str
+    token: int
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The window drew the last snapshot: the worker may take the next one (latest wins)."""
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the trainer's steps and config at the moment it was written (None when it failed)."""
+
+    token: int
+    path: str
+    what: str
+    error: str = ""
+    generation: int = -1
+    steps: int | None = None
+    config: object = field(default=None, compare=False)
+
+
+CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover)

@@ -1,0 +1,227 @@
+"""The one model of the run that every view draws from.
+
+``RunModel`` holds what the window knows about the run: the configuration in force, the dataset and the
+generation of the current network, the status (``engine.status.Status``), whether the user asked to train,
+the pace, the selected parameter, the latest live snapshot, **the moment shown** (live, or a past step the
+user went back to) and the frame drawn for it, the gradient-health history, and the step taken apart phase by
+phase. Each aspect has its own signal. The controller is its only writer; views get the model and
+subscribe (``app/gui.py`` connects them); the model never calls a view (napari's ViewerModel / QtViewer).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.frame import Frame
+from engine.health import HealthTracker, layer_health, probe_batch
+from engine.status import Status
+
+
+def fits_selection(selection: tuple, sizes) -> bool:
+    """Whether the network of ``sizes`` (units per layer, inputs first) has the selected parameter."""
+    kind, layer, i = selection[:3]
+    j = selection[3] if kind == "w" else 0
+    return 1 <= layer < len(sizes) and i < sizes[layer] and j < sizes[layer - 1]
+
+HEALTH_HZ = 5  # health records a second while training: norms, a bincount and a probe forward pass each
+PROBE_FLOPS = 2_000_000  # probe samples x parameters per record: 256 samples for the presets, fewer for wide nets
+
+
+class RunModel(QObject):
+    """Signals, each for one aspect:
+
+    ``network_changed(config)`` a new network (built, reset, preset, opened run): ``data``, ``generation`` are
+    new; ``config_changed(config)`` the settings in force (also after a live change); ``status_changed(str)``;
+    ``running_changed(bool)``; ``snapshot_changed(snapshot)`` every live snapshot (its records are those new
+    since the last one); ``moment_changed(step or None)``; ``frame_changed(frame)`` what the views draw;
+    ``selection_changed(tuple)`` ("w", layer, i, j) or ("b", layer, i), layer 1-based;
+    ``pace_changed(steps_per_second or None)``; ``health_changed()``; ``preset_changed(preset, based_on)``;
+    ``phases_changed(phases or None)`` one step taken apart, and ``phase_changed(index)``;
+    ``inspection_changed(numbers)`` the Jumping Back numbers of the selection.
+    """
+
+    network_changed = Signal(object)
+    steps_per_epoch_changed = Signal(int)
+    config_changed = Signal(object)
+    status_changed = Signal(str)
+    running_changed = Signal(bool)
+    snapshot_changed = Signal(object)
+    moment_changed = Signal(object)
+    frame_changed = Signal(object)
+    selection_changed = Signal(tuple)
+    pace_changed = Signal(object)
+    health_changed = Signal()
+    preset_changed = Signal(object, object)
+    phases_changed = Signal(object)
+    phase_changed = Signal(int)
+    inspection_changed = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.config = None
+        self.data = None  # the current network's Dataset: never written after it is built
+        self.generation = 0
+        self.status = Status.READY
+        self.running = False
+        self.pace: float | None = None
+        self.preset: str | None = None
+        self.based_on: str | None = None
+        self.selection: tuple = ("w", 1, 0, 0)
+        self.snapshot = None  # the newest live snapshot
+        self.live_frame: Frame | None = None
+        self.moment: int | None = None  # None: live; else the step shown
+        self.frame: Frame | None = None  # what the views draw now
+        self.steps = 0  # steps of the run so far (live)
+        self.epochs = 0
+        self.phases = None
+        self.phase = 0
+        self.inspection = None
+        self.health = HealthTracker()
+        self.moment_health: list | None = None  # LayerHealth of the frame shown when it is not live
+        self._probe = None
+        self._last_health = -1e9
+        self._health_steps = -1
+
+    # -- derived ----------------------------------------------------------------------------------------
+    @property
+    def steps_per_epoch(self) -> int:
+        if self.data is None or self.config is None or not self.data.n_train:
+            return 1
+        return math.ceil(self.data.n_train / (self.config.batch_size or self.data.n_train))
+
+    def is_live(self) -> bool:
+        return self.moment is None
+
+    # -- written by the controller ---------------------------------------------------------------------
+    def set_network(self, config, data, generation: int) -> None:
+        self.config, self.data, self.generation = config, data, generation
+        self.snapshot = self.live_frame = self.frame = None
+        self.moment = None
+        self.steps = self.epochs = 0
+        self.phases, self.inspection, self.moment_health = None, None, None
+        self.health.reset()
+        self._probe, self._health_steps = None, -1
+        self.steps_per_epoch_changed.emit(self.steps_per_epoch)
+        self.network_changed.emit(config)
+        self.config_changed.emit(config)
+        if not fits_selection(self.selection, config.layers):  # a new architecture without that parameter
+            self.set_selection(("w", 1, 0, 0))
+        self.moment_changed.emit(None)
+        self.phases_changed.emit(None)
+
+    def set_config(self, config) -> None:
+        self.config = config
+        self.config_changed.emit(config)
+
+    def set_preset(self, preset: str | None, based_on: str | None) -> None:
+        self.preset, self.based_on = preset, based_on
+        self.preset_changed.emit(preset, based_on)
+
+    def set_status(self, status) -> None:
+        status = Status(status)
+        if status != self.status:
+            self.status = status
+            self.status_changed.emit(status.value)
+
+    def set_running(self, running: bool) -> None:
+        if running != self.running:
+            self.running = running
+            self.running_changed.emit(running)
+
+    def set_pace(self, steps_per_second: float | None) -> None:
+        if steps_per_second != self.pace:
+            self.pace = steps_per_second
+            self.pace_changed.emit(steps_per_second)
+
+    def set_selection(self, selection: tuple) -> None:
+        selection = tuple(int(v) if k else v for k, v in enumerate(selection))
+        if selection != self.selection:
+            self.selection = selection
+            self.selection_changed.emit(selection)
+
+    def take_snapshot(self, snapshot) -> None:
+        """A live snapshot of the current network: records, status, and the live frame."""
+        self.snapshot = snapshot
+        self.steps, self.epochs = snapshot.steps, snapshot.epoch
+        self.live_frame = Frame.from_snapshot(snapshot)
+        self.set_status(snapshot.status)
+        self.snapshot_changed.emit(snapshot)
+        self._record_health(self.live_frame)
+        if self.moment is None and self.phases is None:
+            self._show(self.live_frame)
+
+    def set_moment(self, step: int | None) -> None:
+        """The moment shown: None for live, else a step (its frame follows from the worker)."""
+        if step is not None:
+            step = int(min(max(step, 0), self.steps))
+        if step == self.moment:
+            return
+        self.moment = step
+        self.moment_changed.emit(step)
+        if step is None:
+            self.moment_health = None
+            if self.live_frame is not None and self.phases is None:
+                self._show(self.live_frame)
+
+    def show_replayed(self, frame: Frame) -> None:
+        """A past step reconstructed by the worker; shown if it is still the moment asked for."""
+        if frame.generation != self.generation or frame.step != self.moment or self.phases is not None:
+            return
+        self.moment_health = self._healths(frame)
+        self._show(frame)
+
+    def set_phases(self, phases) -> None:
+        """One step taken apart (``engine.phases``), or None to leave the phase walk."""
+        self.phases, self.phase = phases, 0
+        self.phases_changed.emit(phases)
+        if phases is None:
+            frame = self.live_frame if self.moment is None else self.frame
+            if frame is not None:
+                self._show(frame)
+        else:
+            self.set_phase(0)
+
+    def set_phase(self, index: int) -> None:
+        if self.phases is None:
+            return
+        self.phase = int(min(max(index, 0), len(self.phases.phases) - 1))
+        self.phase_changed.emit(self.phase)
+        frame = self.phases.frame_at(self.phase, self.generation)
+        if frame is not None:
+            self._show(frame)
+
+    def set_inspection(self, numbers) -> None:
+        self.inspection = numbers
+        self.inspection_changed.emit(numbers)
+
+    # -- internals ----------------------------------------------------------------------------------------
+    def _show(self, frame: Frame) -> None:
+        self.frame = frame
+        self.frame_changed.emit(frame)
+
+    def _healths(self, frame: Frame) -> list:
+        return layer_health(frame.weights, frame.grad_w, frame.activations, frame.biases, self._probe_for(frame),
+                            has_gradients=frame.step > 0)
+
+    def _probe_for(self, frame: Frame):
+        d = self.data
+        if d is None or d.n_features != frame.sizes[0]:
+            return None
+        if self._probe is None:
+            n_params = sum(w.size for w in frame.weights)
+            self._probe = probe_batch(d.X_train, int(min(256, max(16, PROBE_FLOPS // max(n_params, 1)))))
+        return self._probe
+
+    def _record_health(self, frame: Frame) -> None:
+        """At most HEALTH_HZ records a second whether or not a view shows them, so the history has no gaps;
+        always the first one and every change of state (a paused run's last weights)."""
+        now = time.perf_counter()
+        urgent = frame.status != Status.RUNNING or self.health.n == 0
+        if frame.step == self._health_steps or (not urgent and now - self._last_health < 1.0 / HEALTH_HZ):
+            return
+        self._last_health, self._health_steps = now, frame.step
+        healths = self._healths(frame)
+        self.health.record(frame.step / self.steps_per_epoch, healths, frame.weights)
+        self.health_changed.emit()
