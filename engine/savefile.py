@@ -29,6 +29,7 @@ from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
 from .optimizers import make_optimizer
+from .status import Status
 from .trainer import Trainer
 from .validation import ConfigError, Interval, OneOf
 
@@ -39,7 +40,7 @@ MAX_HEADER_BYTES = 1_000_000
 MAX_RECORD = 10**9
 RECORDS = {"step_losses": "float32", "train_losses": "float64", "test_losses": "float64",
            "train_accuracy": "float64", "test_accuracy": "float64"}
-STATUS = OneOf(("ready", "running", "diverged"))
+STATUS = OneOf((Status.READY.value, Status.RUNNING.value, Status.DIVERGED.value))  # what a trainer can be
 COUNT = Interval(int, 0, 10**15)
 # the scalars of Trainer.epoch_state(); rng_* are the legacy generator's state beside its 624 keys
 EPOCH_STATE = {"epoch": COUNT, "steps": COUNT, "epoch_correct": COUNT, "epoch_loss": Interval(float, None, None),
@@ -75,7 +76,7 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
         # A diverged run's optimizer state may hold inf/nan; continuing always passes through
         # resume_after_divergence, which applies this very nan_to_num, so the numbers stay the same.
         v = state[key]
-        arrays[f"opt_{key}"] = np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) if trainer.status == "diverged" else v
+        arrays[f"opt_{key}"] = np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) if trainer.status is Status.DIVERGED else v
     _, keys, pos, has_gauss, cached = es["rng_state"]
     arrays["rng_keys"] = np.asarray(keys, np.uint32)
     if es["perm"] is not None:
@@ -97,7 +98,7 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
                         "rng_has_gauss": int(has_gauss), "rng_cached_gaussian": float(cached)},
         "dataset": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
                     "feature_names": list(data.feature_names), "target_names": list(data.target_names)},
-        "status": trainer.status, "message": trainer.message,
+        "status": trainer.status.value, "message": trainer.message,
     }
     return header, arrays
 
@@ -372,4 +373,13 @@ def load_run(path) -> Trainer:
     except ValueError as e:  # RandomState.set_state refusing the generator's state
         raise SaveFileError(path, f"the random generator's state is not valid ({e})") from None
     trainer.status, trainer.message = header["status"], header["message"]
+    start_keyframes(trainer)
     return trainer
+
+
+def start_keyframes(trainer: Trainer) -> None:
+    """A loaded run's history begins at its loaded state: the keyframe ``build`` took of the fresh
+    weights is not this run's."""
+    if trainer.keyframes is not None:
+        trainer.keyframes.clear()
+        trainer.pin_keyframe("load")
