@@ -154,10 +154,7 @@ class TrainingWorker(QObject):
     def _on_hyper(self, values: dict) -> None:
         if self._trainer is None:
             return
-        opt = self._trainer.optimizer
-        opt.set_hyperparameters(**{k: v for k, v in values.items() if k in opt.hyperparameters})
-        # the config travels with the trainer (a saved run, the next rebuild): keep it true to the run
-        self._trainer.config = self._trainer.config.replace(**values)
+        self._trainer.set_hyperparameters(**values)  # config and optimizer together, a keyframe pinned
         self._changed()
 
     def _on_epoch_limit(self, limit) -> None:

@@ -105,6 +105,7 @@ class KeyframeStore:
         self.revision = 0
         self._frames: list[Keyframe] = []
         self._steps: list[int] = []
+        self._pinned: list[int] = []  # steps of the pinned keyframes
         self._shared: dict[int, _Shared] = {}  # id(ShuffleState) -> the state and how many frames use it
         self._own_bytes = 0
         self._lock = threading.Lock()
@@ -130,11 +131,13 @@ class KeyframeStore:
             k = bisect.bisect_right(self._steps, step)
             return self._frames[k - 1] if k else None
 
-    def lookup(self, step: int) -> tuple[Keyframe | None, int]:
-        """(``latest_at_or_before(step)``, ``revision``), read together."""
+    def lookup(self, step: int) -> tuple[Keyframe | None, int, int]:
+        """(``latest_at_or_before(step)``, the step of the latest pinned keyframe at or before ``step``
+        (-1 if none), ``revision``), read together."""
         with self._lock:
             k = bisect.bisect_right(self._steps, step)
-            return (self._frames[k - 1] if k else None), self.revision
+            p = bisect.bisect_right(self._pinned, step)
+            return (self._frames[k - 1] if k else None), (self._pinned[p - 1] if p else -1), self.revision
 
     def at(self, step: int) -> Keyframe | None:
         """The keyframe at exactly ``step``, or None."""
@@ -167,6 +170,8 @@ class KeyframeStore:
                 self.revision += 1
             self._frames.append(kf)
             self._steps.append(kf.step)
+            if kf.pinned:
+                self._pinned.append(kf.step)
             self._own_bytes += kf.nbytes
             shared = self._shared.setdefault(id(kf.shuffle), _Shared(kf.shuffle))
             shared.users += 1
@@ -184,7 +189,7 @@ class KeyframeStore:
 
     def clear(self) -> None:
         with self._lock:
-            self._frames, self._steps, self._shared, self._own_bytes = [], [], {}, 0
+            self._frames, self._steps, self._pinned, self._shared, self._own_bytes = [], [], [], {}, 0
             self.revision += 1
             self.next_step = 0
 
@@ -203,6 +208,8 @@ class KeyframeStore:
     def _drop(self, k: int) -> Keyframe:
         kf = self._frames.pop(k)
         self._steps.pop(k)
+        if kf.pinned:
+            self._pinned.remove(kf.step)
         self._own_bytes -= kf.nbytes
         shared = self._shared[id(kf.shuffle)]
         shared.users -= 1

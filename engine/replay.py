@@ -79,6 +79,7 @@ class Replayer:
         self._scratch = trainer.scratch()
         self._revision = None  # the store's revision the scratch state belongs to
         self._pos = -1  # steps the scratch has taken, -1: nothing restored
+        self._base = 0  # the step of the keyframe the scratch was restored from
 
     def span(self) -> tuple[int, int]:
         """(first, last) step a moment can be asked for: the earliest keyframe's step and the steps taken."""
@@ -126,11 +127,14 @@ class Replayer:
 
     def _bring_to(self, target: int) -> None:
         """Put the scratch trainer in the state after ``target`` steps."""
-        kf, revision = self.store.lookup(target)
+        kf, pinned, revision = self.store.lookup(target)
         s = self._scratch
-        if not (revision == self._revision and kf.step <= self._pos <= target):
+        # Going on from where the scratch stands is exact unless history changed (revision) or an outside
+        # change was pinned after the keyframe the scratch started from (it would be crossed).
+        if not (revision == self._revision and self._base <= self._pos <= target and pinned <= self._base):
             s.restore(kf)
-            self._pos, self._revision = kf.step, revision
+            self._pos = self._base = kf.step
+            self._revision = revision
         for record in (s.step_losses, s.train_losses, s.train_accuracy):
             record.truncate(0)  # the scratch's own records are never read
         with _quiet():
