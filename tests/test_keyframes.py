@@ -76,7 +76,7 @@ def test_a_keyframe_at_the_same_step_replaces_the_last_and_keeps_its_pin():
 def test_the_generator_state_and_permutation_are_stored_once_per_shuffle():
     full = trained(config_of("tutorial"), 500)  # full batch: never shuffled, one state for the whole run
     assert len({id(kf.shuffle) for kf in full.keyframes.frames()}) == 1
-    config = config_of("moons", batch_size=16)  # 256 training samples: 16 steps an epoch, keyframes every 32
+    config = config_of("moons", batch_size=16)  # 256 training samples: 16 steps an epoch, keyframes every 4
     store = KeyframeStore(spacing=4)
     mini = build(config, keyframes=store)
     mini.run_for(60, max_steps=160)
@@ -92,7 +92,9 @@ def test_the_generator_state_and_permutation_are_stored_once_per_shuffle():
 
 def test_keyframe_overhead_is_one_comparison_per_step_between_keyframes():
     run = trained(config_of("tutorial"), 100)
-    assert run._next_keyframe == run.keyframes.next_step == 128
+    spacing = run.keyframes.spacing
+    assert run._next_keyframe == run.keyframes.next_step == (100 // spacing + 1) * spacing
+    assert [kf.step for kf in run.keyframes.frames()] == list(range(0, 101, spacing))
     none = build(config_of("tutorial"), keyframes=False)
     none.run_for(10, max_steps=100)
     assert none.keyframes is None
