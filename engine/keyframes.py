@@ -35,6 +35,7 @@ import numpy as np
 DEFAULT_BUDGET = 256 * 2**20
 DEFAULT_SPACING = 64  # a keyframe costs ~8 us (60 more when its epoch was shuffled): under 1% of 64 tutorial steps
 OVERHEAD_BYTES = 600  # the Python objects around a keyframe's arrays, roughly
+REASONS = ("", "hyperparameters", "resume", "edit", "rewind", "load")  # "": a regular keyframe
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,13 +71,15 @@ class Keyframe:
     config: object
     shuffle: ShuffleState
     pinned: bool = False
-    reason: str = ""  # why a pinned keyframe was taken: "hyperparameters", "resume", "edit", "rewind", "load"
+    reason: str = ""  # why a pinned keyframe was taken: one of REASONS
+    grads: np.ndarray | None = None  # (n_params,) the gradients of step ``step``, where no earlier keyframe
+    # can replay it (a run loaded without its history); None otherwise
 
     @property
     def nbytes(self) -> int:
         """Bytes this keyframe holds itself (its ShuffleState is shared and counted by the store)."""
         arrays = self.params.nbytes + sum(np.asarray(v).nbytes for v in self.optimizer.values())
-        return int(arrays) + OVERHEAD_BYTES
+        return int(arrays) + (0 if self.grads is None else int(self.grads.nbytes)) + OVERHEAD_BYTES
 
     def with_pin(self, reason: str) -> "Keyframe":
         return dataclasses.replace(self, pinned=True, reason=reason)
@@ -165,6 +168,8 @@ class KeyframeStore:
                 old = self._drop(len(self._frames) - 1)
                 if old.pinned and not kf.pinned:
                     kf = kf.with_pin(old.reason)
+                if old.grads is not None and kf.grads is None:  # the step's gradients stay its gradients
+                    kf = dataclasses.replace(kf, grads=old.grads)
                 self.revision += 1  # the state at that step changed from outside training
             elif kf.pinned:
                 self.revision += 1
@@ -232,7 +237,7 @@ class KeyframeStore:
                     self._drop(k)
 
 
-def capture(trainer, pinned: bool = False, reason: str = "") -> Keyframe:
+def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray | None = None) -> Keyframe:
     """The trainer's whole training state as a Keyframe (copies; the ShuffleState shared while the
     epoch's shuffle is unchanged: the trainer drops its cached one whenever it shuffles)."""
     shuffle = trainer._shuffle_state
@@ -245,4 +250,4 @@ def capture(trainer, pinned: bool = False, reason: str = "") -> Keyframe:
     return Keyframe(step=trainer.steps, epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch,
                     epoch_loss=trainer._epoch_loss, epoch_correct=trainer._epoch_correct,
                     params=trainer.network.params.copy(), optimizer=opt.state(), hyper=opt.hyper(),
-                    config=trainer.config, shuffle=shuffle, pinned=pinned, reason=reason)
+                    config=trainer.config, shuffle=shuffle, pinned=pinned, reason=reason, grads=grads)

@@ -145,10 +145,12 @@ class Replayer:
 
 
 def _first_moment(kf: Keyframe, scratch: Trainer) -> Moment:
-    """The moment of the first state kept (step 0, or where a loaded run begins): no step to replay."""
-    zeros = np.zeros_like(kf.params)
+    """The moment of the first state kept (step 0, or where a loaded run begins): no step to replay, so
+    the gradients are the ones the keyframe kept (a loaded run's last step's) or zeros, the loss nan,
+    the batch and the weights before unknown (the batch empty, the weights before = after)."""
+    grads = np.zeros_like(kf.params) if kf.grads is None else kf.grads.copy()
     return Moment(step=kf.step, epoch=kf.epoch, step_in_epoch=kf.step_in_epoch, params=kf.params.copy(),
-                  params_before=kf.params.copy(), grads=zeros, loss=math.nan, batch=np.zeros(0, np.int64),
+                  params_before=kf.params.copy(), grads=grads, loss=math.nan, batch=np.zeros(0, np.int64),
                   optimizer={k: np.copy(v) for k, v in kf.optimizer.items()}, hyper=dict(kf.hyper),
                   sizes=tuple(scratch.network.sizes))
 

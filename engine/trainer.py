@@ -240,11 +240,14 @@ class Trainer:
         if changed:
             self.pin_keyframe("hyperparameters")
 
-    def pin_keyframe(self, reason: str) -> None:
+    def pin_keyframe(self, reason: str, with_gradients: bool = False) -> None:
         """Take a pinned keyframe of the state as it is now; call it after changing the state from
-        outside training (e.g. editing a weight in ``network.params``) so that replays never cross it."""
+        outside training (e.g. editing a weight in ``network.params``) so that replays never cross it.
+        ``reason`` is one of ``engine.keyframes.REASONS``; ``with_gradients`` keeps a copy of the last
+        step's gradients in it (for a loaded run, whose last step no earlier keyframe can replay)."""
         if self.keyframes is not None:
-            self._next_keyframe = self.keyframes.add(capture(self, pinned=True, reason=reason))
+            grads = self.backprop.grads.copy() if with_gradients else None
+            self._next_keyframe = self.keyframes.add(capture(self, pinned=True, reason=reason, grads=grads))
 
     def restore(self, kf: Keyframe) -> None:
         """Put the whole training state of keyframe ``kf`` back (records are left as they are)."""
