@@ -119,10 +119,9 @@ def load_trainer(values: dict, given: dict):
             raise CliError(f"{flag} {given[flag]!r} does not apply to the saved run's optimizer "
                            f"'{trainer.optimizer.name}'")
     try:
-        trainer.optimizer.set_hyperparameters(**hyper)
+        trainer.set_hyperparameters(**hyper)  # the config too, so the summary and a --save show what was used
     except ConfigError as e:
         raise CliError(explain(e, given, origin)) from None
-    trainer.config = trainer.config.replace(**hyper)  # so the summary and a --save show what was used
     return trainer, origin
 
 

@@ -1,4 +1,4 @@
-"""The ``backprop-lab`` console script: ``train`` and ``gradcheck`` run headless, anything else opens
+"""The ``backprop-lab`` console script: ``train``, ``gradcheck`` and ``inspect`` run headless, anything else opens
 the window. Qt is imported only on the window's path, so the headless commands work without a display.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ HELP = """\
 usage: backprop-lab [FILE.npz] [--preset NAME] [--train] [--screenshot FILE --quit-after SECONDS]
        backprop-lab train [options]      (see: backprop-lab train --help)
        backprop-lab gradcheck [options]  (see: backprop-lab gradcheck --help)
+       backprop-lab inspect RUN.npz --step N [--json] [--weights]
 
 Build a small fully-connected network, train it with backprop in NumPy and watch it learn.
 
@@ -18,6 +19,7 @@ commands:
   train          train headless and print a summary, or one JSON object with --json
                  (exit 0 done, 1 diverged, 2 bad input)
   gradcheck      check backprop against central differences (exit 1 if an error exceeds 1e-6)
+  inspect        a saved run's state at one step: epoch, loss, the norms of every W and dW
   (none)         open the window
 
 window options:
@@ -58,6 +60,9 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] in ("train", "gradcheck"):
         from app.cli import run
         return run(argv[0], argv[1:])
+    if argv and argv[0] == "inspect":
+        from app.cli_inspect import run as inspect
+        return inspect(argv[1:])
     if "-h" in argv or "--help" in argv:
         print_help()
         return 0

@@ -189,13 +189,7 @@ class TrainingWorker(QObject):
     def _on_SetHyperparameters(self, c: cmd.SetHyperparameters) -> None:
         if self._trainer is None:
             return
-        set_hyper = getattr(self._trainer, "set_hyperparameters", None)
-        if set_hyper is not None:
-            set_hyper(**c.values)
-        else:
-            opt = self._trainer.optimizer
-            opt.set_hyperparameters(**{k: v for k, v in c.values.items() if k in opt.hyperparameters})
-            self._trainer.config = self._trainer.config.replace(**c.values)
+        self._trainer.set_hyperparameters(**c.values)  # config and optimizer together, a keyframe pinned
         self._changed()
 
     def _on_SetEpochLimit(self, c: cmd.SetEpochLimit) -> None:

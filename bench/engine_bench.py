@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))
 from engine.config import TrainConfig, build  # noqa: E402
 from engine.datasets import Dataset, encode_targets  # noqa: E402
 from engine.network import layer_views  # noqa: E402
+from engine.replay import Replayer  # noqa: E402
 from resources import load_preset  # noqa: E402
 from tutorial_loop import tutorial_loss, tutorial_start, tutorial_train  # noqa: E402
 
@@ -80,8 +81,8 @@ def median_ratio(num: list[float], den: list[float]) -> float:
 
 # --- the tutorial net: baseline, engine and floor ---------------------------------------------------
 
-def tutorial_trainer():
-    return build(TrainConfig.from_dict(load_preset("tutorial")["config"]))
+def tutorial_trainer(keyframes: bool = True):
+    return build(TrainConfig.from_dict(load_preset("tutorial")["config"]), keyframes=keyframes)
 
 
 def check_baseline() -> dict:
@@ -166,17 +167,20 @@ def bench_tutorial(epochs: int, rounds: int) -> dict:
         state = tutorial_start()
         return timed(tutorial_train, state, epochs) / epochs
 
-    def engine():
-        trainer = tutorial_trainer()
+    def engine(keyframes=True):
+        trainer = tutorial_trainer(keyframes)
         seconds = timed(trainer.run_epochs, epochs)
         assert trainer.steps == epochs and trainer.status != "diverged"
+        assert (len(trainer.keyframes) > 1) if keyframes else trainer.keyframes is None
         return seconds / epochs
 
     def numpy_floor():
         return timed(floor, epochs) / epochs
 
-    t = interleave({"loop": loop, "engine": engine, "floor": numpy_floor}, rounds)
+    t = interleave({"loop": loop, "engine": engine, "floor": numpy_floor,
+                    "engine_no_keyframes": lambda: engine(False)}, rounds)
     return {
+        "keyframes_overhead": median_ratio(t["engine_no_keyframes"], t["engine"]),
         "tutorial_loop_steps_per_s": 1.0 / statistics.median(t["loop"]),
         "engine_tutorial_steps_per_s": 1.0 / statistics.median(t["engine"]),
         "ratio_vs_tutorial": median_ratio(t["loop"], t["engine"]),
@@ -184,6 +188,24 @@ def bench_tutorial(epochs: int, rounds: int) -> dict:
         "ratio_vs_floor": median_ratio(t["floor"], t["engine"]),
         "floor_vs_tutorial": median_ratio(t["loop"], t["floor"]),
     }
+
+
+# --- replay: one past step rebuilt from the keyframes --------------------------------------------------
+
+def bench_replay(preset: str, steps: int, probes: int) -> dict:
+    """Milliseconds ``Replayer.moment`` takes for ``probes`` random steps of a ``steps``-step run (each
+    from a fresh replayer position, so each pays the replay from its keyframe): median and p95."""
+    trainer = build(TrainConfig.from_dict(load_preset(preset)["config"]))
+    trainer.run_for(600, max_steps=steps)
+    replayer = Replayer(trainer)
+    rng = np.random.default_rng(0)
+    times = []
+    for step in rng.integers(1, steps + 1, probes):
+        replayer._pos = -1  # no reuse of the last position: the cost of a jump
+        times.append(timed(replayer.moment, int(step)) * 1e3)
+    return {f"replay_ms_median_{preset}": statistics.median(times),
+            f"replay_ms_p95_{preset}": float(np.percentile(times, 95)),
+            f"keyframe_spacing_{preset}": trainer.keyframes.spacing}
 
 
 # --- batched nets: engine against its matrix products alone -------------------------------------------
@@ -300,6 +322,7 @@ def environment() -> dict:
 # --- main -------------------------------------------------------------------------------------------
 
 TARGETS = {"ratio_vs_tutorial": (">=", 4.0),
+           "keyframes_overhead": (">=", 0.97),
            "batched_2_64_64_1_b256_over_matmul": ("<=", 1.2),
            "mnist_like_784_128_64_10_b128_f32_over_matmul": ("<=", 1.2)}
 
@@ -314,6 +337,8 @@ def run(quick: bool) -> dict:
     result = {"quick": quick, "rounds": rounds, "batched_rounds": batched_rounds, **environment(),
               "baseline_check": check}
     result.update(bench_tutorial(epochs=300 if quick else 10_000, rounds=rounds))
+    for preset, steps in (("tutorial", 10_000), ("spiral", 10_000)):
+        result.update(bench_replay(preset, steps=300 if quick else steps, probes=10 if quick else 200))
     result.update(bench_batched("batched_2_64_64_1_b256", circles_trainer(256, 16), (2, 64, 64, 1), np.float64,
                                 epochs=1 if quick else 8, matmul_steps=16 if quick else 256, rounds=batched_rounds))
     result.update(bench_batched("mnist_like_784_128_64_10_b128_f32", mnist_like_trainer(128, 8),
@@ -332,7 +357,12 @@ def table(r: dict) -> str:
                      f" (target >= 4)"),
         ("  NumPy-call floor", f"{r['numpy_floor_steps_per_s']:>12,.0f} steps/s   "
                                f"{r['floor_vs_tutorial']:.2f}x the loop; engine at {r['ratio_vs_floor']:.2f} of it"),
+        ("  keyframes' cost", f"{r['keyframes_overhead']:>12.3f}       steps/s with keyframes / without "
+                              f"(target >= 0.97)"),
     ]
+    for preset in ("tutorial", "spiral"):
+        rows.append((f"replay one step, {preset}", f"{r[f'replay_ms_median_{preset}']:>12.2f} ms median, "
+                     f"{r[f'replay_ms_p95_{preset}']:.2f} ms p95 (keyframes every {r[f'keyframe_spacing_{preset}']} steps)"))
     for key, title in (("batched_2_64_64_1_b256", "2-64-64-1 tanh/tanh/sigmoid, MSE, batch 256, float64"),
                        ("mnist_like_784_128_64_10_b128_f32",
                         "784-128-64-10 relu/relu/softmax, CE, batch 128, float32")):

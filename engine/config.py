@@ -118,10 +118,12 @@ def fit_layers(config: TrainConfig, data) -> TrainConfig:
     return config.replace(layers=layers)
 
 
-def build(config: TrainConfig, fit_io: bool = False, data=None) -> Trainer:
+def build(config: TrainConfig, fit_io: bool = False, data=None, keyframes=True) -> Trainer:
     """A fresh Trainer for ``config``. With ``fit_io`` the input and output sizes follow the dataset;
     otherwise a mismatch is an error naming both. ``data`` skips drawing the dataset (weights are still
-    drawn after the same number of draws only when the caller passes the dataset it drew itself)."""
+    drawn after the same number of draws only when the caller passes the dataset it drew itself).
+    ``keyframes``: as ``Trainer``'s (True: a store with the default 256 MB budget; a KeyframeStore
+    for another budget; False: none)."""
     config = config.validated()
     rng = np.random.RandomState(config.seed)
     if data is None:
@@ -135,10 +137,8 @@ def build(config: TrainConfig, fit_io: bool = False, data=None) -> Trainer:
         w[...] = 1.0
     optimizer = make_optimizer(config.optimizer, network.params.size, decay_mask, network.dtype,
                                **{k: getattr(config, k) for k in HYPERPARAMETERS})
-    trainer = Trainer(network, config.loss, optimizer, data, batch_size=_batch(config, data),
-                      shuffle_seed=int(rng.randint(0, 2**31 - 1)))
-    trainer.config = config
-    return trainer
+    return Trainer(network, config.loss, optimizer, data, batch_size=_batch(config, data),
+                   shuffle_seed=int(rng.randint(0, 2**31 - 1)), config=config, keyframes=keyframes)
 
 
 def _batch(config: TrainConfig, data) -> int | None:

@@ -46,3 +46,7 @@ class GrowingArray:
     @property
     def nbytes(self) -> int:
         return self._buf.nbytes
+
+    def truncate(self, n: int) -> None:
+        """Keep the first ``n`` values (a rewind); the capacity stays."""
+        self._n = max(0, min(int(n), self._n))

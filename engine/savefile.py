@@ -29,17 +29,19 @@ from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
 from .optimizers import make_optimizer
+from .runfile_history import HistoryError, history_arrays, history_members, restore_history
+from .status import Status
 from .trainer import Trainer
 from .validation import ConfigError, Interval, OneOf
 
 FORMAT = "backprop-lab-run"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds the last step's gradients and the keyframes (engine/runfile_history.py)
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_HEADER_BYTES = 1_000_000
 MAX_RECORD = 10**9
 RECORDS = {"step_losses": "float32", "train_losses": "float64", "test_losses": "float64",
            "train_accuracy": "float64", "test_accuracy": "float64"}
-STATUS = OneOf(("ready", "running", "diverged"))
+STATUS = OneOf((Status.READY.value, Status.RUNNING.value, Status.DIVERGED.value))  # what a trainer can be
 COUNT = Interval(int, 0, 10**15)
 # the scalars of Trainer.epoch_state(); rng_* are the legacy generator's state beside its 624 keys
 EPOCH_STATE = {"epoch": COUNT, "steps": COUNT, "epoch_correct": COUNT, "epoch_loss": Interval(float, None, None),
@@ -75,7 +77,7 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
         # A diverged run's optimizer state may hold inf/nan; continuing always passes through
         # resume_after_divergence, which applies this very nan_to_num, so the numbers stay the same.
         v = state[key]
-        arrays[f"opt_{key}"] = np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) if trainer.status == "diverged" else v
+        arrays[f"opt_{key}"] = np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) if trainer.status is Status.DIVERGED else v
     _, keys, pos, has_gauss, cached = es["rng_state"]
     arrays["rng_keys"] = np.asarray(keys, np.uint32)
     if es["perm"] is not None:
@@ -97,16 +99,20 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
                         "rng_has_gauss": int(has_gauss), "rng_cached_gaussian": float(cached)},
         "dataset": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
                     "feature_names": list(data.feature_names), "target_names": list(data.target_names)},
-        "status": trainer.status, "message": trainer.message,
+        "status": trainer.status.value, "message": trainer.message,
     }
     return header, arrays
 
 
-def save_run(path, trainer: Trainer) -> None:
+def save_run(path, trainer: Trainer, keyframes: bool | int = True) -> None:
     """Write ``trainer`` (built by ``engine.config.build``; not training meanwhile) to ``path``, atomically:
-    a failure leaves whatever was at ``path`` untouched. The path is used as given (no ``.npz`` added)."""
+    a failure leaves whatever was at ``path`` untouched. The path is used as given (no ``.npz`` added).
+    ``keyframes``: save the keyframes too (thinned evenly to at most 64 MB, or to this many bytes when
+    an int), so the reopened run can be replayed; False saves only the last step's gradients."""
     path = Path(path)
     header, arrays = _collect(trainer)
+    header["keyframes"], history = history_arrays(trainer, keyframes)
+    arrays.update(history)
     header["arrays"] = {k: {"shape": list(a.shape), "dtype": a.dtype.name} for k, a in arrays.items()}
     blob = np.frombuffer(json.dumps(header, allow_nan=False).encode("utf-8"), np.uint8)
     if blob.size >= MAX_HEADER_BYTES:
@@ -285,6 +291,10 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
         need[name] = ((min(_last(listed, name), MAX_RECORD),), dtype)
     need.update(_check_dataset(path, header, sizes, n_train, n_test))
     need.update(_check_state(path, header, config, n_train, "perm" in listed))
+    try:
+        need.update(history_members(header, config, n_params, n_train))
+    except HistoryError as e:
+        raise SaveFileError(path, str(e)) from None
 
     arch = "-".join(map(str, sizes))
     for name, (shape, dtype) in need.items():
@@ -372,4 +382,8 @@ def load_run(path) -> Trainer:
     except ValueError as e:  # RandomState.set_state refusing the generator's state
         raise SaveFileError(path, f"the random generator's state is not valid ({e})") from None
     trainer.status, trainer.message = header["status"], header["message"]
+    try:
+        restore_history(trainer, header, arrays)  # replaces the keyframe build() took of fresh weights
+    except HistoryError as e:
+        raise SaveFileError(path, str(e)) from None
     return trainer

@@ -1,12 +1,18 @@
-"""The status of a run, one enum shared by the trainer, the training thread and the window."""
+"""The one status of a run, shared by the engine, the worker thread, the window and run files.
+
+A ``str`` enum: ``Status.RUNNING == "running"`` holds, so run files, JSON and code that compares with
+plain strings keep working, and ``str()`` / ``format()`` give the bare value ("running", not
+"Status.RUNNING") under every Python version.
+
+The trainer itself is only ever READY (no step taken), RUNNING or DIVERGED; PAUSED and DONE are what
+the worker thread adds around it (stopped by the user, the epoch limit reached).
+"""
 from __future__ import annotations
 
 import enum
 
 
 class Status(str, enum.Enum):
-    """A str enum: ``Status.RUNNING == "running"``, so run files and older callers keep their strings."""
-
     READY = "ready"
     RUNNING = "running"
     PAUSED = "paused"
@@ -15,3 +21,6 @@ class Status(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)

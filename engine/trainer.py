@@ -6,19 +6,33 @@ loss is the mean of its steps' losses weighted by batch size, so with one sample
 "loss before training" for that epoch. A non-finite loss or a non-finite weight after an update stops
 training with status ``diverged`` (so does a loss beyond float32's range, ~3.4e38); the weights stay
 those of the last finite step.
+
+As it trains, the trainer takes keyframes of its whole state (``engine.keyframes``): one every
+``keyframes.spacing`` steps, for one integer comparison per step, and a pinned one whenever its state
+is changed from outside training (``set_hyperparameters``, ``resume_after_divergence``,
+``pin_keyframe`` after a weight edit, ``rewind_to``). ``engine.replay`` rebuilds any past step from them.
 """
 from __future__ import annotations
 
 import math
+import sys
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .backprop import Backprop
 from .history import GrowingArray
+from .keyframes import Keyframe, KeyframeStore, capture
 from .network import Network
-from .optimizers import Optimizer
+from .optimizers import HYPERPARAMETERS, Optimizer
+from .status import Status
 from .validation import ConfigError, Interval
+
+if TYPE_CHECKING:  # config.py builds trainers, so it imports this module
+    from .config import TrainConfig
+
+NO_KEYFRAMES = sys.maxsize  # next_keyframe of a trainer that takes none: the comparison never holds
 
 # A diverging run overflows on its way to the check that stops it; those warnings are the divergence
 # the trainer reports, not news. Entered once per call of the loops, not per step.
@@ -42,10 +56,16 @@ class Trainer:
 
     Records: ``step_losses`` (float32, one per step), ``train_losses``, ``test_losses`` (nan without a
     test set), ``train_accuracy``, ``test_accuracy`` (nan for regression), one per epoch.
+
+    ``config``: the ``TrainConfig`` the trainer was built from (None for one assembled by hand), kept
+    true to the run by ``set_hyperparameters``. ``keyframes``: True for a ``KeyframeStore`` with the
+    default budget, False for none (a scratch trainer), or a store to use. The keyframe of step 0 is
+    taken here, so the network must hold its initial weights.
     """
 
     def __init__(self, network: Network, loss, optimizer: Optimizer, data, batch_size: int | None = None,
-                 shuffle_seed: int = 0):
+                 shuffle_seed: int = 0, config: "TrainConfig | None" = None, keyframes: bool | KeyframeStore = True):
+        self.config = config
         self.network = network
         self.backprop = Backprop(network, loss)
         self.loss = self.backprop.loss
@@ -69,6 +89,7 @@ class Trainer:
         self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
         self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
         self._shuffle_buffers = None
+        self._shuffle_state = None  # the keyframes' shared copy of rng state and perm; None after a shuffle
 
         p = network.params
         self._update = np.empty_like(p)
@@ -83,10 +104,28 @@ class Trainer:
         self.test_losses = GrowingArray(np.float64)
         self.train_accuracy = GrowingArray(np.float64)
         self.test_accuracy = GrowingArray(np.float64)
-        self.status = "ready"
+        self.status = Status.READY
         self.message = ""
         self._epoch_loss = 0.0
         self._epoch_correct = 0
+        self._replayer = None
+        if keyframes is True:
+            keyframes = KeyframeStore()
+        self.keyframes: KeyframeStore | None = keyframes if isinstance(keyframes, KeyframeStore) else None
+        self._next_keyframe = NO_KEYFRAMES
+        if self.keyframes is not None:
+            self.keyframes.clear()
+            self._next_keyframe = self.keyframes.add(capture(self))
+
+    @property
+    def status(self) -> Status:
+        """READY (no step yet), RUNNING or DIVERGED; a plain string assigned is converted (ValueError
+        if it is not a status)."""
+        return self._status
+
+    @status.setter
+    def status(self, value) -> None:
+        self._status = Status(value)
 
     # -- one step ---------------------------------------------------------------------------------
     def train_step(self) -> float | None:
@@ -95,8 +134,10 @@ class Trainer:
             return self._step()
 
     def _step(self) -> float | None:
-        if self.status == "diverged":
+        if self._status is Status.DIVERGED:
             return None
+        if self.steps >= self._next_keyframe:  # the one comparison keyframes cost a step
+            self._next_keyframe = self.keyframes.add(capture(self))
         B, n = self.batch_size, self.n
         lo = self.step_in_epoch * B
         hi = lo + B if lo + B < n else n
@@ -130,6 +171,7 @@ class Trainer:
 
     def _shuffle(self) -> None:
         self._apply_perm(self.rng.permutation(self.n))
+        self._shuffle_state = None
 
     def _apply_perm(self, perm: np.ndarray) -> None:
         # The columns are gathered straight into Fortran-ordered buffers kept from one epoch to the next
@@ -156,11 +198,11 @@ class Trainer:
             self.test_losses.append(loss)
             if self.classification:
                 self.test_accuracy.append(count_correct(y_hat, self.data.labels_test) / y_hat.shape[1])
-        if self.status == "ready":
-            self.status = "running"
+        if self.status is Status.READY:
+            self.status = Status.RUNNING
 
     def _diverge(self, why: str) -> None:
-        self.status = "diverged"
+        self.status = Status.DIVERGED
         self.message = f"Training diverged: {why}. The weights are those of the last finite step; " \
                        f"lower the learning rate and continue or reset."
         return None
@@ -168,12 +210,96 @@ class Trainer:
     def resume_after_divergence(self) -> None:
         """Allow training to go on (e.g. with a lower learning rate); optimizer state that went
         non-finite is cleared, the weights are kept."""
-        if self.status != "diverged":
+        if self.status is not Status.DIVERGED:
             return
         state = self.optimizer.state()
         self.optimizer.load_state({k: np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) for k, v in state.items()})
-        self.status = "running"
+        self.status = Status.RUNNING
         self.message = ""
+        self.pin_keyframe("resume")
+
+    # -- changes from outside training ------------------------------------------------------------
+    def set_hyperparameters(self, **values) -> None:
+        """Change hyperparameters between two steps: the one place that keeps ``config`` and the
+        optimizer in step. Names are those of ``engine.optimizers.HYPERPARAMETERS`` (learning_rate,
+        momentum, beta1, beta2, epsilon, weight_decay); each is validated (ConfigError naming it) before
+        anything changes. Ones the optimizer does not use go into ``config`` only. A real change pins a
+        keyframe, so no replay crosses it."""
+        checked = {}
+        for key, value in values.items():
+            if key not in HYPERPARAMETERS:
+                raise ConfigError(key, value, "a hyperparameter: " + ", ".join(HYPERPARAMETERS))
+            checked[key] = HYPERPARAMETERS[key].check(key, value)
+        opt = self.optimizer
+        mine = {k: v for k, v in checked.items() if k in opt.hyperparameters}
+        changed = any(getattr(opt, k) != v for k, v in mine.items()) or (
+            self.config is not None and any(getattr(self.config, k) != v for k, v in checked.items()))
+        opt.set_hyperparameters(**mine)
+        if self.config is not None and checked:
+            self.config = self.config.replace(**checked)
+        if changed:
+            self.pin_keyframe("hyperparameters")
+
+    def pin_keyframe(self, reason: str, with_gradients: bool = False) -> None:
+        """Take a pinned keyframe of the state as it is now; call it after changing the state from
+        outside training (e.g. editing a weight in ``network.params``) so that replays never cross it.
+        ``reason`` is one of ``engine.keyframes.REASONS``; ``with_gradients`` keeps a copy of the last
+        step's gradients in it (for a loaded run, whose last step no earlier keyframe can replay)."""
+        if self.keyframes is not None:
+            grads = self.backprop.grads.copy() if with_gradients else None
+            self._next_keyframe = self.keyframes.add(capture(self, pinned=True, reason=reason, grads=grads))
+
+    def restore(self, kf: Keyframe) -> None:
+        """Put the whole training state of keyframe ``kf`` back (records are left as they are)."""
+        self.network.params[...] = kf.params
+        self.optimizer.load_state(kf.optimizer)
+        self.optimizer.set_hyperparameters(**kf.hyper)
+        if kf.config is not None:
+            self.config = kf.config
+        self.epoch, self.step_in_epoch, self.steps = kf.epoch, kf.step_in_epoch, kf.step
+        self._epoch_loss, self._epoch_correct = kf.epoch_loss, kf.epoch_correct
+        shuffle = kf.shuffle
+        self.rng.set_state(shuffle.rng_state)
+        if shuffle.perm is not None:
+            self._apply_perm(shuffle.perm)
+        else:
+            self._perm, self._Xs, self._Ys, self._labels_s = None, self._X, self._Y, self.data.labels_train
+        self._shuffle_state = shuffle
+        self.status = Status.RUNNING if kf.step else Status.READY
+        self.message = ""
+
+    def rewind_to(self, step: int) -> None:
+        """Go back to the exact state after ``step`` steps (0 <= step <= steps, not before the earliest
+        keyframe): parameters, optimizer state and hyperparameters in force then, generator, position in
+        the epoch, the gradients of that step (zeros at step 0); every record and keyframe after it is
+        dropped. Training on from there repeats the original run until its first outside change."""
+        from .replay import Replayer  # replay builds scratch trainers from this module
+
+        if self._replayer is None:
+            self._replayer = Replayer(self)
+        kf, moment = self._replayer.state_at(step)
+        self.restore(kf)
+        for dst, src in zip(self.backprop.grad_w + self.backprop.grad_b, moment.grad_w + moment.grad_b):
+            dst[...] = src
+        self.step_losses.truncate(step)
+        for record in (self.train_losses, self.test_losses, self.train_accuracy, self.test_accuracy):
+            record.truncate(kf.epoch)
+        self.keyframes.truncate_after(step)
+        self.pin_keyframe("rewind")
+
+    def scratch(self) -> "Trainer":
+        """A trainer to replay this one's steps in: the same architecture, loss, optimizer kind and batch
+        size, sharing this trainer's training arrays (no copies), with no test set (no evaluation at the
+        end of an epoch) and no keyframes. Its state is meant to be set with ``restore``."""
+        from .datasets import Dataset
+
+        d = self.data
+        data = Dataset(d.name, d.task, self._X, self._Y, self._X[:, :0], self._Y[:, :0], d.labels_train, None,
+                       d.n_classes, d.feature_names, d.target_names)
+        opt = self.optimizer
+        other = type(opt)(self.network.params.size, opt._decay_mask, self.network.dtype, **opt.hyper())
+        net = Network(self.network.sizes, self.network.activations, self.network.dtype)
+        return Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
 
     def epoch_state(self) -> dict:
         """What a run saved mid-epoch needs besides weights, optimizer and records to continue exactly."""
@@ -187,8 +313,9 @@ class Trainer:
         self.rng.set_state(state["rng_state"])
         if state["perm"] is not None:
             self._apply_perm(np.asarray(state["perm"]))
+        self._shuffle_state = None
         if self.epoch or self.steps:
-            self.status = "running"
+            self.status = Status.RUNNING
 
     # -- many steps -------------------------------------------------------------------------------
     def run_epochs(self, epochs: int, on_epoch=None, should_stop=None) -> str:

@@ -145,7 +145,7 @@ def test_file_is_a_plain_npz_at_the_path_as_given(tmp_path):
         header = json.loads(z["header"].tobytes().decode("utf-8"))
         members = set(z.files)
         assert np.array_equal(z["params"], trainer.network.params)
-    assert header["format"] == "backprop-lab-run" and header["version"] == FORMAT_VERSION == 1
+    assert header["format"] == "backprop-lab-run" and header["version"] == FORMAT_VERSION == 2
     assert members == {"header", *header["arrays"]}
     assert header["arrays"]["X_train"] == {"shape": [2, 320], "dtype": "float64"}
     assert {"opt_m", "opt_v", "perm", "rng_keys", "labels_train"} <= members
@@ -314,7 +314,7 @@ CORRUPT = {
     "header over 1 MB": (lambda good, path: _zip(path, {"header.npy": _npy(np.full(1_000_001, 32, np.uint8))}),
                          "1-D uint8 array under 1,000,000 bytes"),
     "wrong format": (_edit("tutorial", _set("format", "other-app")), "not a Backprop Lab run file"),
-    "future version": (_edit("tutorial", _set("version", 7)), "version 7 is newer than this app reads (1)"),
+    "future version": (_edit("tutorial", _set("version", 7)), "version 7 is newer than this app reads (2)"),
     "version a string": (_edit("tutorial", _set("version", "1")), "not a version"),
     "bad config value": (_edit("tutorial", _set("config", "learning_rate", -1.0)), "learning_rate: -1.0"),
     "unknown config key": (_edit("tutorial", _set("config", "colour", "red")), "config: 'colour'"),
