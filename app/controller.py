@@ -199,6 +199,11 @@ class Controller(QObject):
         self._set_running(True)
 
     def _on_recovered(self, epoch: int, rate: float) -> None:
+        if epoch < 0:
+            self.window.show_problem(f"This run keeps no state from before the loss began to blow up (it was "
+                                     f"saved without its history), so it continues from its last finite weights "
+                                     f"with the learning rate {rate:g}; if it diverges again, reset the weights.")
+            return
         self.window.show_info(f"Went back to epoch {epoch:,}, before the loss began to blow up, and continued "
                               f"with the learning rate {rate:g}.")
 

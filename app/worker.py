@@ -241,10 +241,13 @@ class TrainingWorker(QObject):
             return
         from engine.replay import recovery_step
         trainer = self._trainer
-        trainer.rewind_to(recovery_step(trainer))
+        step = recovery_step(trainer)
+        if step is not None:  # None: the keyframes do not reach back that far (an old run file)
+            trainer.rewind_to(step)
         trainer.set_hyperparameters(learning_rate=c.learning_rate)
+        # the records start over in the window, as for a new network (they were cut at the step gone back to)
         self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
-        self.recovered.emit(trainer.epoch, c.learning_rate)
+        self.recovered.emit(trainer.epoch if step is not None else -1, c.learning_rate)
         self._on_Train(None)
 
     def _on_Save(self, c: cmd.Save) -> None:

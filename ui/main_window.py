@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.status.set_replay(None)
         if self.status.status() == "diverged":
             self.banner.dismiss()
+        self.status.set_state("ready")  # until the new network's first snapshot says more
 
     def _rebuild_views(self) -> None:
         if self._views_stale:

@@ -1,0 +1,208 @@
+"""Time in the window: the pace of training, looking back at any step in every view, and back to live.
+
+Everything is driven through the real window (its timeline, its keys, its pace control) and checked on what
+the views draw, against a run stopped at the same step headless.
+"""
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.gui import assemble
+from engine.config import TrainConfig, build
+from qt_helpers import wait_snapshot
+from resources import load_preset
+from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "config"))
+
+
+@pytest.fixture
+def lab(qtbot):
+    made = []
+
+    def _open(preset="spiral", **changes):
+        window = MainWindow()
+        window.ask_apply = lambda text: True
+        parts = assemble(window, session=False)
+        parts.controller.load_preset(preset)
+        if changes:
+            assert parts.controller.apply(changes)
+        qtbot.addWidget(window)
+        made.append(parts)
+        window.resize(1280, 800)
+        window.show()
+        parts.views.size_docks()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.heatmaps.n_layers() == len(parts.controller.config.layers) - 1)
+        for view in parts.views.views():
+            view.throttle.min_interval = 0.0  # draw every frame: the tests check what is drawn
+        return parts
+    return _open
+
+
+def headless(preset, steps, **changes):
+    """The preset's run stopped after ``steps`` steps, headless."""
+    trainer = build(TrainConfig.from_dict(dict(load_preset(preset)["config"], **changes)), fit_io=True)
+    trainer.run_for(60.0, max_steps=steps)
+    return trainer
+
+
+def train_until(qtbot, parts, steps):
+    parts.controller.train()
+    wait_snapshot(qtbot, parts.controller, lambda s: s.steps >= steps)
+    parts.controller.pause()
+    return wait_snapshot(qtbot, parts.controller, lambda s: s.status == "paused")
+
+
+def wait_frame(qtbot, model, step):
+    qtbot.waitUntil(lambda: model.frame is not None and model.frame.step == step and not model.frame.live,
+                    timeout=5000)
+    return model.frame
+
+
+def test_every_view_shows_the_moment_chosen_on_the_timeline(qtbot, lab):
+    parts = lab("spiral", epochs=None)
+    window, model, views = parts.window, parts.model, parts.views
+    train_until(qtbot, parts, 60)
+    step = 37
+    window.timeline.moment_chosen.emit(step)  # as dragging the slider does
+    frame = wait_frame(qtbot, model, step)
+    stopped = headless("spiral", step, epochs=None)
+    for l, (w, b) in enumerate(zip(stopped.network.weights, stopped.network.biases)):
+        assert np.array_equal(frame.weights[l], w) and np.array_equal(frame.biases[l], b)
+    # the gradients shown are those of step 37 itself: its own batch, the weights before its update
+    for l, g in enumerate(stopped.backprop.grad_w):
+        assert np.array_equal(frame.grad_w[l], g)
+    qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(1, "w"), frame.weights[0])
+                    and np.array_equal(window.heatmaps.image(1, "grad_w"), frame.grad_w[0]), timeout=5000)
+    views.show_view("graph")
+    for view in (views.output, views.graph, views.inspector):
+        qtbot.waitUntil(lambda v=view: v.throttle.latest is not None and v.throttle.latest[0].step == step)
+    views.show_view("health")
+    qtbot.waitUntil(lambda: views.health._cursors and views.health._cursors[0].isVisible())
+    assert views.health._cursors[0].value() == pytest.approx(step / model.steps_per_epoch)
+    per_epoch = model.steps_per_epoch
+    assert window.status.replay_text() == f"epoch {step // per_epoch:,}, step {step % per_epoch} of the next, replay"
+    assert window.loss_plot.marker() == pytest.approx(step / per_epoch)
+    assert window.timeline.live_button.isEnabled()
+    window.timeline.live_button.click()  # back to live
+    qtbot.waitUntil(lambda: model.frame.live and model.frame.step == model.steps)
+    assert window.status.replay_text() == "" and window.loss_plot.marker() is None
+
+
+def test_looking_back_does_not_stop_training(qtbot, lab):
+    parts = lab("spiral", epochs=None)
+    model, controller = parts.model, parts.controller
+    controller.train()
+    wait_snapshot(qtbot, controller, lambda s: s.steps >= 20)
+    controller.show_moment(10)
+    wait_frame(qtbot, model, 10)
+    target = model.steps + 50
+    later = wait_snapshot(qtbot, controller, lambda s: s.steps >= target)
+    assert later.status == "running" and model.running
+    assert model.frame.step == 10 and not model.frame.live  # the views stay on the chosen moment
+    controller.show_moment(None)
+    qtbot.waitUntil(lambda: model.frame.live)
+
+
+def test_keys_step_through_time(qtbot, lab):
+    parts = lab("spiral", epochs=None)
+    window, model = parts.window, parts.model
+    train_until(qtbot, parts, 3 * model.steps_per_epoch + 5)
+    actions = {a.shortcut().toString(): a for a in window.timeline_actions}
+    end = model.steps
+    actions["Left"].trigger()
+    wait_frame(qtbot, model, end - 1)
+    actions["PgUp"].trigger()
+    wait_frame(qtbot, model, end - 1 - model.steps_per_epoch)
+    actions["Right"].trigger()
+    wait_frame(qtbot, model, end - model.steps_per_epoch)
+    actions["PgDown"].trigger()
+    qtbot.waitUntil(lambda: model.frame.step == end)
+    actions["End"].trigger()
+    qtbot.waitUntil(lambda: model.frame.live)
+    assert model.moment is None and not window.timeline.live_button.isEnabled()
+
+
+def test_clicking_the_loss_curve_picks_that_epoch(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    model = parts.model
+    train_until(qtbot, parts, 40)
+    parts.window.loss_plot.epoch_clicked.emit(12.0)  # what a click on the curve at epoch 12 emits
+    frame = wait_frame(qtbot, model, 12 * model.steps_per_epoch)
+    assert frame.epoch == 12
+
+
+def test_the_tutorial_opens_at_a_pace_a_learner_can_follow(qtbot, lab):
+    parts = lab("tutorial")
+    model, window = parts.model, parts.window
+    assert model.pace == 500 and window.pace.pace() == 500
+    epochs = parts.controller.config.epochs
+    assert 10 <= epochs / model.pace <= 60  # the whole run in tens of seconds
+    parts.controller.load_preset("spiral")
+    assert model.pace is None and window.pace.combo.currentText() == "Full speed"
+
+
+def test_at_a_slow_pace_every_step_is_drawn(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    model, controller = parts.model, parts.controller
+    window = parts.window
+    window.pace.pace_chosen.emit(20.0)  # as the pace control does
+    frames = []
+    model.frame_changed.connect(lambda f: frames.append(f.step))
+    started = time.perf_counter()
+    controller.train()
+    wait_snapshot(qtbot, controller, lambda s: s.steps >= 12, timeout=5000)
+    elapsed = time.perf_counter() - started
+    controller.pause()
+    assert 12 / elapsed < 20 * 1.5  # paced, not full speed (a full-speed run takes 12 steps in microseconds)
+    seen = [s for s in frames if s]
+    assert seen[:10] == list(range(1, 11))  # one frame per step, none skipped
+
+
+def test_pace_is_honoured_and_changes_take_effect_at_once(qtbot):
+    """The worker itself at 10 and 100 steps a second (the benchmark measures 1 to 1,000 within 10%)."""
+    from app import commands as cmd
+    from app.worker import WorkerThread
+    host = WorkerThread()
+    seen = []
+    host.worker.snapshot_ready.connect(lambda snap, seq: (seen.append((time.perf_counter(), snap.steps)),
+                                                          host.post(cmd.Ack())))
+    host.start()
+    try:
+        trainer = headless("xor", 0, epochs=None)
+        host.post(cmd.SetPace(10.0))
+        host.post(cmd.SetTrainer(trainer, 1, True))
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1][1] >= 15, timeout=5000)
+        (t0, s0), (t1, s1) = seen[1], seen[-1]
+        assert (s1 - s0) / (t1 - t0) == pytest.approx(10.0, rel=0.3)
+        host.post(cmd.SetPace(100.0))
+        mark = len(seen)
+        qtbot.waitUntil(lambda: seen[-1][1] >= seen[mark - 1][1] + 60, timeout=5000)
+        (t0, s0), (t1, s1) = seen[mark + 1], seen[-1]
+        assert (s1 - s0) / (t1 - t0) == pytest.approx(100.0, rel=0.3)
+    finally:
+        host.stop()
+
+
+def test_lower_the_learning_rate_and_continue_really_continues(qtbot, lab):
+    parts = lab("lr_too_high")
+    window, controller, model = parts.window, parts.controller, parts.model
+    controller.train()
+    wait_snapshot(qtbot, controller, lambda s: s.status == "diverged", timeout=20000)
+    rate = controller.config.learning_rate
+    button = window.banner.button("Lower learning rate \u00f710 and continue")
+    assert button is not None and button.isEnabled()
+    button.click()
+    qtbot.waitUntil(lambda: "Went back to epoch" in window.banner.text(), timeout=5000)
+    assert controller.config.learning_rate == pytest.approx(rate / 10)
+    went_back = model.epochs
+    later = wait_snapshot(qtbot, controller, lambda s: s.epoch >= went_back + 20 or s.status == "diverged",
+                          timeout=20000)
+    assert later.status != "diverged" and later.learning_rate == pytest.approx(rate / 10)
