@@ -79,6 +79,14 @@ class Inspect:
 
 
 @dataclass(frozen=True)
+class HealthHistory:
+    """Frames at up to ``count`` evenly spaced steps of the run so far (a reopened run's health history)."""
+
+    generation: int
+    count: int = 200
+
+
+@dataclass(frozen=True)
 class Rewind:
     """Go back to the state at ``step`` for good (the records after it are dropped), e.g. before a divergence."""
 

@@ -60,6 +60,7 @@ class Controller(QObject):
         worker.phases_ready.connect(self._on_phases)
         worker.inspected.connect(self.model.set_inspection)
         worker.recovered.connect(self._on_recovered)
+        worker.history_ready.connect(self.model.seed_health)
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
         self._host.start()
@@ -306,7 +307,10 @@ class Controller(QObject):
     def open_trainer(self, trainer) -> None:
         """Show and continue a trainer built elsewhere (a loaded run); paused."""
         self.model.set_preset(None, None)
+        steps = trainer.steps  # read before the worker owns it
         self._install(trainer, run=False)
+        if steps:  # a reopened run shows the health it had: its history, from its own keyframes
+            self._host.post(cmd.HealthHistory(self.model.generation))
 
     def save_run(self, path: str, writer=None, what: str = "the run") -> cmd.Save:
         """Save the run to ``path`` (or write ``what`` with ``writer(path, trainer)``, e.g. an export) in the

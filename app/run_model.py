@@ -196,6 +196,20 @@ class RunModel(QObject):
         self.inspection = numbers
         self.inspection_changed.emit(numbers)
 
+    def seed_health(self, frames: list) -> None:
+        """The health history of a reopened run, from frames at its past steps (before its live records)."""
+        frames = [f for f in frames if f.generation == self.generation]
+        if not frames:
+            return
+        latest = self.health.latest
+        self.health.reset()
+        for frame in frames:
+            self.health.record(frame.step / self.steps_per_epoch, self._healths(frame), frame.weights)
+        if latest and self.live_frame is not None and self.live_frame.step > frames[-1].step:
+            self.health.record(self.live_frame.step / self.steps_per_epoch, latest, self.live_frame.weights)
+        self._health_steps = max(self._health_steps, frames[-1].step)
+        self.health_changed.emit()
+
     # -- internals ----------------------------------------------------------------------------------------
     def _show(self, frame: Frame) -> None:
         self.frame = frame

@@ -50,6 +50,7 @@ class TrainingWorker(QObject):
     moment_ready = Signal(object)  # engine.frame.Frame of a past step (ShowMoment)
     phases_ready = Signal(object)  # engine.phases result (TakeApart)
     inspected = Signal(object)  # engine.inspect result (Inspect)
+    history_ready = Signal(object)  # [engine.frame.Frame] at evenly spaced past steps (HealthHistory)
     recovered = Signal(int, float)  # Recover went back to this epoch and trains on at this learning rate
     failed = Signal(str)  # an unexpected error in a step or a save; training pauses, the network stays
     saved = Signal(object)  # app.commands.SaveResult
@@ -225,6 +226,18 @@ class TrainingWorker(QObject):
         from engine.inspect import inspect_parameter
         step = self._trainer.steps if c.step is None else c.step
         self.inspected.emit(inspect_parameter(self._replay(), step, c.request))
+
+    def _on_HealthHistory(self, c: cmd.HealthHistory) -> None:
+        """One step after each of up to ``count`` evenly spaced keyframes: a step each to replay, whatever the
+        length of the run, and each with its own gradients."""
+        if self._trainer is None or c.generation != self._generation or self._trainer.keyframes is None:
+            return
+        replayer, steps = self._replay(), self._trainer.steps
+        kept = [kf.step + 1 for kf in self._trainer.keyframes.frames() if kf.step < steps]
+        if len(kept) > c.count:
+            kept = [kept[k] for k in sorted(set(int(round(x)) for x in
+                                                 (i * (len(kept) - 1) / (c.count - 1) for i in range(c.count))))]
+        self.history_ready.emit([self._frame_of(replayer.moment(s)) for s in kept])
 
     def _on_Rewind(self, c: cmd.Rewind) -> None:
         if self._trainer is None or c.generation != self._generation:
