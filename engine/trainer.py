@@ -256,12 +256,13 @@ class Trainer:
             self._next_keyframe = self.keyframes.add(capture(self, pinned=True, reason=reason, grads=grads))
 
     def restore(self, kf: Keyframe) -> None:
-        """Put the whole training state of keyframe ``kf`` back (records are left as they are)."""
+        """Put the whole training state of keyframe ``kf`` back, with the hyperparameters in force then
+        (in the optimizer and ``config``); records are left as they are."""
         self.network.params[...] = kf.params
         self.optimizer.load_state(kf.optimizer)
         self.optimizer.set_hyperparameters(**kf.hyper)
-        if kf.config is not None:
-            self.config = kf.config
+        if self.config is not None:  # the hyperparameters only: the epoch limit and the rest stay as set
+            self.config = self.config.replace(**kf.hyper)
         self.epoch, self.step_in_epoch, self.steps = kf.epoch, kf.step_in_epoch, kf.step
         self._epoch_loss, self._epoch_correct = kf.epoch_loss, kf.epoch_correct
         shuffle = kf.shuffle
