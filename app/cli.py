@@ -21,6 +21,7 @@ from app.progress import progress_for
 from engine.config import TrainConfig, build
 from engine.gradcheck import gradient_check
 from engine.optimizers import HYPERPARAMETERS
+from engine.replay import recovery_step
 from engine.savefile import load_run, save_run
 from engine.validation import ConfigError
 
@@ -142,8 +143,23 @@ def epochs_to_train(trainer, values: dict, loaded: bool, origin: str) -> int:
     return epochs
 
 
+def recover(trainer, values: dict) -> tuple[int, int] | None:
+    """A diverged run loaded with a new hyperparameter goes back to its recovery step (the end of the
+    last epoch whose loss was below the first's: ``engine.replay.recovery_step``) and continues from
+    there with it; the last finite weights of a run that blew up would only diverge again. Returns
+    (step, epoch) gone back to, or None (no new hyperparameter, or a file without that history)."""
+    hyper = {k: v for k, v in values.items() if k in HYPERPARAMETERS}
+    step = recovery_step(trainer) if hyper else None
+    if step is None:
+        return None
+    trainer.rewind_to(step)
+    trainer.set_hyperparameters(**hyper)  # the rewind restored the ones in force back then
+    return step, trainer.epoch
+
+
 def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> int:
     loaded = "--load" in given
+    recovered = recover(trainer, values) if loaded and trainer.status == "diverged" and values.get("epochs", 1) else None
     epochs = epochs_to_train(trainer, values, loaded, origin)
     save = given.get("--save")
     if save is not None and not Path(save).resolve().parent.is_dir():
@@ -175,6 +191,7 @@ def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> in
             raise CliError(f"--save {save!r}: cannot be written ({e.strerror or e})") from None
 
     report = make_report(trainer, first, final, epochs_before, steps_before, seconds, given)
+    report["recovered_to_step"], report["recovered_to_epoch"] = recovered or (None, None)
     diverged = report["status"] == "diverged"
     if "--json" in given:
         print(to_json(report), file=stdout)
@@ -237,6 +254,8 @@ def summary(r: dict, trainer) -> str:
              f"{r['status']}: {r['epochs_run']} epochs ({r['steps_run']} steps) in {r['seconds']:.2f} s"
              + (f", {r['steps_per_second']:,.0f} steps/s" if r["steps_per_second"] else "")
              + (f"; {r['epochs']} epochs in all" if r["loaded"] else ""),
+             *([f"went back to step {r['recovered_to_step']:,} (epoch {r['recovered_to_epoch']:,}), before the loss "
+                f"blew up, and continued from there"] if r.get("recovered_to_step") is not None else []),
              f"train loss {_g(r['loss_first'])} -> {_g(r['loss_final'])}"
              + (f", test loss {_g(r['test_loss_final'])}" if r["test_loss_final"] is not None else "")]
     if r["train_accuracy"] is not None:

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import make_activation
 from .backprop import check_pairing, make_loss
 from .gradcheck import central_difference, relative_error
-from .network import Network
+from .network import Network, network_from  # noqa: F401  network_from's old home: re-exported
 
 KINDS = ("start", "loss", "activation", "jump", "weight", "bias")
 
@@ -183,16 +182,3 @@ def numeric_gradient_of(network: Network, loss, X: np.ndarray, Y: np.ndarray, la
 def relative_error_of(analytic: float, numeric: float) -> float:
     """|a - n| / max(|a| + |n|, 1e-12), as ``engine.gradcheck`` reports it."""
     return float(relative_error(np.float64(analytic), np.float64(numeric)))
-
-
-def network_from(sizes, activations, weights, biases, into: Network | None = None) -> Network:
-    """A float64 Network holding copies of ``weights`` / ``biases`` (e.g. a Snapshot's); ``into`` is
-    reused when its architecture matches, so a view refreshing 30 times a second allocates nothing."""
-    if into is None or tuple(into.sizes) != tuple(sizes) or \
-            [a.spec() for a in into.activations] != [make_activation(a).spec() for a in activations]:
-        into = Network(sizes, [make_activation(a) for a in activations], "float64")
-    for dst, src in zip(into.weights, weights):
-        dst[...] = src
-    for dst, src in zip(into.biases, biases):
-        dst[...] = src
-    return into

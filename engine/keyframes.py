@@ -57,7 +57,7 @@ class Keyframe:
 
     params (n_params,) in the network's dtype, laid out as ``Network.params``; optimizer: the dict of
     ``Optimizer.state()`` ("t" and (n_params,) arrays: "velocity" for momentum, "m" and "v" for Adam);
-    hyper: ``Optimizer.hyper()``; config: the trainer's ``TrainConfig`` (or None) at the time.
+    hyper: ``Optimizer.hyper()``, the hyperparameters in force for the next step.
     """
 
     step: int
@@ -68,7 +68,6 @@ class Keyframe:
     params: np.ndarray
     optimizer: dict
     hyper: dict
-    config: object
     shuffle: ShuffleState
     pinned: bool = False
     reason: str = ""  # why a pinned keyframe was taken: one of REASONS
@@ -250,4 +249,4 @@ def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray |
     return Keyframe(step=trainer.steps, epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch,
                     epoch_loss=trainer._epoch_loss, epoch_correct=trainer._epoch_correct,
                     params=trainer.network.params.copy(), optimizer=opt.state(), hyper=opt.hyper(),
-                    config=trainer.config, shuffle=shuffle, pinned=pinned, reason=reason, grads=grads)
+                    shuffle=shuffle, pinned=pinned, reason=reason, grads=grads)

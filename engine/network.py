@@ -125,3 +125,16 @@ class Network:
     def describe(self) -> str:
         acts = ", ".join(a.spec() for a in self.activations)
         return "-".join(map(str, self.sizes)) + f" ({acts})"
+
+
+def network_from(sizes, activations, weights, biases, into: Network | None = None) -> Network:
+    """A float64 Network holding copies of ``weights`` / ``biases`` (e.g. a Snapshot's); ``into`` is
+    reused when its architecture matches, so a view refreshing 30 times a second allocates nothing."""
+    if into is None or tuple(into.sizes) != tuple(sizes) or \
+            [a.spec() for a in into.activations] != [make_activation(a).spec() for a in activations]:
+        into = Network(sizes, [make_activation(a) for a in activations], "float64")
+    for dst, src in zip(into.weights, weights):
+        dst[...] = src
+    for dst, src in zip(into.biases, biases):
+        dst[...] = src
+    return into

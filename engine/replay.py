@@ -38,8 +38,8 @@ class Moment:
     it (the weights its gradients were computed with). ``grad_w[l]``, ``grad_b[l]``: the step's dL/dW,
     dL/db of its batch (zeros at step 0). loss: the batch's loss before the update (nan at step 0).
     batch (B,) int64: the columns of X_train the step used, in order (empty at step 0). optimizer:
-    ``Optimizer.state()`` after the update ("t", and (n_params,) "velocity" or "m", "v"); hyper: the
-    hyperparameters the step used. ``params``, ``params_before``, ``grads``: the flat (n_params,) vectors
+    ``Optimizer.state()`` after the update ("t", and (n_params,) "velocity" or "m", "v"),
+    optimizer_before: before it; hyper: the hyperparameters the step used. ``params``, ``params_before``, ``grads``: the flat (n_params,) vectors
     the lists view.
     """
 
@@ -52,6 +52,7 @@ class Moment:
     loss: float
     batch: np.ndarray
     optimizer: dict
+    optimizer_before: dict
     hyper: dict
     sizes: tuple
     weights: list = field(default_factory=list)
@@ -103,7 +104,7 @@ class Replayer:
         self._bring_to(step - 1)
         s = self._scratch
         before = s.network.params.copy()
-        hyper = s.optimizer.hyper()
+        hyper, state_before = s.optimizer.hyper(), s.optimizer.state()
         lo = s.step_in_epoch * s.batch_size
         hi = min(lo + s.batch_size, s.n)
         with _quiet():
@@ -114,7 +115,8 @@ class Replayer:
         batch = np.asarray(s._perm[lo:hi], np.int64) if s.batch_size < s.n else np.arange(s.n)
         return Moment(step=step, epoch=s.epoch, step_in_epoch=s.step_in_epoch, params=s.network.params.copy(),
                       params_before=before, grads=s.backprop.grads.copy(), loss=float(loss), batch=batch,
-                      optimizer=s.optimizer.state(), hyper=hyper, sizes=tuple(s.network.sizes))
+                      optimizer=s.optimizer.state(), optimizer_before=state_before, hyper=hyper,
+                      sizes=tuple(s.network.sizes))
 
     def state_at(self, step: int) -> tuple[Keyframe, Moment]:
         """The whole state in force after ``step`` (the latest keyframe at that step if there is one:
@@ -151,7 +153,8 @@ def _first_moment(kf: Keyframe, scratch: Trainer) -> Moment:
     grads = np.zeros_like(kf.params) if kf.grads is None else kf.grads.copy()
     return Moment(step=kf.step, epoch=kf.epoch, step_in_epoch=kf.step_in_epoch, params=kf.params.copy(),
                   params_before=kf.params.copy(), grads=grads, loss=math.nan, batch=np.zeros(0, np.int64),
-                  optimizer={k: np.copy(v) for k, v in kf.optimizer.items()}, hyper=dict(kf.hyper),
+                  optimizer={k: np.copy(v) for k, v in kf.optimizer.items()},
+                  optimizer_before={k: np.copy(v) for k, v in kf.optimizer.items()}, hyper=dict(kf.hyper),
                   sizes=tuple(scratch.network.sizes))
 
 

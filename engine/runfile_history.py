@@ -191,23 +191,20 @@ def _frames(trainer, arrays: dict) -> list[Keyframe]:
     shuffles = _shuffles(arrays, trainer.n)
     _check_ints(ints, trainer.steps, per_epoch, len(shuffles))
     names = trainer.optimizer.hyperparameters
-    configs: dict[tuple, object] = {}
+    checked: dict[tuple, dict] = {}
     frames = []
     for k, row in enumerate(ints):
         step, epoch, in_epoch, correct, t, shuffle, pinned, reason = (int(v) for v in row)
         values = tuple(float(v) for v in floats[k, 1:])
-        if values not in configs:
-            hyper = dict(zip(names, values))
+        if values not in checked:  # a run has few distinct settings: each is checked once
             try:
-                hyper = {key: HYPERPARAMETERS[key].check(key, v) for key, v in hyper.items()}
+                checked[values] = {key: HYPERPARAMETERS[key].check(key, v) for key, v in zip(names, values)}
             except ConfigError as e:
                 raise HistoryError(f"kf_floats: keyframe {k}: {e}") from None
-            config = trainer.config.replace(**hyper) if trainer.config is not None else None
-            configs[values] = (hyper, config)
-        hyper, config = configs[values]
+        hyper = checked[values]
         state = {"t": np.array(t), **{key[7:]: arrays[key][k].copy() for key in arrays if key.startswith("kf_opt_")}}
         frames.append(Keyframe(step=step, epoch=epoch, step_in_epoch=in_epoch, epoch_loss=float(floats[k, 0]),
                                epoch_correct=correct, params=arrays["kf_params"][k].copy(), optimizer=state,
-                               hyper=dict(hyper), config=config, shuffle=shuffles[shuffle], pinned=bool(pinned),
+                               hyper=dict(hyper), shuffle=shuffles[shuffle], pinned=bool(pinned),
                                reason=REASONS[reason]))
     return frames

@@ -51,6 +51,12 @@ def count_correct(y_hat: np.ndarray, labels: np.ndarray) -> int:
     return int(np.count_nonzero(y_hat.argmax(axis=0) == labels))
 
 
+def optimizer_like(opt: Optimizer, n_params: int, dtype, **hyper) -> Optimizer:
+    """A fresh optimizer of ``opt``'s kind, weight-decay mask and hyperparameters (``hyper`` overrides),
+    with zero state: for scratch copies that replay or take a step apart."""
+    return type(opt)(n_params, opt._decay_mask, dtype, **{**opt.hyper(), **hyper})
+
+
 class Trainer:
     """Trains ``network`` on ``data`` (an ``engine.datasets.Dataset``) with ``loss`` and ``optimizer``.
 
@@ -250,12 +256,13 @@ class Trainer:
             self._next_keyframe = self.keyframes.add(capture(self, pinned=True, reason=reason, grads=grads))
 
     def restore(self, kf: Keyframe) -> None:
-        """Put the whole training state of keyframe ``kf`` back (records are left as they are)."""
+        """Put the whole training state of keyframe ``kf`` back, with the hyperparameters in force then
+        (in the optimizer and ``config``); records are left as they are."""
         self.network.params[...] = kf.params
         self.optimizer.load_state(kf.optimizer)
         self.optimizer.set_hyperparameters(**kf.hyper)
-        if kf.config is not None:
-            self.config = kf.config
+        if self.config is not None:  # the hyperparameters only: the epoch limit and the rest stay as set
+            self.config = self.config.replace(**kf.hyper)
         self.epoch, self.step_in_epoch, self.steps = kf.epoch, kf.step_in_epoch, kf.step
         self._epoch_loss, self._epoch_correct = kf.epoch_loss, kf.epoch_correct
         shuffle = kf.shuffle
@@ -296,8 +303,7 @@ class Trainer:
         d = self.data
         data = Dataset(d.name, d.task, self._X, self._Y, self._X[:, :0], self._Y[:, :0], d.labels_train, None,
                        d.n_classes, d.feature_names, d.target_names)
-        opt = self.optimizer
-        other = type(opt)(self.network.params.size, opt._decay_mask, self.network.dtype, **opt.hyper())
+        other = optimizer_like(self.optimizer, self.network.params.size, self.network.dtype)
         net = Network(self.network.sizes, self.network.activations, self.network.dtype)
         return Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
 
