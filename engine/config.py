@@ -84,7 +84,8 @@ class TrainConfig:
         if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):
             raise ConfigError("csv_path", values["csv_path"], "a CSV file and its target columns with dataset 'csv'")
         if values["dataset"] == "drawn" and values["drawn"] is None:
-            raise ConfigError("drawn", None, "the drawn points with dataset 'drawn' (" + DRAWN.describe() + ")")
+            raise ConfigError("dataset", "drawn", "a dataset with its data: 'drawn' needs points in the field "
+                                                  "'drawn' (the window draws them; its run files keep them)")
         n_inputs = (len(values["drawn"]["points"][0]) if values["dataset"] == "drawn"
                     else input_count(values["dataset"], sizes[0]))
         if n_inputs is not None:  # a CSV file's inputs are counted when it is read (make_data)

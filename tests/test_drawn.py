@@ -114,7 +114,7 @@ def test_drawn_points_take_input_features():
 
 
 @pytest.mark.parametrize("drawn, field", [
-    (None, "drawn"),
+    (None, "dataset"),
     ({"points": [[0.0, 1.0]]}, "drawn"),
     ({"points": [[0.0, 1.0]], "labels": [0], "targets": [1.0]}, "drawn"),
     ({"points": [[0.0, 1.0]], "labels": [0], "colour": "red"}, "drawn"),
