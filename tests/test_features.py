@@ -3,6 +3,7 @@ run files, the CLI flag and the "Features instead of depth" preset."""
 from __future__ import annotations
 
 import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -169,3 +170,16 @@ def test_features_instead_of_depth_learns_circles_with_no_hidden_layer_only_with
     assert accuracy_of(config) >= 0.97
     assert accuracy_of(config.replace(features=())) <= 0.7  # a straight line cannot split a disk from a ring
     assert accuracy_of(config.replace(features=("x1", "x2", "x1*x2"))) <= 0.7  # the squares do it, not any feature
+
+
+def test_a_run_file_with_features_but_without_the_raw_points_is_refused(tmp_path):
+    trainer = build(circles(features=("x1^2", "x2^2")), fit_io=True)
+    path = tmp_path / "run.npz"
+    save_run(path, trainer)
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist() if n != "raw_X_test.npy"}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    with pytest.raises(ConfigError, match="raw_X_test is missing"):
+        load_run(path)

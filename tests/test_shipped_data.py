@@ -1,9 +1,11 @@
 """The shipped real datasets (UCI Iris, UCI handwritten digits 8x8): the files, the registry, the presets."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from app.main import main
 from conftest import ROOT
 from engine.config import TrainConfig, build
 from engine.datasets import make_dataset
+from engine.savefile import SaveFileError, load_run, save_run
 from engine.shipped_data import read_shipped
 from engine.validation import ConfigError
 
@@ -97,3 +100,32 @@ def test_a_digits_network_has_one_8x8_tile_per_hidden_unit():
     tiles = w1.reshape((w1.shape[0],) + trainer.data.image_shape)
     assert tiles.shape == (32, 8, 8)
     np.testing.assert_array_equal(tiles[5, 2], w1[5, 16:24])  # row 2 of unit 5's tile: pixels 16..23
+
+
+def _rewrite_header(path, change) -> None:
+    """Apply change(header dict) to the run file's JSON header, in place."""
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    header = json.loads(np.load(io.BytesIO(members["header.npy"])).tobytes())
+    change(header)
+    buf = io.BytesIO()
+    np.save(buf, np.frombuffer(json.dumps(header).encode(), np.uint8))
+    members["header.npy"] = buf.getvalue()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_a_digits_run_file_keeps_the_image_shape_and_refuses_a_wrong_one(tmp_path):
+    trainer = build(TrainConfig.from_dict(resources.load_preset("digits")["config"]))
+    trainer.run_epochs(1)
+    path = tmp_path / "digits.npz"
+    save_run(path, trainer)
+    loaded = load_run(path)
+    assert loaded.data.image_shape == (8, 8) and loaded.data.target_names == trainer.data.target_names
+    np.testing.assert_array_equal(loaded.data.X_test, trainer.data.X_test)
+    _rewrite_header(path, lambda h: h["dataset"].pop("image_shape"))  # as a file from before shipped images
+    assert load_run(path).data.image_shape is None
+    _rewrite_header(path, lambda h: h["dataset"].update(image_shape=[8, 7]))
+    with pytest.raises(SaveFileError, match=r"dataset.image_shape is \[8, 7\]; expected null or \[rows, cols\]"):
+        load_run(path)
