@@ -16,7 +16,7 @@ import numpy as np
 
 import resources
 from app.cli_options import (GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser, explain,
-                             field_flag, not_allowed, parse_values, with_message)
+                             field_flag, not_allowed, options, parse_values, with_message)
 from app.progress import progress_for
 from engine.config import TrainConfig, build
 from engine.gradcheck import gradient_check
@@ -94,14 +94,9 @@ def fill_activations(preset: tuple, n: int) -> tuple:
     return tuple(hidden) + (preset[-1],)
 
 
-FIXED_BY_LOAD = ("--preset", "--layers", "--activations", "--loss", "--optimizer", "--init", "--dtype",
-                 "--batch-size", "--dataset", "--csv", "--target", "--noise", "--samples", "--test-fraction",
-                 "--seed")
-
-
 def load_trainer(values: dict, given: dict):
     path = given["--load"]
-    refused = [f for f in FIXED_BY_LOAD if f in given]
+    refused = [o.flag for o in options([]) if o.fixed_by_load and o.flag in given]
     if refused:
         shown = ", ".join(f"{f} {given[f]!r}" for f in refused)
         raise CliError(f"{shown} cannot be used with --load: a saved run keeps its network, data and "

@@ -13,6 +13,7 @@ from typing import Callable, NamedTuple
 
 from engine.activations import ACTIVATIONS
 from engine.config import CONSTRAINTS, TrainConfig
+from engine.features import FEATURE_NAMES
 from engine.network import WIDTH
 from engine.validation import ConfigError
 
@@ -90,6 +91,13 @@ def _batch_size(flag, raw, field):
     return _number(int)(flag, raw, field)
 
 
+def _features(flag, raw, field):
+    try:
+        return CONSTRAINTS[field].check(field, "" if raw.strip().lower() == "none" else raw)
+    except ConfigError as e:  # name the one feature that is wrong, not only the list typed
+        raise not_allowed(flag, raw, e.allowed, f"{e.value!r}" if isinstance(e.value, str) else "") from None
+
+
 def _text(flag, raw, field):
     if not raw.strip():
         raise not_allowed(flag, raw, "a non-empty value")
@@ -148,6 +156,9 @@ def options(preset_names: list[str]) -> list[Option]:
                "--target (default: none, a built-in dataset)", True),
         Option("--target", "csv_target", _text, "COLS", "the CSV file's target column(s): header names or "
                "0-based indices, comma-separated (default: none)", True),
+        Option("--features", "features", _features, "F,F,...", "input features of a 2-D dataset, "
+               f"comma-separated from {', '.join(FEATURE_NAMES)}, or 'none' for the raw x1, x2; the input "
+               "layer's size follows (default: the preset's, e.g. none)", True),
         Option("--noise", "noise", _number(float), "X", f"dataset noise, {_allowed('noise')} (default: the "
                "dataset's)", True),
         Option("--samples", "n_samples", _number(int), "N", f"dataset size, {_allowed('n_samples')} "

@@ -14,7 +14,9 @@ import numpy as np
 from .activations import make_activation
 from .backprop import LOSS
 from .csv_data import load_csv
-from .datasets import DATASET_CONSTRAINTS, DATASETS, make_dataset
+from .datasets import (DATASET_CONSTRAINTS, DATASETS, DRAWN, dataset_from_points, input_count, make_dataset,
+                       with_features)
+from .features import FEATURE_LIST, check_plane
 from .network import DTYPE, INIT, Network, check_architecture, layer_views
 from .optimizers import HYPERPARAMETERS, OPTIMIZER, make_optimizer
 from .trainer import Trainer
@@ -28,12 +30,14 @@ CONSTRAINTS = {
     "dtype": DTYPE,
     "batch_size": Interval(int, 1, 10_000_000),
     "epochs": Interval(int, 0, 1_000_000_000),
-    "dataset": OneOf(DATASETS + ("csv",)),
+    "dataset": OneOf(DATASETS + ("csv", "drawn")),
     **{k: DATASET_CONSTRAINTS[k] for k in ("n_samples", "noise", "test_fraction", "n_classes")},
     "seed": Interval(int, 0, 2**32 - 1),
     "csv_task": OneOf(("auto", "classification", "regression")),
+    "features": FEATURE_LIST,
+    "drawn": DRAWN,
 }
-OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes"}  # None means: full batch, no limit, default
+OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes", "drawn"}  # None means: full batch, no limit, default
 
 
 @dataclass
@@ -61,6 +65,8 @@ class TrainConfig:
     csv_target: str | None = None
     csv_header: bool | None = None  # None: detect
     csv_task: str = "auto"  # auto / classification / regression
+    features: tuple = ()  # input features of a 2-D dataset (engine/features.py); () the raw (x1, x2)
+    drawn: dict | None = None  # dataset 'drawn': {"points": [[x1, x2], ...], "labels" or "targets": [...]}
     seed: int = 42
     extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
 
@@ -77,6 +83,13 @@ class TrainConfig:
             raise ConfigError("csv_header", values["csv_header"], "true, false or null (detect)")
         if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):
             raise ConfigError("csv_path", values["csv_path"], "a CSV file and its target columns with dataset 'csv'")
+        if values["dataset"] == "drawn" and values["drawn"] is None:
+            raise ConfigError("dataset", "drawn", "a dataset with its data: 'drawn' needs points in the field "
+                                                  "'drawn' (the window draws them; its run files keep them)")
+        n_inputs = (len(values["drawn"]["points"][0]) if values["dataset"] == "drawn"
+                    else input_count(values["dataset"], sizes[0]))
+        if n_inputs is not None:  # a CSV file's inputs are counted when it is read (make_data)
+            check_plane(values["features"], n_inputs, values["dataset"])
         return TrainConfig(**values)
 
     def replace(self, **changes) -> "TrainConfig":
@@ -84,7 +97,7 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
-        d["layers"], d["activations"] = list(self.layers), list(self.activations)
+        d["layers"], d["activations"], d["features"] = list(self.layers), list(self.activations), list(self.features)
         return d
 
     @classmethod
@@ -103,13 +116,19 @@ class TrainConfig:
 
 
 def make_data(config: TrainConfig, rng: np.random.RandomState):
-    """The dataset a config names, drawn from ``rng``."""
+    """The dataset a config names, drawn from ``rng``, with the config's input features applied."""
     if config.dataset == "csv":
-        return load_csv(config.csv_path, target_columns=config.csv_target, header=config.csv_header,
+        data = load_csv(config.csv_path, target_columns=config.csv_target, header=config.csv_header,
                         task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng)
-    return make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
-                        test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
-                        n_inputs=config.layers[0], n_outputs=config.layers[-1])
+    elif config.dataset == "drawn":
+        d = config.drawn
+        data = dataset_from_points(d["points"], d.get("labels", d.get("targets")), DRAWN.task(d),
+                                   config.test_fraction, rng, loss=config.loss, n_classes=config.n_classes)
+    else:
+        data = make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
+                            test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
+                            n_inputs=config.layers[0], n_outputs=config.layers[-1])
+    return with_features(data, config.features)
 
 
 def fit_layers(config: TrainConfig, data) -> TrainConfig:
@@ -128,6 +147,8 @@ def build(config: TrainConfig, fit_io: bool = False, data=None, keyframes=True) 
     rng = np.random.RandomState(config.seed)
     if data is None:
         data = make_data(config, rng)
+    else:  # the config's features, whichever were on the dataset passed in (its raw points are kept)
+        data = with_features(data, config.features)
     if fit_io:
         config = fit_layers(config, data)
     network = Network(config.layers, [make_activation(a) for a in config.activations], config.dtype)

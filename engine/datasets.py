@@ -1,4 +1,4 @@
-"""Built-in datasets, and the target encoding and accuracy every dataset shares.
+"""The dataset registry, and the target encoding, split and accuracy every dataset shares.
 
 Arrays are (features, samples), float64: a batch is a matrix with one column per sample.
 
@@ -16,16 +16,28 @@ moons       classification  400        0.1      std of Gaussian jitter on each c
 spiral      classification  400        0.2      std of Gaussian jitter on each point's angle (radians)
 blobs       classification  300        0.15     std of each Gaussian cluster
 sine        regression      200        0.1      std of Gaussian noise added to y = sin(pi x)
+iris        classification  150 fixed  unused   UCI Iris, 4 inputs standardised with the train split's
+                                                mean and std, 3 classes (resources/data/)
+digits      classification  1797 fixed unused   UCI handwritten digits, 8x8 pixels scaled to [0, 1],
+                                                10 classes (resources/data/)
 ==========  ==============  =========  =======  ====================================================
+
+The generators are in engine/generators.py, the shipped files are read by engine/shipped_data.py, and
+``dataset_from_points`` makes a dataset of points a person drew. Any 2-D dataset can take input
+features (engine/features.py) through ``with_features``: the network then sees the features, and the
+dataset keeps the raw points so that views still draw over the plane (x1, x2).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
 
 import numpy as np
 
+from engine.features import FEATURE_LIST, apply_features, check_plane
+from engine.generators import DEFAULT_CLASSES, RECIPES, VARIABLE_CLASSES
 from engine.losses import LOSSES
+from engine.shipped_data import READERS, prepare_inputs, read_shipped
 from engine.validation import ConfigError, Interval, OneOf
 
 
@@ -36,7 +48,11 @@ class Dataset:
     X_train (n_features, n_train), Y_train (n_outputs, n_train), X_test (n_features, n_test),
     Y_test (n_outputs, n_test), all float64; n_test may be 0. labels_* are (n,) int64 class indices for
     classification, else None. For classification ``target_names[c]`` names class c; for regression
-    ``target_names[i]`` names row i of Y.
+    ``target_names[i]`` names row i of Y. ``feature_names[i]`` names row i of X.
+
+    With input features (``features`` not empty), X_* are the network's inputs (len(features), n) and
+    raw_X_* the 2-D points they were computed from (2, n); a view draws ``plane_X_*`` and maps its grid
+    with ``inputs``. ``image_shape`` is (rows, cols) when each column of X is an image read row by row.
     """
 
     name: str
@@ -50,10 +66,33 @@ class Dataset:
     n_classes: int | None
     feature_names: list[str]
     target_names: list[str]
+    image_shape: tuple | None = None
+    features: tuple = ()
+    raw_X_train: np.ndarray | None = None
+    raw_X_test: np.ndarray | None = None
 
     @property
     def n_features(self) -> int:
+        """The network's input size."""
         return self.X_train.shape[0]
+
+    @property
+    def plane_X_train(self) -> np.ndarray:
+        """(n_raw, n_train): the points as drawn or generated, before any input features."""
+        return self.X_train if self.raw_X_train is None else self.raw_X_train
+
+    @property
+    def plane_X_test(self) -> np.ndarray:
+        return self.X_test if self.raw_X_test is None else self.raw_X_test
+
+    @property
+    def n_raw_features(self) -> int:
+        """The size of a raw point: 2 for a dataset over the plane, whatever features it has on."""
+        return self.plane_X_train.shape[0]
+
+    def inputs(self, P: np.ndarray) -> np.ndarray:
+        """The network's inputs (n_features, G) for raw points P (n_raw_features, G), e.g. a view's grid."""
+        return apply_features(self.features, P)
 
     @property
     def n_outputs(self) -> int:
@@ -68,7 +107,7 @@ class Dataset:
         return self.X_test.shape[1]
 
 
-DATASETS = ("tutorial", "xor", "circles", "moons", "spiral", "blobs", "sine")
+DATASETS = ("tutorial", "xor", "circles", "moons", "spiral", "blobs", "sine", "iris", "digits")
 
 DATASET_CONSTRAINTS = {
     "name": OneOf(DATASETS),
@@ -152,99 +191,6 @@ def check_regression_loss(loss: str, Y: np.ndarray, what: str) -> str:
     return loss
 
 
-# --- generators: (rng, n, noise, n_classes) -> (X (n_inputs, n), labels (n,) or Y (n_targets, n)) ---
-
-def _class_counts(n: int, k: int) -> np.ndarray:
-    """Labels (n,) in class order with counts differing by at most one, so classes are balanced."""
-    counts = np.full(k, n // k)
-    counts[: n % k] += 1
-    return np.repeat(np.arange(k, dtype=np.int64), counts)
-
-
-def _xor(rng, n, noise, n_classes):
-    # Labels first, then a point uniform in the quadrants of that label: the same distribution as
-    # labelling uniform points by sign(x1) != sign(x2), but with exactly balanced classes.
-    labels = _class_counts(n, 2)
-    magnitude = rng.uniform(0.0, 1.0, size=(2, n))
-    sign1 = np.where(rng.randint(0, 2, size=n) == 1, 1.0, -1.0)
-    sign2 = np.where(labels == 1, -sign1, sign1)
-    X = magnitude * np.vstack([sign1, sign2])
-    return X + noise * rng.normal(size=(2, n)), labels
-
-
-def _circles(rng, n, noise, n_classes):
-    # Playground's layout: class 0 fills the disk r < 0.5, class 1 the ring 0.7 < r < 1.
-    labels = _class_counts(n, 2)
-    r = rng.uniform(np.where(labels == 0, 0.0, 0.7), np.where(labels == 0, 0.5, 1.0))
-    angle = rng.uniform(0.0, 2.0 * np.pi, size=n)
-    X = np.vstack([r * np.cos(angle), r * np.sin(angle)])
-    return X + noise * rng.normal(size=(2, n)), labels
-
-
-def _moons(rng, n, noise, n_classes):
-    # scikit-learn's make_moons (angles evenly spaced, no draws), then centred and shrunk by 1.5 so
-    # x spans [-1, 1] with the aspect kept; the jitter is added in that frame.
-    labels = _class_counts(n, 2)
-    n_upper = int(np.sum(labels == 0))
-    t_upper = np.linspace(0.0, np.pi, n_upper)
-    t_lower = np.linspace(0.0, np.pi, n - n_upper)
-    x = np.concatenate([np.cos(t_upper), 1.0 - np.cos(t_lower)])
-    y = np.concatenate([np.sin(t_upper), 0.5 - np.sin(t_lower)])
-    X = (np.vstack([x, y]) - np.array([[0.5], [0.25]])) / 1.5
-    return X + noise * rng.normal(size=(2, n)), labels
-
-
-SPIRAL_TURNS = 1.0  # each arm winds once around the centre: hard enough to need a hidden layer or two
-
-
-def _spiral(rng, n, noise, n_classes):
-    # cs231n's spiral with the arms evenly offset (as in Playground); jitter on the angle, so points near
-    # the centre, where the arms meet, move less than points on the rim.
-    k = n_classes or 2
-    labels = _class_counts(n, k)
-    r = np.empty(n)
-    for c in range(k):
-        m = int(np.sum(labels == c))
-        r[labels == c] = (np.arange(m) + 1.0) / max(m, 1)  # start off the origin so no point is shared
-    t = 2.0 * np.pi * (SPIRAL_TURNS * r + labels / k) + noise * rng.normal(size=n)
-    return np.vstack([r * np.cos(t), r * np.sin(t)]), labels
-
-
-def _blobs(rng, n, noise, n_classes):
-    # Centres evenly spaced on a circle of radius 0.6 (not drawn) so no two blobs can land on each other.
-    k = n_classes or 3
-    labels = _class_counts(n, k)
-    angle = 2.0 * np.pi * np.arange(k) / k + np.pi / 4
-    centres = 0.6 * np.vstack([np.cos(angle), np.sin(angle)])
-    return centres[:, labels] + noise * rng.normal(size=(2, n)), labels
-
-
-def _sine(rng, n, noise, n_classes):
-    x = rng.uniform(-1.0, 1.0, size=n)
-    y = np.sin(np.pi * x) + noise * rng.normal(size=n)
-    return x.reshape(1, n), y.reshape(1, n)
-
-
-class Recipe(NamedTuple):
-    task: str
-    n_samples: int
-    noise: float
-    make: Callable
-    names: Callable  # classification: k -> class names; regression: () -> target names
-
-
-RECIPES = {
-    "xor": Recipe("classification", 400, 0.05, _xor, lambda k: ["same sign", "opposite sign"]),
-    "circles": Recipe("classification", 400, 0.05, _circles, lambda k: ["disk", "ring"]),
-    "moons": Recipe("classification", 400, 0.1, _moons, lambda k: ["upper moon", "lower moon"]),
-    "spiral": Recipe("classification", 400, 0.2, _spiral, lambda k: [f"arm {c}" for c in range(k)]),
-    "blobs": Recipe("classification", 300, 0.15, _blobs, lambda k: [f"blob {c}" for c in range(k)]),
-    "sine": Recipe("regression", 200, 0.1, _sine, lambda: ["sin(pi x)"]),
-}
-DEFAULT_CLASSES = {"xor": 2, "circles": 2, "moons": 2, "spiral": 2, "blobs": 3}
-VARIABLE_CLASSES = ("spiral", "blobs")  # the others have two classes by construction; n_classes is ignored
-
-
 def check_rng(rng) -> np.random.RandomState:
     if not isinstance(rng, np.random.RandomState):
         raise ConfigError("rng", rng, "a numpy.random.RandomState (the caller seeds it)")
@@ -282,6 +228,8 @@ def make_dataset(name: str, *, rng: np.random.RandomState, n_samples: int | None
     n_outputs = C["n_outputs"].check("n_outputs", n_outputs)
     if name == "tutorial":
         return _tutorial(rng, n_inputs, n_outputs, loss)
+    if name in READERS:
+        return _shipped(name, rng, test_fraction, loss)
 
     recipe = RECIPES[name]
     n = recipe.n_samples if n_samples is None else n_samples
@@ -290,10 +238,138 @@ def make_dataset(name: str, *, rng: np.random.RandomState, n_samples: int | None
         X, Y = recipe.make(rng, n, noise, None)
         check_regression_loss(loss, Y, f"dataset {name}")
         Xtr, Ytr, _, Xte, Yte, _ = train_test_split(X, Y, None, test_fraction, rng)
-        return Dataset(name, "regression", Xtr, Ytr, Xte, Yte, None, None, None, ["x"], recipe.names())
+        return Dataset(name, "regression", Xtr, Ytr, Xte, Yte, None, None, None, list(recipe.inputs),
+                       recipe.names())
 
     k = n_classes if (n_classes is not None and name in VARIABLE_CLASSES) else DEFAULT_CLASSES[name]
     X, labels = recipe.make(rng, n, noise, k)
     Y = encode_targets(labels, k, loss)
     Xtr, Ytr, ltr, Xte, Yte, lte = train_test_split(X, Y, labels, test_fraction, rng)
-    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, ["x1", "x2"], recipe.names(k))
+    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, list(recipe.inputs),
+                   recipe.names(k))
+
+
+def _shipped(name: str, rng, test_fraction: float, loss: str) -> Dataset:
+    # The same split as a generated dataset's (one permutation from rng); the scaling is fitted on the
+    # training split alone, so no test value leaks into it.
+    s = read_shipped(name)
+    k = len(s.target_names)
+    Y = encode_targets(s.labels, k, loss)
+    Xtr, Ytr, ltr, Xte, Yte, lte = train_test_split(s.X, Y, s.labels, test_fraction, rng)
+    Xtr, Xte = prepare_inputs(name, Xtr, Xte)
+    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, list(s.feature_names),
+                   list(s.target_names), image_shape=s.image_shape)
+
+
+def input_count(name: str, n_inputs: int) -> int | None:
+    """How many inputs dataset ``name`` has before features (``n_inputs`` for tutorial); None when only its
+    file can tell (csv, drawn)."""
+    if name == "tutorial":
+        return n_inputs
+    if name in READERS:
+        return read_shipped(name).X.shape[0]
+    return len(RECIPES[name].inputs) if name in RECIPES else None
+
+
+def with_features(data: Dataset, features) -> Dataset:
+    """``data`` with the network's inputs computed from its raw 2-D points by ``features`` (names from
+    engine/features.py; None or empty: the raw points). Features already on ``data`` are replaced, not
+    stacked, so a view can switch them on the same points."""
+    features = FEATURE_LIST.check("features", features)
+    if features == data.features:
+        return data
+    P_train, P_test = data.plane_X_train, data.plane_X_test
+    if not features:
+        return dataclasses.replace(data, X_train=P_train, X_test=P_test, feature_names=["x1", "x2"],
+                                   features=(), raw_X_train=None, raw_X_test=None)
+    check_plane(features, P_train.shape[0], data.name)
+    return dataclasses.replace(data, X_train=apply_features(features, P_train),
+                               X_test=apply_features(features, P_test), feature_names=list(features),
+                               features=features, raw_X_train=P_train, raw_X_test=P_test)
+
+
+# --- drawn data: points a person placed on the plane ------------------------------------------------
+
+MAX_DRAWN = 10_000  # a run file's header holds the points (engine/config.py DRAWN); this keeps it < 1 MB
+TASK = OneOf(("classification", "regression"))
+
+
+def _points_arrays(points, values, task: str, where: str = ""):
+    """(X (d, n) float64, labels (n,) int64 or Y (k, n) float64) from rows of points (n, d), d 1 or 2,
+    and their class labels (n,) or targets (n,) / (n, k); ``where`` prefixes the field names."""
+    try:
+        P = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}points", points, "rows of 1 or 2 numbers, one row per point") from None
+    if P.ndim != 2 or P.shape[1] not in (1, 2) or not 1 <= P.shape[0] <= MAX_DRAWN:
+        raise ConfigError(f"{where}points", f"array of shape {P.shape}",
+                          f"(n, 1) or (n, 2) with 1 <= n <= {MAX_DRAWN:,}")
+    if not np.isfinite(P).all():
+        raise ConfigError(f"{where}points", "NaN or inf", "finite coordinates")
+    n = P.shape[0]
+    if task == "classification":
+        labels = np.asarray(values)
+        if labels.shape != (n,) or not (np.issubdtype(labels.dtype, np.integer) and labels.min() >= 0):
+            raise ConfigError(f"{where}labels", f"array of shape {labels.shape} and dtype {labels.dtype}",
+                              f"{n} class indices >= 0, one per point")
+        return P.T, labels.astype(np.int64)
+    try:
+        Y = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}targets", values, "one number (or row of numbers) per point") from None
+    if Y.shape[:1] != (n,) or Y.ndim not in (1, 2) or Y.size == 0 or not np.isfinite(Y).all():
+        raise ConfigError(f"{where}targets", f"array of shape {Y.shape}", f"(n,) or (n, k) finite targets, n = {n}")
+    return P.T, Y.reshape(n, -1).T
+
+
+def dataset_from_points(points, values, task: str, test_fraction: float, rng: np.random.RandomState, *,
+                        loss: str = "mse", n_classes: int | None = None, name: str = "drawn") -> Dataset:
+    """A dataset of drawn points, split like every other with ``rng``.
+
+    points (n, d), d 1 or 2 (the plane, or x of a 1-D regression); values: classification, class labels
+    (n,) int, with ``n_classes`` classes (None: the largest label + 1, at least 2); regression, targets
+    (n,) or (n, k) (a 1-D drawing clicks (x, y): points (n, 1) and targets (n,)).
+    """
+    task = TASK.check("task", task)
+    rng = check_rng(rng)
+    test_fraction = DATASET_CONSTRAINTS["test_fraction"].check("test_fraction", test_fraction)
+    loss = DATASET_CONSTRAINTS["loss"].check("loss", loss)
+    X, values = _points_arrays(points, values, task)
+    inputs = ["x1", "x2"] if X.shape[0] == 2 else ["x"]
+    if task == "regression":
+        check_regression_loss(loss, values, "the drawn points")
+        Xtr, Ytr, _, Xte, Yte, _ = train_test_split(X, values, None, test_fraction, rng)
+        names = ["y"] if values.shape[0] == 1 else [f"y{i + 1}" for i in range(values.shape[0])]
+        return Dataset(name, "regression", Xtr, Ytr, Xte, Yte, None, None, None, inputs, names)
+    k = max(2, int(values.max()) + 1) if n_classes is None else n_classes
+    Y = encode_targets(values, k, loss)
+    Xtr, Ytr, ltr, Xte, Yte, lte = train_test_split(X, Y, values, test_fraction, rng)
+    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, inputs,
+                   [f"class {c}" for c in range(k)])
+
+
+class DrawnPoints:
+    """A constraint for the config's ``drawn`` field: {"points": [[x1, x2], ...], "labels": [c, ...]} for
+    classification or {"points": [[x], ...], "targets": [y, ...]} for regression. ``check`` returns the
+    same with plain floats and ints, so the config round-trips through JSON exactly."""
+
+    def describe(self) -> str:
+        return ('{"points": rows of 1 or 2 numbers, and "labels" (class per point) or "targets" '
+                f'(number per point)}}, at most {MAX_DRAWN:,} points')
+
+    @staticmethod
+    def task(drawn: dict) -> str:
+        return "classification" if "labels" in drawn else "regression"
+
+    def check(self, field: str, value) -> dict:
+        if not isinstance(value, dict) or "points" not in value or len(set(value) & {"labels", "targets"}) != 1 \
+                or set(value) - {"points", "labels", "targets"}:
+            raise ConfigError(field, value if not isinstance(value, dict) else sorted(value), self.describe())
+        task = self.task(value)
+        X, values = _points_arrays(value["points"], value.get("labels", value.get("targets")), task, field + ".")
+        if task == "classification":
+            return {"points": X.T.tolist(), "labels": values.tolist()}
+        return {"points": X.T.tolist(), "targets": values.T.tolist() if values.shape[0] > 1 else values[0].tolist()}
+
+
+DRAWN = DrawnPoints()

@@ -9,6 +9,7 @@ and, under ``arrays``, the shape and dtype of every other member:
     params (n_params,) float32/64   opt_<key> (n_params,)   rng_keys (624,) uint32   perm (n_train,) int64
     X_train (n_0, n_train)  Y_train (n_L, n_train)  X_test (n_0, n_test)  Y_test (n_L, n_test)  float64
     labels_train (n_train,) labels_test (n_test,) int64 (classification only)
+    raw_X_train (2, n_train) raw_X_test (2, n_test) float64 (with input features only: the points before them)
     step_losses (steps,) float32   train_losses, test_losses, train_accuracy, test_accuracy (epochs,) float64
 
 Loading trusts nothing: every shape is checked against the config from the ``.npy`` headers alone, before
@@ -82,8 +83,9 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
     arrays["rng_keys"] = np.asarray(keys, np.uint32)
     if es["perm"] is not None:
         arrays["perm"] = np.asarray(es["perm"], np.int64)
-    for name in ("X_train", "Y_train", "X_test", "Y_test"):
-        arrays[name] = np.ascontiguousarray(getattr(data, name), np.float64)  # float32 -> 64 loses nothing
+    for name in ("X_train", "Y_train", "X_test", "Y_test", "raw_X_train", "raw_X_test"):
+        if getattr(data, name) is not None:  # raw_X_* only with input features
+            arrays[name] = np.ascontiguousarray(getattr(data, name), np.float64)  # float32 -> 64 loses nothing
     for name in ("labels_train", "labels_test"):
         if getattr(data, name) is not None:
             arrays[name] = np.asarray(getattr(data, name), np.int64)
@@ -98,7 +100,8 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
                         "epoch_correct": int(es["epoch_correct"]), "rng_pos": int(pos),
                         "rng_has_gauss": int(has_gauss), "rng_cached_gaussian": float(cached)},
         "dataset": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
-                    "feature_names": list(data.feature_names), "target_names": list(data.target_names)},
+                    "feature_names": list(data.feature_names), "target_names": list(data.target_names),
+                    "image_shape": None if data.image_shape is None else list(data.image_shape)},
         "status": trainer.status.value, "message": trainer.message,
     }
     return header, arrays
@@ -242,6 +245,11 @@ def _check_dataset(path, header: dict, sizes: tuple, n_train: int, n_test: int) 
         names = _field(path, data, key, list, "dataset.")
         if len(names) != length or not all(isinstance(s, str) for s in names):
             raise SaveFileError(path, f"dataset.{key} must be a list of {length} strings")
+    shape = data.get("image_shape")  # absent from files written before shipped image datasets
+    if shape is not None and not (isinstance(shape, list) and len(shape) == 2 and math.prod(shape) == sizes[0]
+                                  and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape)):
+        raise SaveFileError(path, f"dataset.image_shape is {shape!r}; expected null or [rows, cols] of the "
+                                  f"{sizes[0]} inputs")
     return {} if task == "regression" else {"labels_train": ((n_train,), "int64"), "labels_test": ((n_test,), "int64")}
 
 
@@ -290,6 +298,8 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
     for name, dtype in RECORDS.items():
         need[name] = ((min(_last(listed, name), MAX_RECORD),), dtype)
     need.update(_check_dataset(path, header, sizes, n_train, n_test))
+    if config.features:  # the points the features were computed from, so views still draw the plane
+        need.update({"raw_X_train": ((2, n_train), "float64"), "raw_X_test": ((2, n_test), "float64")})
     need.update(_check_state(path, header, config, n_train, "perm" in listed))
     try:
         need.update(history_members(header, config, n_params, n_train))
@@ -338,7 +348,7 @@ def _read_arrays(path, zf: zipfile.ZipFile, need: dict) -> dict:
                 arrays[name] = np.load(f, allow_pickle=False).astype(dtype, copy=False)
         except _CORRUPT as e:
             raise SaveFileError(path, f"{name} is damaged ({e})") from None
-        if name.startswith(("params", "opt_", "X_", "Y_")) and not np.isfinite(arrays[name]).all():
+        if name.startswith(("params", "opt_", "X_", "Y_", "raw_X_")) and not np.isfinite(arrays[name]).all():
             raise SaveFileError(path, f"{name} contains NaN or inf")
     return arrays
 
@@ -363,9 +373,15 @@ def load_run(path) -> Trainer:
     perm = arrays.get("perm")
     if perm is not None and not np.array_equal(np.sort(perm), np.arange(perm.size)):
         raise SaveFileError(path, "perm is not a permutation of the training samples")
+    image_shape = None if d.get("image_shape") is None else tuple(d["image_shape"])
     data = Dataset(d["name"], d["task"], arrays["X_train"], arrays["Y_train"], arrays["X_test"], arrays["Y_test"],
                    arrays.get("labels_train"), arrays.get("labels_test"), d["n_classes"],
-                   d["feature_names"], d["target_names"])
+                   d["feature_names"], d["target_names"], image_shape, config.features,
+                   arrays.get("raw_X_train"), arrays.get("raw_X_test"))
+    for split in ("train", "test") if config.features else ():
+        if not np.allclose(data.inputs(getattr(data, f"raw_X_{split}")), getattr(data, f"X_{split}"),
+                           rtol=1e-12, atol=1e-12):
+            raise SaveFileError(path, f"X_{split} is not the features {list(config.features)} of raw_X_{split}")
     try:
         trainer = build(config, data=data)
         trainer.network.params[...] = arrays["params"]

@@ -21,7 +21,8 @@ OPTIMIZER_TEXT = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
 INIT_TEXT = {"uniform": "uniform [0, 1) (tutorial)", "xavier": "Xavier (Glorot uniform)", "he": "He (normal)"}
 DTYPE_TEXT = {"float64": "float64", "float32": "float32"}
 DATASET_TEXT = {"tutorial": "tutorial (one sample)", "xor": "XOR", "circles": "circles", "moons": "moons",
-                "spiral": "spiral", "blobs": "blobs", "sine": "sine (regression)", "csv": "CSV file"}
+                "spiral": "spiral", "blobs": "blobs", "sine": "sine (regression)", "csv": "CSV file",
+                "iris": "iris (UCI, 150 flowers)", "digits": "digits (UCI, 8x8 images)"}
 CLASS_DATASETS = ("spiral", "blobs")  # the generators that take a number of classes
 
 # (TrainConfig field, label, words meaning None): the numeric fields, checked by the engine's constraints

@@ -1,0 +1,85 @@
+"""What each unit computes over the input plane: every unit's activation of every layer on a grid of
+raw 2-D points, from one forward pass over the whole grid.
+
+A view that draws a small map on each unit of the network graph needs, per frame, a_l (n_l, G) for
+every layer l over the G grid points. ``UnitMaps`` holds the buffers for one architecture and one grid
+(allocated once, as the training loop does) and refills them from the current weights with one matrix
+product and one activation kernel per layer, the same kernels training runs. Input features are
+applied to the grid once, when the grid is set, since they do not change with the weights.
+
+Layout: ``maps[0]`` is the network's input (n_0, G) (the features, or x1 and x2), ``maps[l]`` for
+l = 1..L the activations of weight layer l (n_l, G), ``maps[L]`` the output. With a grid from
+``plane_grid``, ``maps[l][i].reshape(res, res)[r, c]`` is unit i at (xs[c], ys[r]).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import run
+from .features import FEATURE_LIST, apply_features
+from .network import Network
+from .validation import ConfigError, Interval
+
+RESOLUTION = Interval(int, 2, 1024)
+
+
+def plane_grid(lo, hi, res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs (res,), ys (res,), grid (2, res * res)): a res x res grid over [lo[0], hi[0]] x [lo[1], hi[1]],
+    row r holding x2 = ys[r], column c x1 = xs[c] (grid[:, r * res + c] = (xs[c], ys[r]))."""
+    res = RESOLUTION.check("resolution", res)
+    xs, ys = np.linspace(lo[0], hi[0], res), np.linspace(lo[1], hi[1], res)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.vstack([gx.ravel(), gy.ravel()])
+
+
+class UnitMaps:
+    """Buffers and kernels for the unit maps of networks shaped like ``network`` over ``grid``.
+
+    ``grid`` (2, G) raw points; ``features`` the dataset's input features (names from engine/features.py,
+    () for the raw points), which must give the network's n_0 inputs.
+    """
+
+    def __init__(self, network: Network, grid: np.ndarray, features=()):
+        self.features = FEATURE_LIST.check("features", features)
+        grid = np.asarray(grid, dtype=np.float64)
+        if grid.ndim != 2 or grid.shape[0] != 2:
+            raise ConfigError("grid", f"array of shape {grid.shape}", "raw 2-D points of shape (2, G)")
+        inputs = apply_features(self.features, grid)
+        if inputs.shape[0] != network.sizes[0]:
+            raise ConfigError("features", list(self.features),
+                              f"features giving the network's {network.sizes[0]} inputs, not {inputs.shape[0]}")
+        self.sizes, self.dtype = network.sizes, network.dtype
+        self.activations = network.activations
+        G = grid.shape[1]
+        self.grid = grid
+        self.maps = [np.ascontiguousarray(inputs, dtype=self.dtype)]
+        self.maps += [np.empty((n, G), dtype=self.dtype) for n in self.sizes[1:]]
+        self._zs = [np.empty((n, G), dtype=self.dtype) for n in self.sizes[1:]]
+        self._ops = [f.forward_ops(z, a) for f, z, a in zip(self.activations, self._zs, self.maps[1:])]
+
+    def fits(self, network: Network) -> bool:
+        """Whether ``network`` has the architecture these buffers were made for."""
+        return (network.sizes == self.sizes and network.dtype == self.dtype
+                and list(network.activations) == list(self.activations))
+
+    def compute(self, network: Network) -> list[np.ndarray]:
+        """[a_0 (n_0, G), a_1 (n_1, G), ..., a_L (n_L, G)] for ``network``'s current weights.
+
+        The arrays are this object's buffers, overwritten by the next call: copy what must outlive it.
+        """
+        if not self.fits(network):
+            raise ConfigError("network", network.describe(),
+                              f"a network shaped {'-'.join(map(str, self.sizes))} like the one the maps were made for")
+        for w, b, z, a_in, ops in zip(network.weights, network.biases, self._zs, self.maps, self._ops):
+            np.matmul(w, a_in, out=z)
+            z += b
+            run(ops)
+        return self.maps
+
+
+def unit_maps(network: Network, grid: np.ndarray, features=()) -> list[np.ndarray]:
+    """Every unit's activation over ``grid`` (2, G), as a new list of (n_l, G) arrays, l = 0..L.
+
+    For one frame; a view that redraws keeps a ``UnitMaps`` and calls ``compute``.
+    """
+    return [m.copy() for m in UnitMaps(network, grid, features).compute(network)]
