@@ -203,6 +203,6 @@ def test_lower_the_learning_rate_and_continue_really_continues(qtbot, lab):
     qtbot.waitUntil(lambda: "Went back to epoch" in window.banner.text(), timeout=5000)
     assert controller.config.learning_rate == pytest.approx(rate / 10)
     went_back = model.epochs
-    later = wait_snapshot(qtbot, controller, lambda s: s.epoch >= went_back + 20 or s.status == "diverged",
+    later = wait_snapshot(qtbot, controller, lambda s: s.epoch >= went_back + 20 or s.status in ("diverged", "done"),
                           timeout=20000)
     assert later.status != "diverged" and later.learning_rate == pytest.approx(rate / 10)

@@ -248,6 +248,7 @@ def test_divergence_pauses_and_says_what_to_do(qtbot, tmp_path, qtlog):
     qtbot.waitUntil(lambda: window.loss_plot.n_points() == snap.epoch > 0)  # the history is kept
     window.banner.button("Lower learning rate \u00f710 and continue").click()
     assert controller.config.learning_rate == pytest.approx(0.1) and controller.running
+    qtbot.waitUntil(lambda: "Went back to epoch" in window.banner.text())  # and it says where it went back to
     window.banner.dismiss()
     window.transport.reset.trigger()
     wait_snapshot(qtbot, controller, lambda s: s.status == "ready" and s.generation == controller.generation)
