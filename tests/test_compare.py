@@ -14,7 +14,7 @@ from engine.config import TrainConfig, build
 from engine.savefile import save_run
 from engine.validation import ConfigError
 from engine.variants import build_variant, run_variant
-from export_helpers import preset_config, trained
+from export_helpers import assert_refused, preset_config, trained
 
 
 # --- labels ----------------------------------------------------------------------------------------
@@ -102,14 +102,8 @@ def test_compare_writes_the_overlay_and_the_csv(tmp_path, capsys, three_runs, qa
     (["a.npz", "missing.npz", "--csv", "x.csv"], "RUN 'missing.npz': no such file"),
     (["--csv", "x.csv"], "the following arguments are required: RUN.npz"),
 ])
-def test_compare_bad_input_is_one_line_and_status_2(tmp_path, monkeypatch, capsys, args, says):
-    trainer, _ = trained("xor", epochs=1)
-    save_run(tmp_path / "a.npz", trainer)
-    monkeypatch.chdir(tmp_path)
-    assert main(["compare", *args]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("backprop-lab compare: ") and says in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz"]
+def test_compare_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, says):
+    assert_refused("compare", args, says, tmp_path, capsys, run_name="a.npz")
 
 
 # --- variants ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import resources
 from app.main import main
 from engine.onnx_export import OPSET, to_onnx
 from engine.savefile import save_run
-from export_helpers import trained
+from export_helpers import assert_refused, trained
 
 
 def run_onnx(model_bytes: bytes, X: np.ndarray) -> np.ndarray:
@@ -77,11 +77,5 @@ def test_cli_writes_a_file_onnxruntime_loads(tmp_path, capsys):
     (["run.npz", "no/such/folder/model.onnx"], "OUT 'no/such/folder/model.onnx': the folder"),
     (["run.npz"], "the following arguments are required: OUT"),
 ])
-def test_cli_bad_input_is_one_line_and_status_2(tmp_path, monkeypatch, capsys, args, says):
-    trainer, _ = trained("xor", epochs=1)
-    save_run(tmp_path / "run.npz", trainer)
-    monkeypatch.chdir(tmp_path)
-    assert main(["export", *args]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("backprop-lab export: ") and says in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]  # nothing written
+def test_cli_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, says):
+    assert_refused("export", args, says, tmp_path, capsys, run_name="run.npz")
