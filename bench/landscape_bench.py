@@ -6,7 +6,8 @@ For each case, a preset trained a few epochs, a grid of n x n points along two f
 directions on its training set (engine/landscape.py), timed three ways in interleaved rounds (A B C, then
 C B A, ...): ``loop`` (``loss_grid_loop``: one ``Network.forward`` per point, the baseline), ``stacked``
 (``loss_grid``: chunks of points as stacks of matrices) and ``stacked_2_threads`` (the same on two
-threads). Times are medians over rounds; each ratio is the median of the per-round ratios loop / other.
+threads). Times are medians over rounds; each ratio is the median of the per-round ratios loop / other;
+``*_cpu_s`` is the process's CPU time for one grid (all its threads).
 Before timing, the three grids must agree (1e-12 relative) or the benchmark stops.
 
 Cases: ``spiral`` (2-32-32-32-32-2 tanh, softmax, 320 training samples: the issue's figure, target
@@ -45,10 +46,11 @@ def make_case(name: str, epochs: int, n: int):
             "stacked_2_threads": lambda: loss_grid(*args, workers=2)}
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+def timed(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) of one call."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def bench_case(name: str, epochs: int, n: int, rounds: int) -> dict:
@@ -59,10 +61,14 @@ def bench_case(name: str, epochs: int, n: int, rounds: int) -> dict:
             raise SystemExit(f"{name}: {k} disagrees with the loop by {np.abs(g - grids['loop']).max():.3g}")
     order = list(ways)
     times = {k: [] for k in ways}
+    cpu = {k: [] for k in ways}
     for r in range(rounds):
         for k in (order if r % 2 == 0 else order[::-1]):
-            times[k].append(timed(ways[k]))
+            wall, used = timed(ways[k])
+            times[k].append(wall)
+            cpu[k].append(used)
     out = {f"{name}_{k}_s": statistics.median(v) for k, v in times.items()}
+    out.update({f"{name}_{k}_cpu_s": statistics.median(v) for k, v in cpu.items()})
     for k in ("stacked", "stacked_2_threads"):
         out[f"{name}_loop_over_{k}"] = statistics.median(l / s for l, s in zip(times["loop"], times[k]))
     return out
@@ -86,6 +92,8 @@ def main() -> None:
         print(f"  {name:7s} loop {result[f'{name}_loop_s']:.3f} s   stacked {result[f'{name}_stacked_s']:.3f} s "
               f"(loop / stacked {result[f'{name}_loop_over_stacked']:.2f})   2 threads "
               f"{result[f'{name}_stacked_2_threads_s']:.3f} s (loop / it {result[f'{name}_loop_over_stacked_2_threads']:.2f})")
+    print("  CPU seconds per grid (all threads; the load of other processes disturbs it less): " + ", ".join(
+        f"{name} {k} {result[f'{name}_{k}_cpu_s']:.3f}" for name in CASES for k in ("loop", "stacked", "stacked_2_threads")))
     print(f"  spiral under 2 s (stacked, one thread): {'yes' if result['spiral_under_2_s'] else 'NO'}")
 
 
