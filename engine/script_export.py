@@ -310,7 +310,7 @@ def training_script(trainer, weights_name: str) -> str:
     elif c.optimizer == "adam":
         state = ["t = 0"] + [f"m_{p}, v_{p} = np.zeros_like({p}), np.zeros_like({p})" for p in _params(L)]
     opt = ["# Step 2: the optimizer", *[f"{k} = {v!r}" for k, v in hyper.items()], *state,
-           f"batch_size = {B}", f"n = X.shape[1]  # {n} training samples",
+           f"batch_size = {B}", f"n = X.shape[1]  # {n} training sample{'s' if n != 1 else ''}",
            f"epochs = {epochs}" + (f"  # and {partial} step(s) of one more" if partial else "")]
     fwd = ["def forward(x):", *_indent(forward_lines(net), 4), "    return y_hat"]
     step = [*forward_lines(net), f"loss = {c.loss}(y, y_hat)", "# Step 3.2: Jumping Back",
