@@ -117,13 +117,17 @@ class _Stack:
 
 
 def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alphas, betas,
-              workers: int = 1) -> np.ndarray:
+              workers: int = 1, should_stop=None, on_progress=None) -> np.ndarray:
     """Loss (len(betas), len(alphas)) of ``network`` with parameters params + alpha d1 + beta d2 on
     X (n_0, n), Y (n_L, n); row i is betas[i], column j alphas[j], so it draws as an image.
 
     The grid points go through the network a chunk at a time, as stacks of matrices (one ``matmul`` per
     layer and chunk); ``workers`` > 1 evaluates chunks on that many threads (NumPy releases the GIL in
-    ``matmul`` and the ufuncs). The values do not depend on the chunking or the threads."""
+    ``matmul`` and the ufuncs). The values do not depend on the chunking or the threads.
+
+    For a caller off the GUI thread: ``should_stop()`` is asked before each chunk, and once it says True
+    the points not yet computed stay nan; ``on_progress(done, total)`` follows each chunk (from the
+    worker threads when ``workers`` > 1)."""
     loss = make_loss(loss)
     workers = WORKERS.check("workers", workers)
     dt = network.dtype
@@ -134,10 +138,14 @@ def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alph
     d1, d2 = np.asarray(d1, np.float64), np.asarray(d2, np.float64)
     widest = max(network.sizes[1:])
     chunk = max(1, CHUNK_BYTES // (widest * max(X.shape[1], 1) * dt.itemsize))
-    out = np.empty(A.size)
+    out = np.full(A.size, np.nan)
     stacks = threading.local()  # one set of buffers per thread
+    done = [0]
+    lock = threading.Lock()
 
     def run(lo: int) -> None:
+        if should_stop is not None and should_stop():
+            return
         hi = min(lo + chunk, A.size)
         P = (theta + A[lo:hi, None] * d1 + B[lo:hi, None] * d2).astype(dt)
         if not hasattr(stacks, "stack"):
@@ -145,6 +153,10 @@ def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alph
         y_hat = stacks.stack.forward(P, X)
         for i in range(hi - lo):
             out[lo + i] = loss.value(y_hat[i], Y)
+        if on_progress is not None:
+            with lock:
+                done[0] += hi - lo
+                on_progress(done[0], A.size)
 
     with np.errstate(all="ignore"):  # a far corner of the slice may overflow: its loss is inf, not news
         if workers == 1:
@@ -187,13 +199,14 @@ class Landscape:
 
 
 def landscape(trainer, method: str = "random", trajectory=None, n: int = 41, half_width: float | None = None,
-              seed: int = 0, margin: float = 1.25, workers: int = 1) -> Landscape:
+              seed: int = 0, margin: float = 1.25, workers: int = 1, should_stop=None,
+              on_progress=None) -> Landscape:
     """The slice through the trainer's current weights on its training set, ``n`` x ``n`` points.
 
     method ``random``: filter-normalised directions, alpha and beta in [-half_width, half_width] (default 1).
     method ``pca``: the trajectory's principal directions around the current weights; the range covers the
     projected trajectory ``margin`` times over unless ``half_width`` is given. A trajectory given with
-    ``random`` is projected too."""
+    ``random`` is projected too. ``workers``, ``should_stop`` and ``on_progress`` go to ``loss_grid``."""
     net = trainer.network
     center = net.params.astype(np.float64)
     explained = None
@@ -212,6 +225,6 @@ def landscape(trainer, method: str = "random", trajectory=None, n: int = 41, hal
     ha = hb = float(Interval(float, 0.0, 1e6, closed="right").check("half_width", half_width))
     alphas, betas = symmetric_axis(ha, n), symmetric_axis(hb, n)
     X, Y = trainer.data.X_train, trainer.data.Y_train
-    losses = loss_grid(net, trainer.loss, X, Y, d1, d2, alphas, betas, workers)
+    losses = loss_grid(net, trainer.loss, X, Y, d1, d2, alphas, betas, workers, should_stop, on_progress)
     center_loss = trainer.loss.value(net.forward(np.asarray(X, net.dtype)), np.asarray(Y, net.dtype))
     return Landscape(alphas, betas, losses, d1, d2, center, center_loss, path, method, explained)

@@ -131,3 +131,17 @@ def test_bad_arguments_name_the_field(call, says):
     with pytest.raises(ConfigError) as err:
         call(trainer)
     assert says in str(err.value)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_is_reported_and_a_stop_leaves_the_rest_nan(workers):
+    trainer, _ = trained("spiral", epochs=1)
+    seen = []
+    ls = landscape(trainer, n=21, workers=workers, on_progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 2 and seen[-1] == (441, 441) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert np.isfinite(ls.losses).all()
+    calls = []
+    stopped = landscape(trainer, n=21, workers=workers, should_stop=lambda: len(calls) > 0 or calls.append(1))
+    computed = np.isfinite(stopped.losses)
+    assert 0 < computed.sum() < 441  # the first chunk, then nothing
+    np.testing.assert_array_equal(stopped.losses[computed], ls.losses[computed])
