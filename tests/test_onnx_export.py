@@ -79,3 +79,12 @@ def test_cli_writes_a_file_onnxruntime_loads(tmp_path, capsys):
 ])
 def test_cli_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, says):
     assert_refused("export", args, says, tmp_path, capsys, run_name="run.npz")
+
+
+def test_a_float32_network_exports_its_own_weights_unchanged():
+    trainer, _ = trained("blobs", epochs=3, dtype="float32")
+    model = to_onnx(trainer.network)
+    w1 = next(i for i in model.graph.initializer if i.name == "w1")
+    np.testing.assert_array_equal(onnx.numpy_helper.to_array(w1), trainer.network.weights[0])
+    X = trainer.data.X_test.astype(np.float32)
+    np.testing.assert_allclose(run_onnx(model.SerializeToString(), X), trainer.network.forward(X), atol=1e-6)
