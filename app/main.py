@@ -1,5 +1,6 @@
-"""The ``backprop-lab`` console script: ``train``, ``gradcheck`` and ``inspect`` run headless, anything else opens
-the window. Qt is imported only on the window's path, so the headless commands work without a display.
+"""The ``backprop-lab`` console script: ``train``, ``gradcheck``, ``inspect``, ``export`` and ``compare`` run
+headless, anything else opens the window. Qt is imported only on the window's path (and by ``compare`` to draw
+its plot offscreen), so the headless commands work without a display.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ usage: backprop-lab [FILE.npz] [--preset NAME] [--train] [--screenshot FILE --qu
        backprop-lab train [options]      (see: backprop-lab train --help)
        backprop-lab gradcheck [options]  (see: backprop-lab gradcheck --help)
        backprop-lab inspect RUN.npz --step N [--json] [--weights]
+       backprop-lab export RUN.npz OUT.onnx|OUT.py [--training]
+       backprop-lab compare A.npz B.npz ... --plot OUT.png [--csv OUT.csv]
 
 Build a small fully-connected network, train it with backprop in NumPy and watch it learn.
 
@@ -20,6 +23,9 @@ commands:
                  (exit 0 done, 1 diverged, 2 bad input)
   gradcheck      check backprop against central differences (exit 1 if an error exceeds 1e-6)
   inspect        a saved run's state at one step: epoch, loss, the norms of every W and dW
+  export         a saved run's network as an ONNX graph (.onnx) or a NumPy script (.py; with
+                 --training, one that retrains it from the seed, bit for bit)
+  compare        overlay the loss curves of saved runs, each labelled by what differs from the first
   (none)         open the window
 
 window options:
@@ -63,6 +69,12 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "inspect":
         from app.cli_inspect import run as inspect
         return inspect(argv[1:])
+    if argv and argv[0] == "export":
+        from app.cli_export import run
+        return run(argv[1:])
+    if argv and argv[0] == "compare":
+        from app.cli_compare import run
+        return run(argv[1:])
     if "-h" in argv or "--help" in argv:
         print_help()
         return 0

@@ -8,7 +8,7 @@ from engine.health import (EXPLODING_RATIO, VANISHING_RATIO, HealthTracker, dead
                            layer_health, probe_batch)
 from resources import load_preset, preset_names
 
-TEACHING = ("vanishing", "lr_too_high", "dead_relu", "xor_no_hidden", "features")
+TEACHING = ("vanishing", "lr_too_high", "dead_relu", "xor_no_hidden", "features", "optimizers")
 HEALTHY = ("tutorial", "xor", "circles", "moons", "spiral", "blobs", "sine", "iris", "digits")
 
 
