@@ -71,11 +71,17 @@ class TakeApart:
 
 @dataclass(frozen=True)
 class Inspect:
-    """The Jumping Back numbers for one parameter at ``step`` (None: live)."""
+    """The Jumping Back numbers for ``request`` (a ``ui.inspector.InspectRequest``: parameter, samples, step)."""
 
-    request: object  # engine.inspect request: parameter, sample or batch mode
-    step: int | None
-    generation: int
+    request: object
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """What Inspect computed: the request and its ``engine.inspect.Inspection``."""
+
+    request: object
+    inspection: object
 
 
 @dataclass(frozen=True)

@@ -161,9 +161,9 @@ class Controller(QObject):
             self.model.set_phases(phases)
 
     def inspect(self, request) -> None:
-        m = self.model
-        if m.config is not None:
-            self._host.post(cmd.Inspect(request, m.moment, m.generation))
+        """The Jumping Back numbers for ``request`` (``ui.inspector.InspectRequest``), computed by the worker."""
+        if self.model.config is not None and request.generation == self.model.generation:
+            self._host.post(cmd.Inspect(request))
 
     def select(self, selection: tuple) -> None:
         self.model.set_selection(selection)

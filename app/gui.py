@@ -120,6 +120,8 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
         v.graph.bias_selected.connect(c.select_bias)
         v.inspector.parameter_chosen.connect(c.select)
         v.inspector.layer_crossed.connect(v.graph.highlight_layer)
+        v.inspector.requested.connect(c.inspect)
+        m.inspection_changed.connect(v.on_inspection)
         v.on_selection(m.selection)
     if session:
         s = parts.session = Session(window, controller, settings, confirm_close)

@@ -192,9 +192,12 @@ class RunModel(QObject):
         if frame is not None:
             self._show(frame)
 
-    def set_inspection(self, numbers) -> None:
-        self.inspection = numbers
-        self.inspection_changed.emit(numbers)
+    def set_inspection(self, result) -> None:
+        """``app.commands.Inspected``: the Jumping Back numbers of a request (dropped if for another network)."""
+        if result.request.generation != self.generation:
+            return
+        self.inspection = result
+        self.inspection_changed.emit(result)
 
     def seed_health(self, frames: list) -> None:
         """The health history of a reopened run, from frames at its past steps (before its live records)."""

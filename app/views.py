@@ -78,6 +78,9 @@ class Views(QObject):
         self.inspector.show_frame(frame, config)
         self.health.show_frame(frame, config, self.model.moment_health)
 
+    def on_inspection(self, result) -> None:
+        self.inspector.show_inspection(result.request, result.inspection)
+
     def on_health(self) -> None:
         self.health.throttle.redraw()
 

@@ -20,6 +20,7 @@ import sys
 import time
 import traceback
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from app import commands as cmd
@@ -214,18 +215,42 @@ class TrainingWorker(QObject):
         self.moment_ready.emit(self._frame_of(self._replay().moment(c.step)))
 
     def _on_TakeApart(self, c: cmd.TakeApart) -> None:
-        if self._trainer is None or c.generation != self._generation:
+        """The step after the moment shown, taken apart. From the newest step that is a step not taken yet:
+        it is taken now (a Step, in slow motion), unless the epoch limit is reached (then the last one)."""
+        trainer = self._trainer
+        if trainer is None or c.generation != self._generation:
             return
-        from engine.phases import take_apart
-        step = self._trainer.steps if c.step is None else c.step
-        self.phases_ready.emit(take_apart(self._replay(), step))
+        from engine.phase_walk import PhaseWalk
+        from engine.phases import step_phases
+        target = (trainer.steps if c.step is None else c.step) + 1
+        if target > trainer.steps:
+            if self._limit_reached() or trainer.status == Status.DIVERGED or not trainer.run_for(1.0, max_steps=1):
+                target = trainer.steps
+            else:
+                self._status = Status.DONE if self._limit_reached() else Status.PAUSED
+                self._changed(urgent=True)
+        if target < 1:
+            return
+        acts = tuple(a.spec() for a in trainer.network.activations)
+        self.phases_ready.emit(PhaseWalk(step_phases(self._replay(), target), acts, self._generation))
 
     def _on_Inspect(self, c: cmd.Inspect) -> None:
-        if self._trainer is None or c.generation != self._generation:
+        req, trainer = c.request, self._trainer
+        if trainer is None or req.generation != self._generation:
             return
+        from engine.health import probe_batch
         from engine.inspect import inspect_parameter
-        step = self._trainer.steps if c.step is None else c.step
-        self.inspected.emit(inspect_parameter(self._replay(), step, c.request))
+        from ui.inspector import SET_SIZE
+        moment = self._replay().moment(trainer.steps if req.step is None else req.step)
+        samples = {}
+        if req.mode == "sample":
+            samples["sample"] = req.sample
+        elif req.mode == "set":
+            n = trainer.data.X_train.shape[1]
+            samples["columns"] = probe_batch(np.arange(n).reshape(1, -1), SET_SIZE)[0]
+        inspection = inspect_parameter(trainer.network, trainer.loss, trainer.data, moment, req.layer - 1, req.i,
+                                       req.j if req.kind == "w" else None, kind=req.kind, **samples)
+        self.inspected.emit(cmd.Inspected(req, inspection))
 
     def _on_HealthHistory(self, c: cmd.HealthHistory) -> None:
         """One step after each of up to ``count`` evenly spaced keyframes: a step each to replay, whatever the

@@ -29,6 +29,25 @@ def trained(name, steps=5, **changes):
     return _CACHE[key]
 
 
+def answer_inspections(insp, trainer):
+    """Answer the inspector's requests at once with engine.inspect, as the training thread does in the window."""
+    from engine.inspect import inspect_parameter
+    from engine.replay import Replayer
+    replayer = Replayer(trainer)
+
+    def answer(req):
+        moment = replayer.moment(trainer.steps if req.step is None else req.step)
+        samples = {"sample": req.sample} if req.mode == "sample" else \
+            {"columns": np.arange(trainer.data.n_train)} if req.mode == "set" else {}
+        insp.show_inspection(req, inspect_parameter(trainer.network, trainer.loss, trainer.data, moment,
+                                                    req.layer - 1, req.i, req.j if req.kind == "w" else None,
+                                                    kind=req.kind, **samples))
+    if getattr(insp, "_answering", None) is not None:
+        insp.requested.disconnect(insp._answering)
+    insp._answering = answer
+    insp.requested.connect(answer)
+
+
 def feed(view, name, steps=5):
     """Give ``view`` a preset's data and the frame of its snapshot, as the run model does in the window
     (a HealthView draws the model's health history, recorded from that snapshot)."""
@@ -38,6 +57,8 @@ def feed(view, name, steps=5):
     model.set_network(trainer.config, trainer.data, model.generation + 1)
     model.take_snapshot(snap)
     view.set_data(trainer.data)
+    if isinstance(view, Inspector):
+        answer_inspections(view, trainer)
     if isinstance(view, HealthView):
         view.tracker = model.health
         view.show_frame(model.frame, trainer.config, None)
@@ -170,7 +191,10 @@ def test_wide_layers_are_summarised(qtbot, make):
 # --- inspector ------------------------------------------------------------------------------------
 
 def engine_gradient(trainer, X, Y, layer, i, j=0, kind="w"):
+    """Backprop on X, Y with the weights the inspector walks: those before the last step's update."""
+    from engine.replay import Replayer
     net = trainer.network.copy()
+    net.params[...] = Replayer(trainer).moment(trainer.steps).params_before
     bp = Backprop(net, trainer.config.loss)
     bp.loss_and_gradients(np.asfortranarray(X), Y)
     return bp.grad_w[layer - 1][i, j] if kind == "w" else bp.grad_b[layer - 1][i, 0]
@@ -181,6 +205,7 @@ def engine_gradient(trainer, X, Y, layer, i, j=0, kind="w"):
 def test_inspector_shows_the_engine_gradient(qtbot, make, name, layer, i, j):
     insp = make(Inspector, name)
     trainer, _ = trained(name)
+    insp.set_mode("sample")  # one training sample's walk
     insp.sample.setValue(min(2, trainer.data.n_train - 1))
     insp.select_weight(layer, i, j)
     s = insp.sample.value()
@@ -194,9 +219,33 @@ def test_inspector_shows_the_engine_gradient(qtbot, make, name, layer, i, j):
     expected_b = engine_gradient(trainer, trainer.data.X_train[:, s:s + 1], trainer.data.Y_train[:, s:s + 1],
                                  layer, i, kind="b")
     assert insp.walk.name == f"b{layer}[{i}]" and insp.values["chain"] == pytest.approx(expected_b, rel=1e-12)
-    insp.batch.setChecked(True)  # and over all training samples
+    insp.set_mode("set")  # and over all training samples
     expected_batch = engine_gradient(trainer, trainer.data.X_train, trainer.data.Y_train, layer, i, kind="b")
     assert insp.values["chain"] == pytest.approx(expected_batch, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["spiral", "moons"])
+def test_by_default_the_walk_is_the_heatmaps_gradient_exactly(qtbot, make, name):
+    """Mini-batch presets: the walk uses the last step's own batch with the weights before its update, so it
+    is the number the dW heatmap shows, not a per-sample approximation of it."""
+    insp = make(Inspector, name)
+    trainer, snap = trained(name)
+    for layer, i, j in ((1, 0, 1), (2, 3, 4)):
+        insp.select_weight(layer, i, j)
+        heat = snap.grad_w[layer - 1][i, j]
+        assert insp.values["backprop"] == heat and insp.values["heatmap"] == heat
+        assert insp.values["chain"] == pytest.approx(heat, rel=1e-9, abs=1e-15)
+        assert "the heatmap's gradient is this very computation" in insp.text()
+    insp.set_mode("sample")  # a per-sample walk says how it differs
+    assert "differ" in insp.values["note"] and "differ" in insp.text()
+
+
+def test_a_tiny_gradient_is_said_to_be_below_what_central_differences_resolve(qtbot, make):
+    insp = make(Inspector, "vanishing", steps=30)
+    insp.select_weight(1, 0, 0)  # the first of nine sigmoid layers: its gradient is ~1e-10 or less
+    assert insp.values["below_resolution"]
+    assert "below what central differences resolve" in insp.text()
+    assert "rel. error" not in insp.text().split("central differences (h")[1].split("\n")[0]
 
 
 def test_step_control_walks_back_layer_by_layer(qtbot, make):

@@ -16,7 +16,7 @@ from resources import load_preset, preset_names
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
-TEACHING = ("vanishing", "lr_too_high", "dead_relu", "xor_no_hidden")
+TEACHING = ("vanishing", "lr_too_high", "dead_relu", "xor_no_hidden", "features", "optimizers")
 
 
 @pytest.fixture(autouse=True)
@@ -239,8 +239,11 @@ def test_every_preset_installs_its_data_in_every_view(open_lab, qtbot, qtlog):
             qtbot.waitUntil(lambda: view.throttle.latest is not None and view.throttle.latest[0].step == snap.steps
                             and view.throttle.latest[0].generation == snap.generation
                             and view.throttle.pending is None)
-        assert views.inspector.walk is not None and tuple(views.inspector.walk.y_hat.shape) == \
-            (controller.config.layers[-1], 1)
+        # the walk of the step shown: its own batch (the training thread computes it)
+        n, size = controller.data.n_train, controller.config.batch_size or controller.data.n_train
+        batch = n % size or size  # a step of one epoch ends with its last, maybe shorter, batch
+        qtbot.waitUntil(lambda: views.inspector.walk is not None
+                        and tuple(views.inspector.walk.y_hat.shape) == (controller.config.layers[-1], batch))
     assert not qt_problems(qtlog)
 
 

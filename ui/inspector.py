@@ -1,11 +1,15 @@
 """The "Jumping Back" inspector: the tutorial's game for one weight (or bias), with live numbers.
 
-For the selected parameter and one training sample (or a batch of them) it lists the walk of
-``engine.chain.walk_back``: start at y, cross the loss line, cross each activation line (x f'(z)), jump
-back over each weight layer (Rule 2: W^T . delta), reach the parameter. Below it: the product the walk
-built, the engine's backprop gradient on the same weights and samples, the central-difference gradient
-and their relative errors, and the heatmap's value (the gradient of the last training step, which used
-that step's mini-batch and the weights before its update, so it differs by that much).
+For the selected parameter it lists the walk of ``engine.chain.walk_back``: start at y, cross the loss line,
+cross each activation line (x f'(z)), jump back over each weight layer (Rule 2: W^T . delta), reach the
+parameter. Below it: the product the walk built, the engine's backprop gradient on the same weights and
+samples, the central-difference gradient and their relative errors, and the heatmap's value. By default
+the walk uses the samples of the step shown, with the weights before its update, so it equals the heatmap's
+gradient; one training sample, or the training set, are options that say how they differ.
+
+The widget computes nothing: for each frame (live or replayed) and selection it emits ``requested`` with an
+``InspectRequest``, and draws the ``engine.inspect.Inspection`` it is given back (``show_inspection``);
+the training thread computes it (``app.worker``), off the GUI thread.
 
 Back / Next / Reset walk the lines one at a time and emit ``layer_crossed(layer)``, 1-based like
 ``HeatmapGrid`` and ``NetworkGraph.highlight_layer``, which the window connects.
@@ -13,19 +17,33 @@ Back / Next / Reset walk the lines one at a time and emit ``layer_crossed(layer)
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.backprop import Backprop
-from engine.chain import network_from, numeric_gradient_of, relative_error_of, walk_back
-from engine.health import probe_batch
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 4
-H = 1e-6  # central-difference step (engine.chain's default)
-BATCH = 512  # samples in "batch" mode (evenly spaced over the training set when it has more)
+SET_SIZE = 512  # samples in "training set" mode (evenly spaced over the training set when it has more)
 SHOWN = 8  # entries of a vector written out
+MODES = (("step", "the step's batch"), ("sample", "one sample"), ("set", "the training set"))
+
+
+@dataclass(frozen=True)
+class InspectRequest:
+    """What to walk: ``kind`` "w" or "b", ``layer`` 1-based, ``i``, ``j``; ``mode`` "step" (the step shown's own
+    batch and weights before its update), "sample" (training sample ``sample``) or "set" (up to SET_SIZE
+    training samples, evenly spaced); ``step``: the step shown (None: live)."""
+
+    kind: str
+    layer: int
+    i: int
+    j: int
+    mode: str = "step"
+    sample: int = 0
+    step: int | None = None
+    generation: int = 0
 
 
 def _vec(v: np.ndarray, mark: int | None = None) -> str:
@@ -42,6 +60,7 @@ def _vec(v: np.ndarray, mark: int | None = None) -> str:
 
 class Inspector(QtWidgets.QWidget):
     layer_crossed = QtCore.Signal(int)  # 1-based weight layer the current line crosses or reaches
+    requested = QtCore.Signal(object)  # an InspectRequest: compute its numbers and call show_inspection
     parameter_chosen = QtCore.Signal(tuple)  # the "bias" box: ("b", layer, i) or ("w", layer, i, j) of that unit
 
     def __init__(self, parent=None):
@@ -50,10 +69,14 @@ class Inspector(QtWidgets.QWidget):
         self.title.setStyleSheet("font-weight: bold")
         self.bias = QtWidgets.QCheckBox("bias")
         self.bias.setToolTip("Walk to the bias b[i] of the selected unit instead of the weight w[i, j]")
+        self.mode = QtWidgets.QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setToolTip("Which samples the walk uses: the batch of the step shown, with the weights before its "
+                             "update (the heatmap's gradient exactly); one training sample; or the training set "
+                             f"(up to {SET_SIZE} samples)")
         self.sample = QtWidgets.QSpinBox()
         self.sample.setPrefix("sample ")
-        self.batch = QtWidgets.QCheckBox("batch")
-        self.batch.setToolTip(f"The gradient of the mean loss over up to {BATCH} training samples")
         self.back, self.next, self.reset = (QtWidgets.QPushButton(t) for t in ("Back", "Next", "Reset"))
         self.sample.setToolTip("The training sample whose backward pass is written out")
         for button, tip in ((self.back, "Go back one line of the walk"), (self.next, "Cross the next line of the walk"),
@@ -64,7 +87,7 @@ class Inspector(QtWidgets.QWidget):
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.browser.setFont(font)
         top, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
-        for w in (self.title, self.bias, self.sample, self.batch):
+        for w in (self.title, self.bias, self.mode, self.sample):
             top.addWidget(w)
         top.addStretch(1)
         for w in (self.reset, self.back, self.next, self.position):
@@ -80,13 +103,14 @@ class Inspector(QtWidgets.QWidget):
         self.kind, self.layer, self.i, self.j = "w", 1, 0, 0  # 1-based layer
         self.walk = None
         self.cursor = 0
-        self.values: dict = {}
-        self._net = None
+        self.inspection = None  # the engine.inspect.Inspection drawn
+        self._request: InspectRequest | None = None  # the last one asked for
         self._scrolled_to = None  # (parameter, line) the text was last scrolled to
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.bias.toggled.connect(self._on_bias_toggled)
         self.sample.valueChanged.connect(self.throttle.redraw)
-        self.batch.toggled.connect(self._on_batch_toggled)
+        self.sample.setEnabled(False)
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
         self.back.clicked.connect(self.step_back)
         self.next.clicked.connect(self.step_next)
         self.reset.clicked.connect(self.step_reset)
@@ -95,11 +119,12 @@ class Inspector(QtWidgets.QWidget):
     # --- inputs from the window ---------------------------------------------------------------
     def set_data(self, dataset) -> None:
         self.data = dataset
+        self.walk, self.inspection, self._request = None, None, None
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
         self.throttle.redraw()
 
     def show_frame(self, frame, config) -> None:
-        """``config`` (engine.config.TrainConfig) names the loss; the walk needs it."""
+        """The moment shown (``engine.frame.Frame``): ask for its numbers, at most MAX_FPS times a second."""
         self.throttle.submit(frame, config)
 
     def select_weight(self, layer: int, i: int, j: int) -> None:
@@ -146,44 +171,46 @@ class Inspector(QtWidgets.QWidget):
         self._select("b" if on else "w", self.layer, self.i, self.j)
         self.parameter_chosen.emit(("b", self.layer, self.i) if on else ("w", self.layer, self.i, self.j))
 
-    def _on_batch_toggled(self, on: bool) -> None:
-        self.sample.setEnabled(not on)
+    def _on_mode_changed(self, _index: int) -> None:
+        self.sample.setEnabled(self.mode.currentData() == "sample")
         self.throttle.redraw()
 
-    # --- computing --------------------------------------------------------------------------------
-    def _render(self, snapshot, config) -> None:
+    def set_mode(self, mode: str) -> None:
+        self.mode.setCurrentIndex(self.mode.findData(mode))
+
+    # --- asking and drawing ----------------------------------------------------------------------
+    def _render(self, frame, config) -> None:
         d = self.data
-        if d is None or config is None or snapshot.sizes[0] != d.n_features or snapshot.sizes[-1] != d.n_outputs:
+        if d is None or frame.sizes[0] != d.n_features or frame.sizes[-1] != d.n_outputs:
             return
-        sizes = snapshot.sizes
+        sizes = frame.sizes
         if not (1 <= self.layer < len(sizes) and self.i < sizes[self.layer] and self.j < sizes[self.layer - 1]):
             self.layer, self.i, self.j = 1, 0, 0  # a new architecture without the selected parameter
-        self._net = net = network_from(sizes, snapshot.activations, snapshot.weights, snapshot.biases,
-                                       into=self._net)
-        if self.batch.isChecked():
-            cols = probe_batch(np.arange(d.n_train).reshape(1, -1), BATCH)[0]
-            X, Y = d.X_train[:, cols], d.Y_train[:, cols]
-            where = f"all {len(cols)} training samples" if len(cols) == d.n_train else \
-                f"a batch of {len(cols)} of the {d.n_train} training samples, evenly spaced"
-        else:
-            s = min(self.sample.value(), d.n_train - 1)
-            X, Y, where = d.X_train[:, s:s + 1], d.Y_train[:, s:s + 1], f"training sample {s}"
-        l, i, j, kind = self.layer - 1, self.i, self.j, self.kind
-        with np.errstate(all="ignore"):  # a diverged run's weights: the numbers show inf/nan, no warnings
-            self.walk = walk_back(net, config.loss, X, Y, l, i, j, kind=kind)
-            bp = Backprop(net, config.loss)
-            bp.loss_and_gradients(np.asfortranarray(X), Y)
-            engine = float(bp.grad_w[l][i, j] if kind == "w" else bp.grad_b[l][i, 0])
-            numeric = numeric_gradient_of(net, config.loss, X, Y, l, i, j, kind=kind, h=H)
-        heat = snapshot.grad_w[l][i, j] if kind == "w" else snapshot.grad_b[l][i, 0]
-        # central differences cannot see below the rounding of the loss divided by the step h
-        resolution = np.finfo(np.float64).eps * max(abs(self.walk.loss), 1e-300) / H
-        self.values = dict(chain=self.walk.gradient, backprop=engine, numeric=numeric, heatmap=float(heat),
-                           resolution=resolution, error_backprop=relative_error_of(self.walk.gradient, engine),
-                           error_numeric=relative_error_of(self.walk.gradient, numeric), where=where)
+        self._request = InspectRequest(self.kind, self.layer, self.i, self.j, self.mode.currentData(),
+                                       min(self.sample.value(), max(d.n_train - 1, 0)),
+                                       None if frame.live else frame.step, frame.generation)
+        self.requested.emit(self._request)
+
+    def request(self) -> InspectRequest | None:
+        return self._request
+
+    def show_inspection(self, request: InspectRequest, inspection) -> None:
+        """The numbers for ``request`` (``engine.inspect.Inspection``); an answer to an older request is dropped."""
+        if request != self._request:
+            return
+        self.inspection, self.walk = inspection, inspection.walk
         if self.cursor < 0 or self.cursor >= len(self.walk.steps):
             self.cursor = len(self.walk.steps) - 1
         self._show_text()
+
+    @property
+    def values(self) -> dict:
+        """The numbers drawn, by name (chain, backprop, numeric, heatmap, errors, where)."""
+        v = self.inspection
+        return {} if v is None else dict(chain=v.chain, backprop=v.backprop, numeric=v.numeric, heatmap=v.heatmap,
+                                         resolution=v.resolution, error_backprop=v.error_backprop,
+                                         error_numeric=v.error_numeric, below_resolution=v.below_resolution,
+                                         where=v.where, note=v.note)
 
     # --- text -----------------------------------------------------------------------------------
     def _show_text(self) -> None:
@@ -251,13 +278,16 @@ class Inspector(QtWidgets.QWidget):
         return "x" if self.walk.layer == 0 else f"a{self.walk.layer}"
 
     def _summary_html(self) -> str:
-        v, name = self.values, self.walk.name
-        return (f"\n<b>dL/d{name}</b> on {html.escape(v['where'])}:\n"
-                f"  product of the walk            = <b>{v['chain']:.10g}</b>\n"
-                f"  engine backprop, same samples  = {v['backprop']:.10g}   rel. error {v['error_backprop']:.1e}\n"
-                f"  central differences (h = 1e-6) = {v['numeric']:.10g}   rel. error {v['error_numeric']:.1e}\n"
-                + (f"    (|gradient| is within 100x of what central differences can resolve here, "
-                   f"~{v['resolution']:.0e}: a large relative error is rounding, not a bug)\n"
-                   if abs(v['numeric']) < 100 * v['resolution'] else "") +
-                f"  heatmap cell (last training step, its own batch and the weights before its update)\n"
-                f"                                 = {v['heatmap']:.10g}")
+        v, name = self.inspection, self.walk.name
+        numeric = (f"  central differences (h = {v.h:g}) = {v.numeric:.10g}   "
+                   + ("below what central differences resolve here" if v.below_resolution
+                      else f"rel. error {v.error_numeric:.1e}") + "\n")
+        return (f"\n<b>dL/d{name}</b> on {html.escape(v.where)}:\n"
+                f"  product of the walk            = <b>{v.chain:.10g}</b>\n"
+                f"  engine backprop, same samples  = {v.backprop:.10g}   rel. error {v.error_backprop:.1e}\n"
+                + numeric
+                + (f"    (|gradient| is within 100x of the round-off of central differences here, "
+                   f"~{v.resolution:.0e}: their relative error would be rounding, not a bug)\n"
+                   if v.below_resolution else "")
+                + f"  heatmap cell                   = {v.heatmap:.10g}\n"
+                f"    ({html.escape(v.note)})")
