@@ -93,7 +93,11 @@ def _int(text: str) -> int:
 
 
 def fmt_number(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """The short form where it gives back the same number, else every digit (0.123456789 stays whole)."""
+    if not isinstance(value, float):
+        return str(value)
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 class LogRateField(QWidget):

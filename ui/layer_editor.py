@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS
+from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS, LeakyReLU
 from engine.validation import Interval
 from ui.fields import ValueField, fmt_number, number_parser
 
@@ -24,7 +24,8 @@ def split_spec(spec: str) -> tuple[str, float | None]:
 
 
 def join_spec(name: str, alpha: float | None) -> str:
-    return f"{name}:{alpha:g}" if name == "leaky_relu" else name
+    """The engine's own text form, so the alpha typed is the alpha the network gets."""
+    return LeakyReLU(alpha).spec() if name == "leaky_relu" else name
 
 
 class _Row:
