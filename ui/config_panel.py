@@ -42,7 +42,10 @@ NUMBER_FIELDS = {
 TOOLTIPS = {
     "loss": "What training minimises: mean squared error (the tutorial's), binary cross-entropy (one sigmoid "
             "output) or categorical cross-entropy (softmax outputs)",
-    "optimizer": "How a gradient becomes a weight change: plain SGD (the tutorial's), SGD with momentum, or Adam",
+    "optimizer": "How a gradient becomes a weight change: plain SGD (the tutorial's), SGD with momentum, or "
+                 "Adam. Momentum is the classic form v = mu v + lr g, w -= v: the learning rate is inside the "
+                 "velocity, so changing it while training scales new gradients only and leaves v as it was "
+                 "(PyTorch's SGD uses v = mu v + g, w -= lr v instead)",
     "learning_rate": "Step size of every update (applies at the next step, also while training)",
     "momentum": "Share of the previous update carried into the next one (0 = plain SGD)",
     "beta1": "Adam: decay of the running mean of the gradients",
