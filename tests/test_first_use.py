@@ -3,9 +3,7 @@ import, one help window, fields that fit, focus after Enter, errors that do not 
 tooltips."""
 import numpy as np
 import pytest
-from session_helpers import isolated, open_lab  # noqa: F401  (isolated: fixture)
-
-from ui.csv_dialog import CsvImportDialog
+from session_helpers import accept_csv, isolated, open_lab  # noqa: F401  (isolated: fixture)
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -42,16 +40,7 @@ def test_importing_a_three_class_csv_picks_softmax_cce_and_three_outputs(qtbot, 
     x = rng.normal(size=(60, 2))
     data.write_text("a,b,label\n" + "".join(f"{r[0]:.4f},{r[1]:.4f},{i % 3}\n" for i, r in enumerate(x)))
 
-    class Accepting(CsvImportDialog):  # the real dialog, answered without showing it
-        def exec(self):
-            return 1 if self.dataset() is not None else 0
-
-    def make(parent, **kw):
-        dialog = Accepting(parent, **kw)
-        dialog.set_path(data)
-        return dialog
-
-    lab.session.make_csv_dialog = make
+    accept_csv(lab, data)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.activations[-1] == "softmax" and config.loss == "cce"

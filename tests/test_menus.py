@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, QSlider, QSpinBox, QTabBar
-from session_helpers import isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
+from session_helpers import accept_csv, isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
 
 from engine.savefile import load_run
 from ui.csv_dialog import CsvImportDialog
@@ -169,17 +169,10 @@ def test_import_csv_makes_the_file_the_dataset(qtbot, lab, tmp_path):
     x = rng.normal(size=(60, 3))
     data.write_text("a,b,c,label\n" + "".join(f"{r[0]},{r[1]},{r[2]},{int(r.sum() > 0)}\n" for r in x))
 
-    class Accepting(CsvImportDialog):  # the real dialog, answered without showing it
-        def exec(self):
-            return 1 if self.dataset() is not None else 0
-
-    def make(parent, **kw):
+    def check(kw):
         assert kw["loss"] == "bce" and kw["path"] is None
-        dialog = Accepting(parent, **kw)
-        dialog.set_path(data)
-        return dialog
 
-    lab.session.make_csv_dialog = make
+    accept_csv(lab, data, check)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.csv_path == str(data) and config.layers[0] == 3
