@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, 
 from session_helpers import accept_csv, isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
 
 from engine.savefile import load_run
-from ui.csv_dialog import CsvImportDialog
 from ui.help_dialog import HelpDialog
 
 pytestmark = pytest.mark.usefixtures("isolated")
