@@ -3,6 +3,7 @@ import, one help window, fields that fit, focus after Enter, errors that do not 
 tooltips."""
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QStyle, QStyleOptionFrame
 from session_helpers import accept_csv, isolated, open_lab  # noqa: F401  (isolated: fixture)
 
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -47,3 +48,37 @@ def test_importing_a_three_class_csv_picks_softmax_cce_and_three_outputs(qtbot, 
     assert config.layers == (2, 8, 3)
     note = lab.window.config_panel.note_label.text()
     assert "3-class classification" in note and "softmax" in note and "categorical cross-entropy" in note
+
+
+# -- 17: fields fit their longest allowed value -------------------------------------------------------------
+
+def text_room(field) -> int:
+    """Pixels a line edit has for its text: the style's contents rectangle less the text margins and
+    QLineEdit's own 2 px a side (how QLineEdit lays its text out)."""
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    rect = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+    margins = field.textMargins()
+    return rect.width() - margins.left() - margins.right() - 4
+
+
+def fields_fit(qtbot, editor, window):
+    leak, size = editor.row(1).alpha, editor.row(1).size
+    assert leak.isVisible()
+    for field, text in ((leak, "0.01"), (leak, "0.999"), (size, "512")):
+        qtbot.waitUntil(lambda f=field, t=text: text_room(f) >= f.fontMetrics().horizontalAdvance(t), timeout=2000)
+    rate = window.config_panel.field("learning_rate").field
+    assert text_room(rate) >= rate.fontMetrics().horizontalAdvance("0.00126")
+
+
+def test_the_leak_and_size_fields_show_their_longest_value_whole(qtbot, tmp_path):
+    lab = open_lab(qtbot, tmp_path / "settings.ini", preset="tutorial")  # leaky ReLU 0.1 in the first layer
+    editor = lab.window.config_panel.layer_editor
+    fields_fit(qtbot, editor, lab.window)
+    normal = editor.row(1).alpha.font().pointSizeF()
+    lab.window.presenter.set_enabled(True)  # presenter mode: a larger font everywhere
+    try:
+        qtbot.waitUntil(lambda: editor.row(1).alpha.font().pointSizeF() > normal, timeout=2000)
+        fields_fit(qtbot, editor, lab.window)
+    finally:
+        lab.window.presenter.set_enabled(False)

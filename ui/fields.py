@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
 
 from engine.validation import ConfigError
 
@@ -23,19 +23,52 @@ class ValueField(QLineEdit):
     ``parse(text) -> value`` raises ConfigError for bad text; ``fmt(value) -> text`` shows a value.
     ``committed(value)`` is emitted when Return or leaving the field gives a new good value;
     ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed).
+
+    ``widest`` is the longest text an allowed value shows as ("512", "0.999"): the field is never narrower
+    than it (nor than the placeholder), in whatever font it has; ``compact`` also keeps it no wider, for a
+    field in a row of many. The width follows font changes (presenter mode).
     """
 
     committed = Signal(object)
     rejected = Signal(str)
+    TEXT_MARGIN = 2  # QLineEdit's own horizontal margin on each side of the text, in pixels
 
     def __init__(self, parse: Callable[[str], object], fmt: Callable[[object], str] = str,
-                 placeholder: str = "", parent=None):
+                 placeholder: str = "", parent=None, widest: str = "", compact: bool = False):
         super().__init__(parent)
         self._parse, self._fmt = parse, fmt
         self._value = None
         self._invalid = False
+        self._widest, self._compact = widest, compact
         self.setPlaceholderText(placeholder)
         self.editingFinished.connect(self._commit)
+        self._fit()
+
+    def fitted_width(self) -> int:
+        """The width that shows ``widest`` and the placeholder whole: their text, the line edit's margins
+        and the style's frame around them (what QLineEdit.sizeHint adds to its 17 x's)."""
+        fm = self.fontMetrics()
+        text = max(fm.horizontalAdvance(self._widest), fm.horizontalAdvance(self.placeholderText()))
+        margins, contents = self.textMargins(), self.contentsMargins()
+        inner = (text + 1 + 2 * self.TEXT_MARGIN + margins.left() + margins.right()  # + 1: the cursor
+                 + contents.left() + contents.right())
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option,
+                                             QSize(inner, fm.height()), self).width()
+
+    def _fit(self) -> None:
+        if not (self._widest or self._compact):
+            return
+        width = self.fitted_width()
+        self.setMinimumWidth(width)
+        if self._compact:
+            self.setMaximumWidth(width)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
     def value(self):
         """The last good value (what the run uses), whatever the field shows."""
@@ -113,8 +146,9 @@ class LogRateField(QWidget):
 
     def __init__(self, label: str, constraint, parent=None):
         super().__init__(parent)
-        self.field = ValueField(number_parser(label, constraint), fmt=lambda v: f"{v:.3g}")
-        self.field.setMaximumWidth(80)
+        # .3g of 1e-5 .. 10: "0.00126" is the longest text a rate shows as
+        self.field = ValueField(number_parser(label, constraint), fmt=lambda v: f"{v:.3g}", widest="0.00126",
+                                compact=True)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         lo, hi = self.DECADES
         self.slider.setRange(lo * self.STEPS_PER_DECADE, hi * self.STEPS_PER_DECADE)

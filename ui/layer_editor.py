@@ -33,13 +33,14 @@ class _Row:
 
     def __init__(self, editor: "LayerEditor", index: int):
         self.label = QLabel()
-        self.size = ValueField(number_parser("layer size", SIZE), placeholder="1..512")
-        self.size.setMaximumWidth(56)
+        self.size = ValueField(number_parser("layer size", SIZE), placeholder="1..512", widest=str(SIZE.high),
+                               compact=True)
         self.size.setToolTip("Units in this layer (1..512)")
         self.activation = QComboBox()
         self.activation.setToolTip("Activation of this layer's units")
-        self.alpha = ValueField(number_parser("leak alpha", ALPHA), fmt=fmt_number, placeholder="alpha")
-        self.alpha.setMaximumWidth(52)
+        # "0.999": a leak of three decimals (0.01, 0.125) shows whole; a longer one scrolls
+        self.alpha = ValueField(number_parser("leak alpha", ALPHA), fmt=fmt_number, placeholder="alpha",
+                                widest="0.999", compact=True)
         self.alpha.setToolTip("Leaky ReLU slope for z <= 0, in [0, 1)")
         policy = self.alpha.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # rows keep their columns when a leak field comes and goes
