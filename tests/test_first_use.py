@@ -3,7 +3,8 @@ import, one help window, fields that fit, focus after Enter, errors that do not 
 tooltips."""
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame
 from session_helpers import accept_csv, isolated, open_lab  # noqa: F401  (isolated: fixture)
 
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -82,3 +83,42 @@ def test_the_leak_and_size_fields_show_their_longest_value_whole(qtbot, tmp_path
         fields_fit(qtbot, editor, lab.window)
     finally:
         lab.window.presenter.set_enabled(False)
+
+
+# -- 10: Space after Enter in a field trains ---------------------------------------------------------------
+
+def test_after_enter_in_a_field_space_trains_instead_of_typing(qtbot, lab):
+    window = lab.window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    epochs = window.config_panel.field("epochs")
+    epochs.setFocus()
+    epochs.selectAll()
+    qtbot.keyClicks(epochs, "50")
+    qtbot.keyClick(epochs, Qt.Key.Key_Return)
+    assert lab.controller.config.epochs == 50
+    focus = QApplication.focusWidget()
+    assert focus is window.splitter  # the plots, not a text field
+    qtbot.keyClick(focus, Qt.Key.Key_Space)
+    assert lab.controller.running and epochs.text() == "50"
+
+
+def test_a_refused_value_keeps_its_field(qtbot, lab):
+    epochs = lab.window.config_panel.field("epochs")
+    epochs.setFocus()
+    epochs.selectAll()
+    qtbot.keyClicks(epochs, "-3")
+    qtbot.keyClick(epochs, Qt.Key.Key_Return)
+    assert epochs.is_invalid() and QApplication.focusWidget() is epochs  # to be fixed where it is
+
+
+def test_a_click_on_no_widget_takes_the_focus_from_a_field(qtbot, lab):
+    window = lab.window
+    seed = window.config_panel.field("seed")
+    seed.setFocus()
+    assert QApplication.focusWidget() is seed
+    qtbot.mouseClick(window.status, Qt.MouseButton.LeftButton, pos=window.status.rect().center())
+    assert QApplication.focusWidget() is window.splitter
+    seed.setFocus()
+    qtbot.mouseClick(seed, Qt.MouseButton.LeftButton)  # a click on a field keeps it, of course
+    assert QApplication.focusWidget() is seed

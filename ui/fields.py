@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
 
 from engine.validation import ConfigError
 
@@ -102,6 +102,32 @@ class ValueField(QLineEdit):
         if value != self._value:
             self._value = value
             self.committed.emit(value)  # last: the receiver may refuse it and set_value() another value
+
+
+class FocusReturn(QObject):
+    """Gives the keyboard focus back to ``home`` (the window's plots) once typing is over, so Space trains
+    again instead of typing into the last field: after Enter commits a good value in a ValueField, and
+    after a click on the window that no widget took (a label, the status bar, a panel's background).
+
+    Both arrive at the window itself: QLineEdit handles Return and then ignores it (so that Enter in a
+    dialog's field presses its default button), and a press nobody accepts travels up the parents. A
+    filter on the window therefore sees exactly these, for every field present or added later.
+    """
+
+    def __init__(self, window: QWidget, home: QWidget):
+        super().__init__(window)
+        self._home = home
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            field = QApplication.focusWidget()
+            if isinstance(field, ValueField) and not field.is_invalid():  # a refused value keeps its field
+                self._home.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == QEvent.Type.MouseButtonPress and isinstance(QApplication.focusWidget(), QLineEdit):
+            self._home.setFocus(Qt.FocusReason.MouseFocusReason)
+        return False
 
 
 def number_parser(label: str, constraint, optional_words: tuple[str, ...] = ()) -> Callable[[str], object]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter,
 
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
+from ui.fields import FocusReturn
 from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
 from ui.heatmaps import HeatmapGrid
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         # The plots, not a text field, start with the focus: Space then trains at once.
         self.splitter.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.splitter.setFocus()
+        FocusReturn(self, self.splitter)  # and get it back after Enter in a field, or a click on no widget
 
     def _build_docks(self) -> None:
         self.settings_dock = QDockWidget("Settings")
