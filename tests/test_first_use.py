@@ -122,3 +122,28 @@ def test_a_click_on_no_widget_takes_the_focus_from_a_field(qtbot, lab):
     seed.setFocus()
     qtbot.mouseClick(seed, Qt.MouseButton.LeftButton)  # a click on a field keeps it, of course
     assert QApplication.focusWidget() is seed
+
+
+# -- 11: an error does not move the layout ---------------------------------------------------------------
+
+def panel_rect(panel, widget):
+    return widget.geometry().translated(widget.parentWidget().mapTo(panel, widget.parentWidget().rect().topLeft()))
+
+
+@pytest.mark.parametrize("key", ["learning_rate", "seed"])  # a field in the upper half, one in the lower
+def test_an_error_shows_without_moving_the_field_being_typed_in(qtbot, lab, key):
+    panel = lab.window.config_panel
+    widget = panel.field(key)
+    field = widget.field if key == "learning_rate" else widget
+    field.setFocus()
+    before = panel_rect(panel, field)
+    field.selectAll()
+    qtbot.keyClicks(field, "-1")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    error = panel.error_label
+    assert panel.error_text() and error.isVisible()
+    qtbot.wait(50)  # let any layout pass run
+    assert panel_rect(panel, field) == before  # nothing moved under the mouse
+    assert not error.geometry().intersects(panel_rect(panel, field))  # and nothing covers it
+    assert error.height() >= error.heightForWidth(error.width())  # the whole message
+    assert panel.rect().contains(error.geometry())

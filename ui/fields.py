@@ -10,11 +10,14 @@ import math
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
 
 from engine.validation import ConfigError
 
-INVALID_STYLE = "QLineEdit { border: 2px solid #d9534f; border-radius: 3px; background: #fff4f4; }"
+# A refused value: a red frame on a pale red ground. Painted over the style's own frame, not set as a style
+# sheet, which would give the field other margins: it must not change size (nothing moves while typing).
+INVALID_FRAME, INVALID_BASE = QColor("#d9534f"), QColor("#fff4f4")
 
 
 class ValueField(QLineEdit):
@@ -86,7 +89,20 @@ class ValueField(QLineEdit):
     def set_invalid(self, invalid: bool) -> None:
         if invalid != self._invalid:
             self._invalid = invalid
-            self.setStyleSheet(INVALID_STYLE if invalid else "")
+            palette = QPalette()  # resolves no role of its own: the rest stays inherited
+            if invalid:
+                palette.setColor(QPalette.ColorRole.Base, INVALID_BASE)
+                palette.setColor(QPalette.ColorRole.Text, QColor("#000000"))
+            self.setPalette(palette)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._invalid:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(INVALID_FRAME, 2))
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 3, 3)
 
     def _commit(self) -> None:
         text = self.text().strip()
