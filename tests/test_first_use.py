@@ -1,11 +1,14 @@
 """Issue 9, walked through in the real window as a new user would: choices in either order, a 3-class CSV
 import, one help window, fields that fit, focus after Enter, errors that do not move the layout, readable
 tooltips."""
+from collections import Counter
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame
-from session_helpers import accept_csv, isolated, open_lab  # noqa: F401  (isolated: fixture)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame, QToolTip, QWidget
+from session_helpers import accept_csv, isolated, open_lab, step  # noqa: F401  (isolated: fixture)
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -147,3 +150,49 @@ def test_an_error_shows_without_moving_the_field_being_typed_in(qtbot, lab, key)
     assert not error.geometry().intersects(panel_rect(panel, field))  # and nothing covers it
     assert error.height() >= error.heightForWidth(error.width())  # the whole message
     assert panel.rect().contains(error.geometry())
+
+
+# -- 3: tooltips readable everywhere ---------------------------------------------------------------------
+
+def luminance(color: QColor) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+
+
+def tooltip_contrast(qtbot, widget, text: str = "w1[0, 0] = 0.1234") -> float:
+    """Show ``text`` as ``widget``'s tooltip, as hovering does, and return the contrast ratio (WCAG) between
+    the tip's ground (its most common colour) and the pixel that differs most from it: ~1 for a box with
+    no visible text, >= 4.5 for readable text."""
+    QToolTip.showText(widget.mapToGlobal(widget.rect().center()), text, widget)
+    tip = next((w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()), None)
+    assert tip is not None, "no tooltip shown"
+    image = tip.grab().toImage()
+    colors = Counter(image.pixel(x, y) for x in range(2, image.width() - 2) for y in range(2, image.height() - 2))
+    ground = QColor.fromRgb(colors.most_common(1)[0][0])
+    lum = luminance(ground)
+    others = [luminance(QColor.fromRgb(c)) for c in colors]
+    far = max(others, key=lambda v: abs(v - lum))
+    QToolTip.hideText()
+    return (max(lum, far) + 0.05) / (min(lum, far) + 0.05)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_tooltips_are_readable_over_the_heatmaps_and_a_plain_field(qtbot, lab, presenter):
+    window = lab.window
+    window.presenter.set_enabled(presenter)
+    try:
+        assert tooltip_contrast(qtbot, window.heatmaps.graphics) >= 4.5  # was black on black
+        assert tooltip_contrast(qtbot, window.config_panel.field("seed")) >= 4.5
+    finally:
+        window.presenter.set_enabled(False)
+
+
+def test_every_tooltip_of_the_window_is_readable(qtbot, lab):
+    from app.views import install_views
+    install_views(lab.window, lab.controller)  # the docked views, as the app has them
+    step(qtbot, lab)  # so the views (and the health warning) show a network's numbers
+    unreadable = [(type(w).__name__, w.toolTip()[:30]) for w in lab.window.findChildren(QWidget)
+                  if w.toolTip() and w.isVisible() and tooltip_contrast(qtbot, w, w.toolTip()[:40]) < 4.5]
+    assert unreadable == []

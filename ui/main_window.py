@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
 
+from ui import theme
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
 from ui.fields import FocusReturn
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Backprop Lab")
+        theme.apply_tooltip_style()  # one tooltip style for the whole application
         # An explicit minimum: otherwise every label whose text changes width moves the layout's minimum,
         # and each change is a round trip to the window system (a warning on the offscreen platform).
         self.setMinimumSize(800, 560)
