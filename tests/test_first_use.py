@@ -54,6 +54,18 @@ def test_importing_a_three_class_csv_picks_softmax_cce_and_three_outputs(qtbot, 
     assert "3-class classification" in note and "softmax" in note and "categorical cross-entropy" in note
 
 
+
+def test_a_regression_csv_imported_into_a_cross_entropy_run_gets_mse(qtbot, tmp_path):
+    lab = open_lab(qtbot, tmp_path / "settings.ini", preset="spiral")  # softmax with cce
+    data = tmp_path / "line.csv"
+    data.write_text("x,y\n" + "".join(f"{x:.3f},{3.5 * x:.3f}\n" for x in np.linspace(-1, 1, 40)))
+    accept_csv(lab, data)
+    lab.window.file_menu.import_csv_action.trigger()
+    config = lab.controller.config
+    assert config.dataset == "csv" and config.loss == "mse" and config.activations[-1] == "linear"
+    assert config.layers[0] == 1 and config.layers[-1] == 1
+    assert "regression" in lab.window.config_panel.note_label.text()
+
 # -- 17: fields fit their longest allowed value -------------------------------------------------------------
 
 def text_room(field) -> int:
