@@ -26,7 +26,7 @@ def pick(combo, text):
 
 # -- 12: softmax before cross-entropy -------------------------------------------------------------------
 
-def test_choosing_softmax_first_switches_the_loss_and_says_so(lab):
+def test_choosing_softmax_first_switches_the_loss_and_says_so(qtbot, lab):
     panel = lab.window.config_panel
     editor = panel.layer_editor
     pick(editor.row(editor.n_hidden() + 1).activation, "softmax")  # xor's loss is bce
@@ -34,6 +34,8 @@ def test_choosing_softmax_first_switches_the_loss_and_says_so(lab):
     assert config.activations[-1] == "softmax" and config.loss == "cce"
     assert panel.error_text() == "" and "categorical cross-entropy" in panel.note_label.text()
     assert panel.field("loss").currentData() == "cce"
+    qtbot.mouseClick(panel.note_label, Qt.MouseButton.LeftButton)  # it floats over the settings: a click hides it
+    assert not panel.note_label.isVisible()
     assert lab.controller.data.Y_train.shape[0] == 2  # one-hot targets for the two classes
 
 

@@ -97,6 +97,8 @@ class ConfigPanel(QWidget):
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet("QLabel { color: #31708f; background: #e4f1f8; border: 1px solid #9cc5dc;"
                                       " border-radius: 3px; padding: 4px; }")
+        self.note_label.setToolTip("Click to hide this note")
+        self.note_label.installEventFilter(self)
         self.note_label.hide()
 
         body = QWidget()
@@ -131,7 +133,11 @@ class ConfigPanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:
         # the rows' sizes settle over a few layout passes after a font change or a shown section
-        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:
+        if watched is self.note_label:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self.note_label.hide()  # it floats over the settings: a click gives back what it covers
+                return True
+        elif watched is self._body and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self, self._fit_width)
         return False
 
