@@ -141,7 +141,7 @@ def adapt(config: TrainConfig, changes: dict, dataset=None) -> tuple[TrainConfig
             new, loss = new.replace(loss=wanted), wanted
             notes.append(f"The loss is now {LOSS_LABELS[wanted].lower()}, the loss a {output} output is made for.")
 
-    if any(k in changes and getattr(config, k) != v for k, v in changes.items() if k in DATA_KEYS):
+    if any(getattr(config, k) != v for k, v in changes.items() if k in DATA_KEYS):
         p = known_problem()
         if new.dataset == "tutorial" and config.dataset != "tutorial":
             # the tutorial's sample takes the network's shape: arriving there, give it the tutorial's
