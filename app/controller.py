@@ -18,6 +18,7 @@ import resources
 from app import commands as cmd
 from app.worker import LIVE_KEYS, WorkerThread
 from app.run_model import RunModel
+from engine.adapt import adapt
 from engine.config import TrainConfig, build
 from engine.status import Status
 from engine.validation import ConfigError
@@ -260,33 +261,9 @@ class Controller(QObject):
         return True
 
     def _build_changed(self, changes: dict):
-        """A Trainer for the config with ``changes``, adapting what must follow: the output activation a loss
-        requires, and for a new dataset the loss and output activation of its preset if the old ones don't fit."""
-        from engine.losses import LOSSES
-        config = self.model.config.replace(**changes)
-        note = ""
-        loss = LOSSES.get(changes.get("loss"))
-        required = loss.output_activations if loss is not None else None
-        if required and config.activations[-1].split(":")[0] not in required:
-            config = config.replace(activations=config.activations[:-1] + (required[0],))
-            note = f"The output activation is now {required[0]}, which the loss '{config.loss}' needs."
-        if "dataset" in changes:
-            template = _preset_for_dataset(config.dataset)
-            if template is not None and config.dataset == "tutorial":
-                config = config.replace(layers=(template.layers[0],) + config.layers[1:-1] + (template.layers[-1],))
-            try:
-                return build(config, fit_io=True), note
-            except ConfigError as err:
-                if template is None:
-                    raise
-                fitted = config.replace(loss=template.loss,
-                                        activations=config.activations[:-1] + template.activations[-1:])
-                try:
-                    trainer = build(fitted, fit_io=True)
-                except ConfigError:
-                    raise err from None
-                return trainer, (f"The loss is now '{fitted.loss}' with a {fitted.activations[-1]} output, "
-                                 f"which suit the dataset '{fitted.dataset}'.")
+        """A Trainer for the config with ``changes`` and what must follow them (``engine.adapt``: the output
+        layer and loss that fit each other and the data), and the note saying what was chosen."""
+        config, note = adapt(self.model.config, changes)
         return build(config, fit_io=True), note
 
     # -- files --------------------------------------------------------------------------------------
@@ -367,11 +344,3 @@ class Controller(QObject):
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""
         return self._host.stop(timeout_ms)
-
-
-def _preset_for_dataset(dataset: str) -> TrainConfig | None:
-    for name in resources.preset_names():
-        preset = resources.load_preset(name)
-        if preset["config"].get("dataset") == dataset:
-            return TrainConfig.from_dict(preset["config"])
-    return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import resources
-from app import view_options
+from app import preflight, view_options
 from app.cli_options import CliError, Parser
 
 ORGANIZATION = APPLICATION = "Backprop Lab"
@@ -162,6 +162,8 @@ def run_gui(argv) -> int:
         print(f"backprop-lab: {err}", file=sys.stderr)
         return 2
 
+    if (status := preflight.check()) is not None:  # Qt's platform plugin cannot load: say why, not abort
+        return status
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

@@ -288,7 +288,9 @@ class Session(QObject):
         cfg = self.controller.config
         if cfg is None:
             return False
-        dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target, loss=cfg.loss,
+        # no loss: the file is read as it is (mse accepts any target); the run's loss and output follow
+        # the problem it poses once imported (engine.adapt), so the current loss must not refuse it
+        dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target,
                                       test_fraction=cfg.test_fraction)
         changes = dialog.config_changes() if dialog.exec() else None
         if not changes:

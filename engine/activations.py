@@ -152,7 +152,9 @@ class LeakyReLU(Activation):
         self._alpha = {}  # dtype -> alpha as a 0-d array (see PerDtype); a plain dict, so this pickles
 
     def spec(self) -> str:
-        return f"{self.name}:{self.alpha:g}"
+        # repr, not :g: the text form is how a network is stored and rebuilt, so it must give back the
+        # very alpha the user typed (0.123456789, not 0.123457)
+        return f"{self.name}:{self.alpha!r}"
 
     def _alpha_of(self, dtype):
         alpha = self._alpha.get(dtype)

@@ -39,6 +39,13 @@ def check_pairing(network: Network, loss) -> bool:
     return loss.output_activations is not None
 
 
+def output_and_loss(network: Network, loss, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Loss and outputs y_hat (n_L, n) of ``network`` on X (n_0, n), Y (n_L, n), no gradients. The loss
+    gets the output layer's logits z too, so it is the same function training differentiates."""
+    y_hat, zs, _ = network.forward(X, trace=True)
+    return loss.value(y_hat, Y, zs[-1]), y_hat
+
+
 def kernel_calls(act: Activation, kind: str, *buffers) -> list:
     """The calls of ``act``'s ``forward`` or ``backward`` kernel on these buffers: its op list, or one
     call of the method itself where a subclass (or a test) replaced the method."""
@@ -132,13 +139,13 @@ class Backprop:
             np.subtract(y_hat, Y, g)
             loss = float(ws.g_flat.dot(ws.g_flat)) / g.size
             np.multiply(g, ws.mse_scale, g)
-        elif self.fused:  # sigmoid + bce, softmax + cce: dL/dz = (y_hat - y) * scale
-            loss = self.loss.value(y_hat, Y)
+        elif self.fused:  # sigmoid + bce, softmax + cce: dL/dz = (y_hat - y) * scale, the loss from z
+            loss = self.loss.value(y_hat, Y, ws.z[-1])
             delta = ws.delta[-1]
             np.subtract(y_hat, Y, delta)
             delta *= self.loss.fused_scale(Y)
         else:
-            loss = self.loss.value(y_hat, Y)
+            loss = self.loss.value(y_hat, Y, ws.z[-1])
             self.loss.gradient(y_hat, Y, out=ws.grad_a[-1])
         for op in ws.backward:
             op()
@@ -151,5 +158,4 @@ class Backprop:
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and outputs (n_L, n) of the current network on X (n_0, n), Y (n_L, n); no gradients."""
-        y_hat = self.network.forward(X)
-        return self.loss.value(y_hat, Y), y_hat
+        return output_and_loss(self.network, self.loss, X, Y)

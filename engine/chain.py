@@ -114,7 +114,8 @@ def walk_back(network: Network, loss, X: np.ndarray, Y: np.ndarray, layer: int, 
     weights = net64.weights
     y_hat, zs, outs = net64.forward(X, trace=True)  # z and a of every layer, for the f'(z) lines
     last = network.n_layers - 1
-    walk = Walk(kind, layer, i, j if kind == "w" else None, loss=loss.value(y_hat, Y), y_hat=y_hat)
+    walk = Walk(kind, layer, i, j if kind == "w" else None, loss=loss.value(y_hat, Y, zs[last]),
+                y_hat=y_hat)
     steps = walk.steps
     steps.append(Step("start", last, f"start at y (the target), beside y_hat = a{last + 1}", Y.copy()))
 

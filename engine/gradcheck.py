@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import Backprop, make_loss
+from .backprop import Backprop, make_loss, output_and_loss
 from .network import Network, layer_views
 
 RESOLUTION_SCALE = 1e7
@@ -28,9 +28,9 @@ def central_difference(network: Network, loss, X: np.ndarray, Y: np.ndarray, p: 
     the parameter is restored afterwards."""
     keep = p[0]
     p[0] = keep + h
-    up = loss.value(network.forward(X), Y)
+    up = output_and_loss(network, loss, X, Y)[0]
     p[0] = keep - h
-    down = loss.value(network.forward(X), Y)
+    down = output_and_loss(network, loss, X, Y)[0]
     p[0] = keep
     return (up - down) / (2 * h)
 

@@ -90,6 +90,25 @@ def step(qtbot, lab: Lab, epochs: int = 1):
     return snap
 
 
+def accept_csv(lab: Lab, path, check=None) -> None:
+    """File > Import CSV answers with the real dialog on ``path``, accepted without showing it;
+    ``check(kw)`` sees the arguments the session opens it with."""
+    from ui.csv_dialog import CsvImportDialog
+
+    class Accepting(CsvImportDialog):
+        def exec(self):
+            return 1 if self.dataset() is not None else 0
+
+    def make(parent, **kw):
+        if check is not None:
+            check(kw)
+        dialog = Accepting(parent, **kw)
+        dialog.set_path(path)
+        return dialog
+
+    lab.session.make_csv_dialog = make
+
+
 def save(qtbot, lab: Lab, path) -> None:
     with qtbot.waitSignal(lab.session.run_saved, timeout=10_000):
         lab.session.save_to(str(path))

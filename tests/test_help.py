@@ -48,14 +48,48 @@ def test_guide_opens_non_modal_with_its_sections_and_the_real_shortcuts(window):
 
 def test_jumping_back_rules_and_the_link_from_the_guide(window, qtbot):
     guide = show_guide(window)
-    guide.browser.anchorClicked.emit(QtCore.QUrl("jumping_back.md"))
-    rules = window.findChild(HelpDialog, "help-jumping_back")
-    assert rules is not None and rules.isVisible() and show_jumping_back(window) is rules
+    qtbot.waitExposed(guide)
+    qtbot.mouseClick(guide.browser.viewport(), QtCore.Qt.MouseButton.LeftButton,
+                     pos=_link_position(guide.browser, "jumping_back.md"))
+    rules = window.findChild(HelpDialog, "help-pages")
+    assert rules is guide and rules.isVisible() and show_jumping_back(window) is rules
+    assert window.findChildren(HelpDialog) == [guide]  # one help window, not a second one on top
+    assert guide.windowTitle() == "The Jumping Back rules"
     assert {"The Jumping Back rules", "The game", "Rule 1: a crossed line leaves its gradient",
             "Rule 2: after jumping over weights, sum and make a column",
             "The tutorial's network, 5-3-5-4"} <= set(headings(rules))
     text = rules.browser.toPlainText()
     assert "grad_W = delta · a_(L-1)^T" in text and "W_k^T · delta_k" in text
+
+
+def _link_position(browser, href: str) -> QtCore.QPoint:
+    """Where, in the browser's viewport, the middle of the first link to ``href`` is drawn."""
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QtGui.QTextCursor(browser.document())
+                cursor.setPosition(fragment.position() + fragment.length() // 2)
+                return browser.cursorRect(cursor).center()
+            it += 1
+        block = block.next()
+    raise AssertionError(f"no link to {href}")
+
+
+def test_back_and_forward_between_the_help_pages(window, qtbot):
+    guide = show_guide(window)
+    assert not guide.back_button.isEnabled() and not guide.forward_button.isEnabled()
+    show_jumping_back(window)
+    assert guide.back_button.isEnabled() and "The game" in headings(guide)
+    guide.back_button.click()
+    assert guide.windowTitle() == "Backprop Lab guide" and "Building a network" in headings(guide)
+    assert guide.forward_button.isEnabled()
+    guide.forward_button.click()
+    assert guide.windowTitle() == "The Jumping Back rules" and "The game" in headings(guide)
+    show_guide(window)  # the menu's Guide: same window, and Back returns to the rules
+    assert guide.browser.page() == "guide.md" and guide.back_button.isEnabled()
 
 
 def test_jumping_back_code_is_the_engines_backward_pass():

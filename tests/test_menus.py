@@ -8,10 +8,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, QSlider, QSpinBox, QTabBar
-from session_helpers import isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
+from session_helpers import accept_csv, isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
 
 from engine.savefile import load_run
-from ui.csv_dialog import CsvImportDialog
 from ui.help_dialog import HelpDialog
 
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -55,6 +54,7 @@ def test_help_menu_opens_the_guide_the_rules_and_about(qtbot, lab):
         action.trigger()
         dialog = next(d for d in lab.window.findChildren(HelpDialog) if d.windowTitle() == title)
         assert dialog.isVisible() and dialog.browser.toPlainText()
+    actions[0].trigger()  # the guide and the rules share one window
     guide = next(d for d in lab.window.findChildren(HelpDialog) if d.windowTitle() == "Backprop Lab guide")
     text = guide.browser.toPlainText()
     assert "Import CSV" in text and "Ctrl+Shift+S" in text and "Presenter mode" in text
@@ -169,17 +169,10 @@ def test_import_csv_makes_the_file_the_dataset(qtbot, lab, tmp_path):
     x = rng.normal(size=(60, 3))
     data.write_text("a,b,c,label\n" + "".join(f"{r[0]},{r[1]},{r[2]},{int(r.sum() > 0)}\n" for r in x))
 
-    class Accepting(CsvImportDialog):  # the real dialog, answered without showing it
-        def exec(self):
-            return 1 if self.dataset() is not None else 0
+    def check(kw):
+        assert "loss" not in kw and kw["path"] is None  # the run's loss does not judge the file
 
-    def make(parent, **kw):
-        assert kw["loss"] == "bce" and kw["path"] is None
-        dialog = Accepting(parent, **kw)
-        dialog.set_path(data)
-        return dialog
-
-    lab.session.make_csv_dialog = make
+    accept_csv(lab, data, check)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.csv_path == str(data) and config.layers[0] == 3

@@ -67,3 +67,25 @@ def test_state_round_trip_continues_identically():
     b = make_optimizer("adam", 3, MASK, learning_rate=0.01)
     b.load_state(a.state())
     np.testing.assert_array_equal(_step(a), _step(b))
+
+
+def test_momentum_keeps_its_velocity_when_the_learning_rate_changes():
+    """The classic v = mu v + lr g: a new learning rate scales new gradients only (PyTorch's form,
+    v = mu v + g, w -= lr v, would rescale the whole velocity)."""
+    opt = make_optimizer("momentum", 3, MASK, learning_rate=0.1, momentum=0.9)
+    first = _step(opt).copy()
+    opt.learning_rate = 0.01
+    np.testing.assert_array_equal(opt.velocity, first)  # untouched by the change itself
+    np.testing.assert_allclose(_step(opt), 0.9 * first + 0.01 * G)
+
+
+def test_the_momentum_form_is_written_where_the_user_reads():
+    from pathlib import Path
+
+    import resources
+    from ui.config_panel import TOOLTIPS
+    guide = Path(__file__).parent.parent / "docs" / "user-guide.md"
+    pages = [TOOLTIPS["optimizer"], resources.path("help", "guide.md").read_text(encoding="utf-8"),
+             guide.read_text(encoding="utf-8")]
+    for text in pages:
+        assert "v = mu v + lr g" in text and "w -= v" in text and "PyTorch" in text

@@ -43,7 +43,10 @@ NUMBER_FIELDS = {
 TOOLTIPS = {
     "loss": "What training minimises: mean squared error (the tutorial's), binary cross-entropy (one sigmoid "
             "output) or categorical cross-entropy (softmax outputs)",
-    "optimizer": "How a gradient becomes a weight change: plain SGD (the tutorial's), SGD with momentum, or Adam",
+    "optimizer": "How a gradient becomes a weight change: plain SGD (the tutorial's), SGD with momentum, or "
+                 "Adam. Momentum is the classic form v = mu v + lr g, w -= v: the learning rate is inside the "
+                 "velocity, so changing it while training scales new gradients only and leaves v as it was "
+                 "(PyTorch's SGD uses v = mu v + g, w -= lr v instead)",
     "learning_rate": "Step size of every update (applies at the next step, also while training)",
     "momentum": "Share of the previous update carried into the next one (0 = plain SGD)",
     "beta1": "Adam: decay of the running mean of the gradients",
@@ -82,17 +85,21 @@ class ConfigPanel(QWidget):
         self._config = None
         self._fields: dict[str, QWidget] = {}
 
-        self.error_label = QLabel()
+        # The messages float over the panel instead of taking a row of its layout: shown in a row, they
+        # pushed every section down ~44 px, and the field being typed in jumped away under the mouse.
+        self.error_label = QLabel(self)
         self.error_label.setObjectName("errorMessage")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("QLabel { color: #a94442; background: #f8e0e0; border: 1px solid #d9534f;"
                                        " border-radius: 3px; padding: 4px; }")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
-        self.note_label = QLabel()
+        self.note_label = QLabel(self)
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("QLabel { color: #31708f; background: #e4f1f8; border-radius: 3px;"
-                                      " padding: 4px; }")
+        self.note_label.setStyleSheet("QLabel { color: #31708f; background: #e4f1f8; border: 1px solid #9cc5dc;"
+                                      " border-radius: 3px; padding: 4px; }")
+        self.note_label.setToolTip("Click to hide this note")
+        self.note_label.installEventFilter(self)
         self.note_label.hide()
 
         body = QWidget()
@@ -111,8 +118,6 @@ class ConfigPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.note_label)
         layout.addWidget(scroll, 1)
         self._body, self._scroll = body, scroll
         body.installEventFilter(self)
@@ -129,9 +134,35 @@ class ConfigPanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:
         # the rows' sizes settle over a few layout passes after a font change or a shown section
-        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:
+        if watched is self.note_label:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self.note_label.hide()  # it floats over the settings: a click gives back what it covers
+                return True
+        elif watched is self._body and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self, self._fit_width)
         return False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_messages()
+
+    def _place_messages(self) -> None:
+        """Lay the shown messages over the panel, full width, at the end away from the focused field (the
+        bottom, or the top when the field is in the lower half), so what is being typed stays in view."""
+        shown = [label for label in (self.error_label, self.note_label) if not label.isHidden()]
+        if not shown:
+            return
+        margin = 4
+        width = max(self.width() - 2 * margin, 50)
+        heights = [label.heightForWidth(width) for label in shown]
+        focus = self.focusWidget()
+        low = focus is not None and self.isAncestorOf(focus) and \
+            focus.mapTo(self, focus.rect().center()).y() > self.height() / 2
+        y = margin if low else self.height() - margin - sum(heights) - margin * (len(shown) - 1)
+        for label, height in zip(shown, heights):
+            label.setGeometry(margin, y, width, height)
+            label.raise_()
+            y += height + margin
 
     def _fit_width(self) -> None:
         # The scroll area scrolls only vertically, so the panel must be as wide as its widest row (which
@@ -273,11 +304,13 @@ class ConfigPanel(QWidget):
         widget = self._fields.get((field or "").split("[")[0])
         if isinstance(widget, ValueField):
             widget.set_invalid(True)
+        self._place_messages()
 
     def show_note(self, text: str) -> None:
         """Something the app did on the user's behalf (e.g. an output activation changed to suit a loss)."""
         self.note_label.setText(text)
         self.note_label.setVisible(bool(text))
+        self._place_messages()
 
     def clear_messages(self) -> None:
         self.error_label.hide()

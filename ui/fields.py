@@ -9,12 +9,15 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
 
 from engine.validation import ConfigError
 
-INVALID_STYLE = "QLineEdit { border: 2px solid #d9534f; border-radius: 3px; background: #fff4f4; }"
+# A refused value: a red frame on a pale red ground. Painted over the style's own frame, not set as a style
+# sheet, which would give the field other margins: it must not change size (nothing moves while typing).
+INVALID_FRAME, INVALID_BASE = QColor("#d9534f"), QColor("#fff4f4")
 
 
 class ValueField(QLineEdit):
@@ -23,19 +26,52 @@ class ValueField(QLineEdit):
     ``parse(text) -> value`` raises ConfigError for bad text; ``fmt(value) -> text`` shows a value.
     ``committed(value)`` is emitted when Return or leaving the field gives a new good value;
     ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed).
+
+    ``widest`` is the longest text an allowed value shows as ("512", "0.999"): the field is never narrower
+    than it (nor than the placeholder), in whatever font it has; ``compact`` also keeps it no wider, for a
+    field in a row of many. The width follows font changes (presenter mode).
     """
 
     committed = Signal(object)
     rejected = Signal(str)
+    TEXT_MARGIN = 2  # QLineEdit's own horizontal margin on each side of the text, in pixels
 
     def __init__(self, parse: Callable[[str], object], fmt: Callable[[object], str] = str,
-                 placeholder: str = "", parent=None):
+                 placeholder: str = "", parent=None, widest: str = "", compact: bool = False):
         super().__init__(parent)
         self._parse, self._fmt = parse, fmt
         self._value = None
         self._invalid = False
+        self._widest, self._compact = widest, compact
         self.setPlaceholderText(placeholder)
         self.editingFinished.connect(self._commit)
+        self._fit()
+
+    def fitted_width(self) -> int:
+        """The width that shows ``widest`` and the placeholder whole: their text, the line edit's margins
+        and the style's frame around them (what QLineEdit.sizeHint adds to its 17 x's)."""
+        fm = self.fontMetrics()
+        text = max(fm.horizontalAdvance(self._widest), fm.horizontalAdvance(self.placeholderText()))
+        margins, contents = self.textMargins(), self.contentsMargins()
+        inner = (text + 1 + 2 * self.TEXT_MARGIN + margins.left() + margins.right()  # + 1: the cursor
+                 + contents.left() + contents.right())
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option,
+                                             QSize(inner, fm.height()), self).width()
+
+    def _fit(self) -> None:
+        if not (self._widest or self._compact):
+            return
+        width = self.fitted_width()
+        self.setMinimumWidth(width)
+        if self._compact:
+            self.setMaximumWidth(width)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
     def value(self):
         """The last good value (what the run uses), whatever the field shows."""
@@ -53,7 +89,20 @@ class ValueField(QLineEdit):
     def set_invalid(self, invalid: bool) -> None:
         if invalid != self._invalid:
             self._invalid = invalid
-            self.setStyleSheet(INVALID_STYLE if invalid else "")
+            palette = QPalette()  # resolves no role of its own: the rest stays inherited
+            if invalid:
+                palette.setColor(QPalette.ColorRole.Base, INVALID_BASE)
+                palette.setColor(QPalette.ColorRole.Text, QColor("#000000"))
+            self.setPalette(palette)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._invalid:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(INVALID_FRAME, 2))
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 3, 3)
 
     def _commit(self) -> None:
         text = self.text().strip()
@@ -69,6 +118,32 @@ class ValueField(QLineEdit):
         if value != self._value:
             self._value = value
             self.committed.emit(value)  # last: the receiver may refuse it and set_value() another value
+
+
+class FocusReturn(QObject):
+    """Gives the keyboard focus back to ``home`` (the window's plots) once typing is over, so Space trains
+    again instead of typing into the last field: after Enter commits a good value in a ValueField, and
+    after a click on the window that no widget took (a label, the status bar, a panel's background).
+
+    Both arrive at the window itself: QLineEdit handles Return and then ignores it (so that Enter in a
+    dialog's field presses its default button), and a press nobody accepts travels up the parents. A
+    filter on the window therefore sees exactly these, for every field present or added later.
+    """
+
+    def __init__(self, window: QWidget, home: QWidget):
+        super().__init__(window)
+        self._home = home
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            field = QApplication.focusWidget()
+            if isinstance(field, ValueField) and not field.is_invalid():  # a refused value keeps its field
+                self._home.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == QEvent.Type.MouseButtonPress and isinstance(QApplication.focusWidget(), QLineEdit):
+            self._home.setFocus(Qt.FocusReason.MouseFocusReason)
+        return False
 
 
 def number_parser(label: str, constraint, optional_words: tuple[str, ...] = ()) -> Callable[[str], object]:
@@ -93,7 +168,11 @@ def _int(text: str) -> int:
 
 
 def fmt_number(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """The short form where it gives back the same number, else every digit (0.123456789 stays whole)."""
+    if not isinstance(value, float):
+        return str(value)
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 class LogRateField(QWidget):
@@ -109,8 +188,9 @@ class LogRateField(QWidget):
 
     def __init__(self, label: str, constraint, parent=None):
         super().__init__(parent)
-        self.field = ValueField(number_parser(label, constraint), fmt=lambda v: f"{v:.3g}")
-        self.field.setMaximumWidth(80)
+        # .3g of 1e-5 .. 10: "0.00126" is the longest text a rate shows as
+        self.field = ValueField(number_parser(label, constraint), fmt=lambda v: f"{v:.3g}", widest="0.00126",
+                                compact=True)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         lo, hi = self.DECADES
         self.slider.setRange(lo * self.STEPS_PER_DECADE, hi * self.STEPS_PER_DECADE)

@@ -43,7 +43,7 @@ class HeatmapGrid(QtWidgets.QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.graphics)
         self._viewport = self.scroll.viewport()
-        self._viewport.setStyleSheet(f"background: {theme.BACKGROUND}")  # below a short grid
+        theme.dark_background(self._viewport)  # below a short grid
         self._viewport.installEventFilter(self)  # its height is what the rows share
         self._plots_viewport = self.graphics.viewport()
         self._plots_viewport.installEventFilter(self)

@@ -1,5 +1,8 @@
 """Help > Guide, Help > Jumping Back rules and Help > About: non-modal windows that render Markdown.
 
+The guide and the rules are pages of one help window: a link between them opens in place, and Back /
+Forward go through the pages seen (the window does not stack a second copy of itself).
+
 The texts live in ``resources/help/*.md`` so they can be read (and reviewed) without the app. The guide
 ends with a table of the shortcuts the calling window really has, read from its QActions, so it cannot
 drift from the menus.
@@ -74,43 +77,88 @@ def about_markdown() -> str:
             f"The *Jumping Back* game is retold from the tutorial \"{TUTORIAL}\".\n")
 
 
-class HelpDialog(QtWidgets.QDialog):
-    """A non-modal window with one QTextBrowser (``browser``) showing ``markdown``."""
+def page_name(url: QtCore.QUrl) -> str:
+    return url.path().rsplit("/", 1)[-1]
 
-    def __init__(self, title: str, markdown: str, parent=None, icon: QtGui.QIcon | None = None,
-                 size: tuple[int, int] = (720, 640)):
+
+class HelpBrowser(QtWidgets.QTextBrowser):
+    """A QTextBrowser over named Markdown pages (``pages``: "guide.md" -> text): a link to one of them
+    opens it in place, with the browser's own history behind Back and Forward; web links go to the
+    system browser."""
+
+    def __init__(self, pages: dict[str, str], parent=None):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.pages = pages
+        self.setOpenExternalLinks(True)
+
+    def loadResource(self, kind, url: QtCore.QUrl):
+        page = page_name(url)
+        if page in self.pages:
+            return self.pages[page]
+        return super().loadResource(kind, url)
+
+    def page(self) -> str:
+        """The name of the page shown ("guide.md")."""
+        return page_name(self.source())
+
+
+class HelpDialog(QtWidgets.QDialog):
+    """A non-modal window with one ``browser`` showing one of ``pages`` ({name: (title, markdown)}) at a
+    time, and Back / Forward (Alt+Left / Alt+Right) between the pages visited. The window's title is the
+    page's."""
+
+    def __init__(self, pages: dict[str, tuple[str, str]], start: str, parent=None,
+                 icon: QtGui.QIcon | None = None, size: tuple[int, int] = (720, 640)):
+        super().__init__(parent)
         self.setModal(False)
         self.setWindowIcon(app_icon())
-        self.browser = QtWidgets.QTextBrowser()
-        # Links are routed by hand: the help pages open as their own windows, web links in the browser.
-        self.browser.setOpenLinks(False)
-        self.browser.anchorClicked.connect(self._follow)
-        self.browser.setMarkdown(markdown)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
+        self.titles = {name: title for name, (title, _) in pages.items()}
+        self.browser = HelpBrowser({name: text for name, (_, text) in pages.items()})
+        self.browser.sourceChanged.connect(self._page_changed)
         layout = QtWidgets.QVBoxLayout(self)
+        if len(pages) > 1:
+            layout.addLayout(self._navigation())
         if icon is not None:
             picture = QtWidgets.QLabel()
             picture.setPixmap(icon.pixmap(96, 96))
             picture.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(picture)
         layout.addWidget(self.browser, 1)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.resize(*size)
+        self.open_page(start)
 
-    def _follow(self, url: QtCore.QUrl) -> None:
-        page = url.path().rsplit("/", 1)[-1]
-        owner = self.parentWidget()
-        if page == "jumping_back.md":
-            show_jumping_back(owner)
-        elif page == "guide.md":
-            show_guide(owner)
-        elif url.scheme() in ("http", "https", "mailto"):
-            QtGui.QDesktopServices.openUrl(url)
-        elif url.hasFragment():
-            self.browser.scrollToAnchor(url.fragment())
+    def _navigation(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        style = self.style()
+        self.back_button, self.forward_button = QtWidgets.QToolButton(), QtWidgets.QToolButton()
+        for button, text, icon, key, go, available in (
+                (self.back_button, "Back", QtWidgets.QStyle.StandardPixmap.SP_ArrowBack, "Alt+Left",
+                 self.browser.backward, self.browser.backwardAvailable),
+                (self.forward_button, "Forward", QtWidgets.QStyle.StandardPixmap.SP_ArrowForward, "Alt+Right",
+                 self.browser.forward, self.browser.forwardAvailable)):
+            button.setText(text)
+            button.setIcon(style.standardIcon(icon))
+            button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setToolTip(f"{text} to the page seen {'before' if text == 'Back' else 'after'} this one ({key})")
+            button.setShortcut(QtGui.QKeySequence(key))
+            button.setEnabled(False)
+            button.clicked.connect(go)
+            available.connect(button.setEnabled)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def open_page(self, name: str) -> None:
+        """Show page ``name``; the page before it stays one Back away."""
+        if self.browser.page() != name:
+            self.browser.setSource(QtCore.QUrl(name), QtGui.QTextDocument.ResourceType.MarkdownResource)
+
+    def _page_changed(self, url: QtCore.QUrl) -> None:
+        # the signal comes before source() says the new page: read the page from the url it carries
+        self.setWindowTitle(self.titles.get(page_name(url), self.windowTitle()))
 
 
 def _show(key: str, parent, make) -> HelpDialog:
@@ -129,19 +177,30 @@ def _show(key: str, parent, make) -> HelpDialog:
     return dialog
 
 
+def help_pages(parent) -> dict[str, tuple[str, str]]:
+    """The pages of the help window: the guide (with ``parent``'s shortcuts) and the Jumping Back rules."""
+    return {"guide.md": ("Backprop Lab guide", read_help("guide") + shortcut_table(parent)),
+            "jumping_back.md": ("The Jumping Back rules", read_help("jumping_back"))}
+
+
+def show_help(page: str, parent=None) -> HelpDialog:
+    """The one help window of ``parent``, showing ``page`` ("guide.md", "jumping_back.md")."""
+    dialog = _show("pages", parent, lambda: HelpDialog(help_pages(parent), page, parent))
+    dialog.open_page(page)
+    return dialog
+
+
 def show_guide(parent=None) -> HelpDialog:
     """Help > Guide: the tour of the app, plus the shortcuts of ``parent``'s actions."""
-    return _show("guide", parent, lambda: HelpDialog("Backprop Lab guide",
-                                                     read_help("guide") + shortcut_table(parent), parent))
+    return show_help("guide.md", parent)
 
 
 def show_jumping_back(parent=None) -> HelpDialog:
     """Help > Jumping Back rules: the tutorial's game in the app's notation."""
-    return _show("jumping_back", parent,
-                 lambda: HelpDialog("The Jumping Back rules", read_help("jumping_back"), parent))
+    return show_help("jumping_back.md", parent)
 
 
 def show_about(parent=None) -> HelpDialog:
     """Help > About: version, licence, and the Python / Qt / NumPy versions."""
-    return _show("about", parent, lambda: HelpDialog("About Backprop Lab", about_markdown(), parent,
-                                                              app_icon(), (480, 520)))
+    return _show("about", parent, lambda: HelpDialog({"about.md": ("About Backprop Lab", about_markdown())},
+                                                     "about.md", parent, app_icon(), (480, 520)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS
+from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS, LeakyReLU
 from engine.validation import Interval
 from ui.fields import ValueField, fmt_number, number_parser
 
@@ -24,7 +24,8 @@ def split_spec(spec: str) -> tuple[str, float | None]:
 
 
 def join_spec(name: str, alpha: float | None) -> str:
-    return f"{name}:{alpha:g}" if name == "leaky_relu" else name
+    """The engine's own text form, so the alpha typed is the alpha the network gets."""
+    return LeakyReLU(alpha).spec() if name == "leaky_relu" else name
 
 
 class _Row:
@@ -32,13 +33,14 @@ class _Row:
 
     def __init__(self, editor: "LayerEditor", index: int):
         self.label = QLabel()
-        self.size = ValueField(number_parser("layer size", SIZE), placeholder="1..512")
-        self.size.setMaximumWidth(56)
+        self.size = ValueField(number_parser("layer size", SIZE), placeholder="1..512", widest=str(SIZE.high),
+                               compact=True)
         self.size.setToolTip("Units in this layer (1..512)")
         self.activation = QComboBox()
         self.activation.setToolTip("Activation of this layer's units")
-        self.alpha = ValueField(number_parser("leak alpha", ALPHA), fmt=fmt_number, placeholder="alpha")
-        self.alpha.setMaximumWidth(52)
+        # "0.999": a leak of three decimals (0.01, 0.125) shows whole; a longer one scrolls
+        self.alpha = ValueField(number_parser("leak alpha", ALPHA), fmt=fmt_number, placeholder="alpha",
+                                widest="0.999", compact=True)
         self.alpha.setToolTip("Leaky ReLU slope for z <= 0, in [0, 1)")
         policy = self.alpha.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # rows keep their columns when a leak field comes and goes

@@ -18,8 +18,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
 
+from ui import theme
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
+from ui.fields import FocusReturn
 from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
 from ui.heatmaps import HeatmapGrid
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Backprop Lab")
+        theme.apply_tooltip_style()  # one tooltip style for the whole application
         # An explicit minimum: otherwise every label whose text changes width moves the layout's minimum,
         # and each change is a round trip to the window system (a warning on the offscreen platform).
         self.setMinimumSize(800, 560)
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
         # The plots, not a text field, start with the focus: Space then trains at once.
         self.splitter.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.splitter.setFocus()
+        FocusReturn(self, self.splitter)  # and get it back after Enter in a field, or a click on no widget
 
     def _build_docks(self) -> None:
         self.settings_dock = QDockWidget("Settings")

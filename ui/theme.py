@@ -1,9 +1,18 @@
-"""Colours, pens and colormaps shared by the plots, so the loss curves and heatmaps agree everywhere."""
+"""Colours, pens and colormaps shared by the plots, so the loss curves and heatmaps agree everywhere; the
+application-wide tooltip style; and the one way a widget gets the plots' dark background.
+
+Tooltips: Qt styles a tooltip with the style sheets of the widget it is shown for and its parents, so a
+selector-less dark rule on a plot's area (``background: black``) reached the tooltip and drew black text
+on black. The plots' dark ground is therefore a rule that names its widget (``dark_background``), which
+no tooltip matches, and every tooltip gets one palette (``apply_tooltip_style``), whatever the desktop's
+theme.
+"""
 from __future__ import annotations
 
 import math
 
 import pyqtgraph as pg
+from PySide6 import QtGui, QtWidgets
 
 # Okabe-Ito orange/blue: distinguishable for the common colour-vision deficiencies.
 TRAIN_COLOR = "#E69F00"
@@ -19,6 +28,26 @@ HIGHLIGHT_COLOR = "#00FF66"  # must stand out against both ends and the grey mid
 LEGEND_FILL = (0, 0, 0, 170)
 
 DIVERGING_MAP = "CET-D1"
+TOOLTIP_BASE, TOOLTIP_TEXT = "#ffffdc", "#000000"  # black on pale yellow: readable on any ground behind
+
+
+def apply_tooltip_style() -> None:
+    """Every tooltip of the application: black text on pale yellow (QToolTip's palette is global)."""
+    palette = QtWidgets.QToolTip.palette()
+    for group in (QtGui.QPalette.ColorGroup.Active, QtGui.QPalette.ColorGroup.Inactive,
+                  QtGui.QPalette.ColorGroup.Disabled):
+        palette.setColor(group, QtGui.QPalette.ColorRole.ToolTipBase, QtGui.QColor(TOOLTIP_BASE))
+        palette.setColor(group, QtGui.QPalette.ColorRole.ToolTipText, QtGui.QColor(TOOLTIP_TEXT))
+        palette.setColor(group, QtGui.QPalette.ColorRole.Window, QtGui.QColor(TOOLTIP_BASE))
+        palette.setColor(group, QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(TOOLTIP_TEXT))
+    QtWidgets.QToolTip.setPalette(palette)
+
+
+def dark_background(widget: QtWidgets.QWidget) -> None:
+    """Fill ``widget`` with the plots' BACKGROUND by a rule naming it alone (see the module's note)."""
+    if not widget.objectName():
+        widget.setObjectName(f"darkGround{id(widget):x}")
+    widget.setStyleSheet(f"#{widget.objectName()} {{ background: {BACKGROUND}; }}")
 
 
 def format_value(value: float) -> str:
