@@ -146,13 +146,35 @@ class Controller(QObject):
         self.show_moment(max(0, min(here + steps, m.steps)))
 
     def take_apart(self) -> None:
-        """One training step taken apart phase by phase: the step after the moment shown."""
+        """One training step taken apart phase by phase: the step after the moment shown (from the newest
+        step, the next one, taken now). While a step is taken apart, the next phase."""
         m = self.model
         if m.config is None:
+            return
+        if m.phases is not None:
+            self.next_phase()
             return
         if m.moment is None and m.running:
             self.pause()
         self._host.post(cmd.TakeApart(m.moment, m.generation))
+
+    def next_phase(self) -> None:
+        """The next phase; after the last, the step is done: the views show the moment it led to."""
+        m = self.model
+        if m.phases is None:
+            return
+        if m.phase < len(m.phases) - 1:
+            m.set_phase(m.phase + 1)
+            return
+        step, live = m.phases.step, m.moment is None
+        m.set_phases(None)
+        if not live:
+            self.show_moment(step)
+
+    def back_phase(self) -> None:
+        m = self.model
+        if m.phases is not None and m.phase > 0:
+            m.set_phase(m.phase - 1)
 
     def leave_phases(self) -> None:
         self.model.set_phases(None)

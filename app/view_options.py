@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from app.cli_options import CliError
 
-TITLES = {"output": "Output", "graph": "Network graph", "inspector": "Jumping Back", "health": "Gradient health"}
+TITLES = {"output": "Output", "graph": "Network graph", "inspector": "Jumping Back", "health": "Gradient health",
+          "step": "One step"}
 
 
 def add_arguments(parser) -> None:

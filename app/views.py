@@ -18,6 +18,7 @@ from ui.health_view import HealthView
 from ui.inspector import Inspector
 from ui.network_graph import NetworkGraph
 from ui.output_view import OutputView
+from ui.step_view import StepView
 
 DOCK_WIDTH = 440  # px: the plane (aspect locked) and the inspector's lines want about this; the centre the rest
 INSPECTOR_SHARE = 0.4  # of the right column's height, below the tabs
@@ -32,12 +33,17 @@ class Views(QObject):
         self.window, self.model = window, model
         self.output, self.graph, self.inspector = OutputView(), NetworkGraph(), Inspector()
         self.health = HealthView(model.health)
-        widgets = {"output": self.output, "graph": self.graph, "inspector": self.inspector, "health": self.health}
+        self.step = StepView()
+        widgets = {"output": self.output, "graph": self.graph, "inspector": self.inspector, "health": self.health,
+                   "step": self.step}
         self.docks = {key: window.add_view(TITLES[key], widgets[key]) for key in ("output", "graph", "health",
-                                                                                 "inspector")}
-        # add_view tabs every view with the first; the inspector goes below the tabs instead
+                                                                                 "inspector", "step")}
+        # add_view tabs every view with the first; the inspector goes below the tabs instead, the step taken
+        # apart with it (the graph above shows the layer each phase is at)
         inspector = self.docks["inspector"]
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector, Qt.Orientation.Vertical)
+        window.tabifyDockWidget(inspector, self.docks["step"])
+        inspector.raise_()
         # tabs above their views, not between them and the inspector, where they would read as its title
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
         self.docks["output"].raise_()
@@ -49,6 +55,7 @@ class Views(QObject):
         return self.model.selection
 
     def views(self) -> list:
+        """The views that draw the moment shown (the step view draws the step taken apart)."""
         return [self.output, self.graph, self.inspector, self.health]
 
     def size_docks(self) -> None:
@@ -77,6 +84,20 @@ class Views(QObject):
         self.graph.show_frame(frame, config)
         self.inspector.show_frame(frame, config)
         self.health.show_frame(frame, config, self.model.moment_health)
+
+    def on_phases(self, walk) -> None:
+        """A step taken apart (or None): the step view shows it, in front."""
+        self.step.show_walk(walk)
+        if walk is not None:
+            self.show_view("step")
+        else:
+            self.graph.highlight_layer(None)
+
+    def on_phase(self, index: int) -> None:
+        self.step.show_phase(index)
+        walk = self.model.phases
+        layer = walk.phases[index].layer if walk is not None else None
+        self.graph.highlight_layer(None if layer is None else layer + 1)
 
     def on_inspection(self, result) -> None:
         self.inspector.show_inspection(result.request, result.inspection)

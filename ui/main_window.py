@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
     step_requested = Signal()
     reset_requested = Signal()
     take_apart_requested = Signal()
+    phase_back_requested = Signal()
     more_epochs_requested = Signal(int)
     recover_requested = Signal()
     config_edited = Signal(dict)
@@ -149,6 +150,10 @@ class MainWindow(QMainWindow):
         self.take_apart.setToolTip("Take the next training step apart: forward layer by layer, the loss, backward "
                                    "layer by layer, the update (F9)")
         self.take_apart.triggered.connect(self.take_apart_requested)
+        self.phase_back = QAction("Phase &back", self)
+        self.phase_back.setShortcut("Shift+F9")
+        self.phase_back.setToolTip("Back one phase of the step taken apart (Shift+F9)")
+        self.phase_back.triggered.connect(self.phase_back_requested)
         toolbar.insertAction(self.transport.reset, self.take_apart)
         toolbar.addSeparator()
         toolbar.addWidget(self.pace.combo)
@@ -158,6 +163,7 @@ class MainWindow(QMainWindow):
         for action in self.transport.actions():
             menu.addAction(action)
         menu.insertAction(self.transport.reset, self.take_apart)
+        menu.insertAction(self.transport.reset, self.phase_back)
         menu.addMenu(self.pace.menu)
         menu.addSeparator()
         self.timeline_actions = self.timeline.key_actions(self)
