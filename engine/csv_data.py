@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.datasets import (DATASET_CONSTRAINTS, ENCODE_CONSTRAINTS, Dataset, check_regression_loss,
                              check_rng, encode_targets, train_test_split)
+from engine.safe_io import PathError, open_regular
 from engine.validation import ConfigError, Interval, OneOf
 
 CSV_CONSTRAINTS = {
@@ -51,19 +52,20 @@ class CsvError(ConfigError):
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The whole file, checked to exist, fit max_bytes and be UTF-8 (a leading byte-order mark dropped)."""
+    """The whole file, checked to be a regular file (a FIFO would block forever), fit max_bytes and be
+    UTF-8 (a leading byte-order mark dropped)."""
     try:
-        if not path.exists():
-            raise CsvError(path, "no such file", "an existing CSV file")
-        if path.is_dir():
-            raise CsvError(path, "this is a directory", "a CSV file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise CsvError(path, f"the file is {size:,} bytes", f"at most {max_bytes:,} bytes (max_bytes)")
-        with open(path, "rb") as f:
-            raw = f.read(max_bytes + 1)  # +1: a file that grew since stat() is still caught
+        with open_regular(path, "CSV file") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise CsvError(path, f"the file is {size:,} bytes", f"at most {max_bytes:,} bytes (max_bytes)")
+            raw = f.read(max_bytes + 1)  # +1: a file that grew since fstat() is still caught
     except CsvError:
         raise
+    except PathError as e:  # a directory, a FIFO, a device
+        raise CsvError(path, e.problem, "a regular CSV file") from None
+    except FileNotFoundError:
+        raise CsvError(path, "no such file", "an existing CSV file") from None
     except (OSError, ValueError) as e:  # permission denied, a NUL in the path, ...
         raise CsvError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})",
                        "a readable CSV file") from None

@@ -16,6 +16,7 @@ any array is read, so a hostile file can neither unpickle anything nor make us a
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -29,8 +30,10 @@ from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
 from .optimizers import make_optimizer
+from .safe_io import PathError, open_regular
 from .trainer import Trainer
 from .validation import ConfigError, Interval, OneOf
+from .zip_limits import ZipLimitError, check_directory, check_member
 
 FORMAT = "backprop-lab-run"
 FORMAT_VERSION = 1
@@ -157,29 +160,30 @@ def _npy_header(path, zf: zipfile.ZipFile, name: str):
     return tuple(shape), dtype, offset, info.file_size
 
 
-def _open(path) -> zipfile.ZipFile:
-    """The file as an open zip, after the checks that need only its name and size."""
-    p = Path(path)
+@contextlib.contextmanager
+def _open(path):
+    """The file as an open zip, after the checks that need only its kind, size and zip directory."""
     try:
-        if not p.exists():
-            raise SaveFileError(path, "no such file")
-        if not p.is_file():
-            raise SaveFileError(path, "not a file")
-        size = p.stat().st_size
+        f = open_regular(path, "run file")
+    except PathError as e:
+        raise SaveFileError(path, e.strerror) from None
+    except FileNotFoundError:
+        raise SaveFileError(path, "no such file") from None
+    except (OSError, ValueError) as e:  # "permission denied" is said, not "not a run file"
+        raise SaveFileError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    with f:
+        size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise SaveFileError(path, f"the file is {size:,} bytes; a run file is at most {MAX_FILE_BYTES:,}")
-        with open(p, "rb"):  # so that "permission denied" is said, not "not a run file"
-            pass
-    except SaveFileError:
-        raise
-    except (OSError, ValueError) as e:
-        raise SaveFileError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})") from None
-    try:
-        if zipfile.is_zipfile(p):
-            return zipfile.ZipFile(p)
-    except _CORRUPT:
-        pass
-    raise SaveFileError(path, "truncated or not a Backprop Lab run file")
+        try:
+            check_directory(f, size)
+            zf = zipfile.ZipFile(f)
+        except ZipLimitError as e:
+            raise SaveFileError(path, str(e)) from None
+        except _CORRUPT:
+            raise SaveFileError(path, "truncated or not a Backprop Lab run file") from None
+        with zf:
+            yield zf
 
 
 def _read_header(path, zf: zipfile.ZipFile) -> dict:
@@ -269,6 +273,17 @@ def _check_state(path, header: dict, config: TrainConfig, n_train: int, has_perm
     return {"perm": ((n_train,), "int64")} if batch < n_train and (has_perm or step > 0) else {}
 
 
+def record_lengths(epoch_state: dict, classification: bool, n_test: int) -> dict:
+    """{record: length} that the (checked) counters of ``epoch_state`` require: one step loss per step, one
+    train loss per epoch, a test loss per epoch when there is a test set, accuracies for classification.
+    A file whose records disagree with its counters lies about one of them, so it is refused, and a
+    record can never be larger than the counters say before it is read."""
+    steps, epochs = epoch_state["steps"], epoch_state["epoch"]
+    return {"step_losses": steps, "train_losses": epochs, "test_losses": epochs if n_test else 0,
+            "train_accuracy": epochs if classification else 0,
+            "test_accuracy": epochs if classification and n_test else 0}
+
+
 def _expected(path, header: dict, config: TrainConfig) -> dict:
     """{member: (shape, dtype name)} that the config and the header's scalars require, checked against
     the header's list of arrays."""
@@ -281,10 +296,11 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
             "rng_keys": ((624,), "uint32"), "X_train": ((sizes[0], n_train), "float64"),
             "Y_train": ((sizes[-1], n_train), "float64"), "X_test": ((sizes[0], n_test), "float64"),
             "Y_test": ((sizes[-1], n_test), "float64")}
-    for name, dtype in RECORDS.items():
-        need[name] = ((min(_last(listed, name), MAX_RECORD),), dtype)
-    need.update(_check_dataset(path, header, sizes, n_train, n_test))
+    labels = _check_dataset(path, header, sizes, n_train, n_test)
+    need.update(labels)
     need.update(_check_state(path, header, config, n_train, "perm" in listed))
+    for name, length in record_lengths(header["epoch_state"], bool(labels), n_test).items():
+        need[name] = ((length,), RECORDS[name])
 
     arch = "-".join(map(str, sizes))
     for name, (shape, dtype) in need.items():
@@ -294,6 +310,10 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
         if name in RECORDS and (len(got_shape) != 1 or got_shape[0] > MAX_RECORD):
             raise SaveFileError(path, f"{name} has shape {got_shape}; a record is 1-D with at most "
                                       f"{MAX_RECORD:,} values")
+        if got_shape != shape and name in RECORDS:
+            es = header["epoch_state"]
+            raise SaveFileError(path, f"{name} holds {got_shape[0]:,} values but the header's counters "
+                                      f"(epoch {es['epoch']}, steps {es['steps']}) need {shape[0]:,}")
         if got_shape != shape:
             raise SaveFileError(path, f"{name} has shape {got_shape} but network {arch} needs {shape}")
         if got_dtype != dtype:
@@ -316,8 +336,10 @@ def _read_arrays(path, zf: zipfile.ZipFile, need: dict) -> dict:
         if got_shape != shape:
             raise SaveFileError(path, f"{name} has shape {got_shape} but the header lists {shape}")
         nbytes = math.prod(shape) * got.itemsize
-        if size != offset + nbytes:
-            raise SaveFileError(path, f"{name} is truncated: {size - offset:,} bytes for {nbytes:,} of data")
+        try:
+            check_member(zf.getinfo(name + ".npy"), offset + nbytes)
+        except ZipLimitError as e:
+            raise SaveFileError(path, str(e)) from None
         total += nbytes
     if total > MAX_FILE_BYTES:
         raise SaveFileError(path, f"the arrays hold {total:,} bytes; a run file holds at most {MAX_FILE_BYTES:,}")
