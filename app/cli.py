@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -21,8 +21,9 @@ from app.progress import progress_for
 from engine.config import TrainConfig, build
 from engine.gradcheck import gradient_check
 from engine.optimizers import HYPERPARAMETERS
+from engine.safe_io import PathError, save_target
 from engine.savefile import load_run, save_run
-from engine.validation import ConfigError
+from engine.validation import SHOWN_CHARS, ConfigError, shown
 
 def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
@@ -44,8 +45,14 @@ def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
         return 130
 
 
+LONG_WORD = re.compile(r"\S{%d,}" % (SHOWN_CHARS * 2))
+
+
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, any run of 160+ characters without a space (a path or a value a file or a
+    person gave) cut to 80 with an ellipsis, so one error line always fits a terminal screen."""
+    text = " ".join(text.split())
+    return LONG_WORD.sub(lambda m: m[0][:SHOWN_CHARS - 1] + "…", text)
 
 
 # --- the trainer: a preset with flags on top, or a saved run ----------------------------------------
@@ -63,12 +70,12 @@ def make_trainer(values: dict, given: dict, preset_names: list[str]):
     changes = dict(values)
     if "--csv" in given:
         if changes.get("dataset", "csv") != "csv":
-            raise CliError(f"--dataset {given['--dataset']!r} conflicts with --csv (a CSV file is dataset 'csv')")
+            raise CliError(f"--dataset {shown(given['--dataset'])} conflicts with --csv (a CSV file is dataset 'csv')")
         if "--target" not in given:
-            raise CliError(f"--csv {given['--csv']!r} needs --target COLS: the target column names or 0-based indices")
+            raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or 0-based indices")
         changes["dataset"] = "csv"
     elif "--target" in given:
-        raise CliError(f"--target {given['--target']!r} needs --csv FILE")
+        raise CliError(f"--target {shown(given['--target'])} needs --csv FILE")
     elif changes.get("dataset") == "csv":
         raise CliError("--dataset 'csv' needs --csv FILE and --target COLS")
     try:
@@ -102,21 +109,21 @@ def load_trainer(values: dict, given: dict):
     path = given["--load"]
     refused = [f for f in FIXED_BY_LOAD if f in given]
     if refused:
-        shown = ", ".join(f"{f} {given[f]!r}" for f in refused)
-        raise CliError(f"{shown} cannot be used with --load: a saved run keeps its network, data and "
+        listed = ", ".join(f"{f} {shown(given[f])}" for f in refused)
+        raise CliError(f"{listed} cannot be used with --load: a saved run keeps its network, data and "
                        f"optimizer (only --lr, --momentum, --beta1, --beta2, --weight-decay and --epochs apply)")
     try:
         trainer = load_run(path)
     except ConfigError as e:
         raise CliError(with_message("--load", path, str(e))) from None
     except OSError as e:
-        raise CliError(f"--load {path!r}: cannot be read ({e.strerror or e})") from None
-    origin = f"from the run in {path!r}"
+        raise CliError(f"--load {shown(path)}: cannot be read ({e.strerror or e})") from None
+    origin = f"from the run in {shown(path)}"
     hyper = {k: v for k, v in values.items() if k in HYPERPARAMETERS}
     for field in hyper:
         if field not in trainer.optimizer.hyperparameters:
             flag = field_flag(field)
-            raise CliError(f"{flag} {given[flag]!r} does not apply to the saved run's optimizer "
+            raise CliError(f"{flag} {shown(given[flag])} does not apply to the saved run's optimizer "
                            f"'{trainer.optimizer.name}'")
     try:
         trainer.optimizer.set_hyperparameters(**hyper)
@@ -147,8 +154,11 @@ def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> in
     loaded = "--load" in given
     epochs = epochs_to_train(trainer, values, loaded, origin)
     save = given.get("--save")
-    if save is not None and not Path(save).resolve().parent.is_dir():
-        raise CliError(f"--save {save!r}: the folder {str(Path(save).resolve().parent)!r} does not exist")
+    if save is not None:  # before a long run, not after it: the same check the save itself makes
+        try:
+            save_target(save, "run file")
+        except PathError as e:
+            raise CliError(f"--save {shown(save)}: {e.strerror}") from None
 
     quiet = bool(given.get("--quiet"))
     bar = progress_for(stderr, epochs, trainer.epoch, quiet)
@@ -173,7 +183,7 @@ def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> in
         except ConfigError as e:
             raise CliError(with_message("--save", save, str(e))) from None
         except OSError as e:
-            raise CliError(f"--save {save!r}: cannot be written ({e.strerror or e})") from None
+            raise CliError(f"--save {shown(save)}: cannot be written ({e.strerror or e})") from None
 
     report = make_report(trainer, first, final, epochs_before, steps_before, seconds, given)
     diverged = report["status"] == "diverged"

@@ -14,7 +14,7 @@ from typing import Callable, NamedTuple
 from engine.activations import ACTIVATIONS
 from engine.config import CONSTRAINTS, TrainConfig
 from engine.network import WIDTH
-from engine.validation import ConfigError
+from engine.validation import ConfigError, shown
 
 PROG = "backprop-lab"
 GRADCHECK_THRESHOLD = 1e-6
@@ -34,8 +34,8 @@ class Parser(argparse.ArgumentParser):
 
 
 def not_allowed(flag: str, raw, allowed: str, detail: str = "") -> CliError:
-    shown = f"{flag} {raw!r}" + (f": {detail}" if detail else "")
-    return CliError(f"{shown} is not allowed; expected {allowed}")
+    what = f"{flag} {shown(raw)}" + (f": {detail}" if detail else "")
+    return CliError(f"{what} is not allowed; expected {allowed}")
 
 
 # --- value parsers: (flag, raw text) -> value ----------------------------------------------------
@@ -69,7 +69,7 @@ def _layers(flag, raw, field):
         try:
             size = int(part)
         except ValueError:
-            raise not_allowed(flag, raw, allowed, f"size {i + 1} = {part.strip()!r}") from None
+            raise not_allowed(flag, raw, allowed, f"size {i + 1} = {shown(part.strip())}") from None
         try:
             size = WIDTH.check(f"layers[{i}]", size)
         except ConfigError:
@@ -210,24 +210,24 @@ def explain(err: ConfigError, given: dict, origin: str) -> str:
     if flag is None:
         return f"{err} ({origin})"
     raw = given.get(flag)
-    shown = f"{flag} {raw!r}" if raw is not None else f"{flag} ({origin})"
-    standard = f"{err.field}: {err.value!r} is not allowed; expected {err.allowed}"
+    what = f"{flag} {shown(raw)}" if raw is not None else f"{flag} ({origin})"
+    standard = f"{err.field}: {shown(err.value)} is not allowed; expected {err.allowed}"
     if str(err) != standard:  # a message of its own, e.g. a CSV error with its line and column
-        return with_message(flag, raw, str(err)) if raw is not None else f"{shown}: {err}"
+        return with_message(flag, raw, str(err)) if raw is not None else f"{what}: {err}"
     if raw is None:
-        return f"{flag} {err.value!r} ({origin}) is not allowed; expected {err.allowed}"
+        return f"{flag} {shown(err.value)} ({origin}) is not allowed; expected {err.allowed}"
     opt_field = next((o.field for o in options([]) if o.flag == flag), None)
     if err.field == opt_field:
-        return f"{shown} is not allowed; expected {err.allowed}"
-    return f"{shown}: {err.field} = {err.value!r} is not allowed; expected {err.allowed}"
+        return f"{what} is not allowed; expected {err.allowed}"
+    return f"{what}: {err.field} = {shown(err.value)} is not allowed; expected {err.allowed}"
 
 
 def with_message(flag: str, raw: str, message: str) -> str:
     """``--csv 'a.csv', line 3: ...`` rather than ``--csv 'a.csv': a.csv, line 3: ...`` for a message that
     starts with the path the person typed."""
     if message.startswith(raw) and message[len(raw):len(raw) + 1] in (":", ","):
-        return f"{flag} {raw!r}{message[len(raw):]}"
-    return f"{flag} {raw!r}: {message}"
+        return f"{flag} {shown(raw)}{message[len(raw):]}"
+    return f"{flag} {shown(raw)}: {message}"
 
 
 def parse_values(ns: argparse.Namespace, table: list[Option]) -> tuple[dict, dict]:

@@ -18,7 +18,7 @@ from .datasets import DATASET_CONSTRAINTS, DATASETS, make_dataset
 from .network import DTYPE, INIT, Network, check_architecture, layer_views
 from .optimizers import HYPERPARAMETERS, OPTIMIZER, make_optimizer
 from .trainer import Trainer
-from .validation import ConfigError, Interval, OneOf
+from .validation import ConfigError, Interval, OneOf, Text
 
 CONSTRAINTS = {
     "loss": LOSS,
@@ -32,6 +32,7 @@ CONSTRAINTS = {
     **{k: DATASET_CONSTRAINTS[k] for k in ("n_samples", "noise", "test_fraction", "n_classes")},
     "seed": Interval(int, 0, 2**32 - 1),
     "csv_task": OneOf(("auto", "classification", "regression")),
+    "csv_path": Text(), "csv_target": Text(),  # typed like every field: a run file's JSON may hold anything
 }
 OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes"}  # None means: full batch, no limit, default
 
@@ -73,6 +74,8 @@ class TrainConfig:
             values[name] = constraint.check(name, values[name])
         sizes, acts = check_architecture(values["layers"], values["activations"])
         values["layers"], values["activations"] = sizes, tuple(a.spec() for a in acts)
+        if not isinstance(values["extra"], dict):
+            raise ConfigError("extra", values["extra"], "a JSON object of notes")
         if values["csv_header"] not in (None, True, False):
             raise ConfigError("csv_header", values["csv_header"], "true, false or null (detect)")
         if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):

@@ -32,7 +32,7 @@ from .datasets import Dataset
 from .optimizers import make_optimizer
 from .safe_io import PathError, open_regular
 from .trainer import Trainer
-from .validation import ConfigError, Interval, OneOf
+from .validation import ConfigError, Interval, OneOf, shorten
 from .zip_limits import ZipLimitError, check_directory, check_member
 
 FORMAT = "backprop-lab-run"
@@ -40,6 +40,7 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_HEADER_BYTES = 1_000_000
 MAX_RECORD = 10**9
+MAX_NAME, MAX_MESSAGE = 120, 500  # characters of a dataset's name or a column's, of the status message
 RECORDS = {"step_losses": "float32", "train_losses": "float64", "test_losses": "float64",
            "train_accuracy": "float64", "test_accuracy": "float64"}
 STATUS = OneOf(("ready", "running", "diverged"))
@@ -375,9 +376,11 @@ def load_run(path) -> Trainer:
     perm = arrays.get("perm")
     if perm is not None and not np.array_equal(np.sort(perm), np.arange(perm.size)):
         raise SaveFileError(path, "perm is not a permutation of the training samples")
-    data = Dataset(d["name"], d["task"], arrays["X_train"], arrays["Y_train"], arrays["X_test"], arrays["Y_test"],
-                   arrays.get("labels_train"), arrays.get("labels_test"), d["n_classes"],
-                   d["feature_names"], d["target_names"])
+    # Texts from the file are shown in the views and the window's banner: a 500 KB one would stall both.
+    data = Dataset(shorten(d["name"], MAX_NAME), d["task"], arrays["X_train"], arrays["Y_train"], arrays["X_test"],
+                   arrays["Y_test"], arrays.get("labels_train"), arrays.get("labels_test"), d["n_classes"],
+                   [shorten(s, MAX_NAME) for s in d["feature_names"]],
+                   [shorten(s, MAX_NAME) for s in d["target_names"]])
     try:
         trainer = build(config, data=data)
         trainer.network.params[...] = arrays["params"]
@@ -393,5 +396,5 @@ def load_run(path) -> Trainer:
         raise SaveFileError(path, str(e)) from None
     except ValueError as e:  # RandomState.set_state refusing the generator's state
         raise SaveFileError(path, f"the random generator's state is not valid ({e})") from None
-    trainer.status, trainer.message = header["status"], header["message"]
+    trainer.status, trainer.message = header["status"], shorten(header["message"], MAX_MESSAGE)
     return trainer

@@ -6,12 +6,14 @@ Every column the user does not mark as a target is an input: the loader has no w
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.csv_data import CsvError, is_number, load_csv
+from engine.safe_io import open_regular
 from engine.validation import ConfigError
 
 ROLES = ("input", "target")
@@ -27,7 +29,9 @@ def read_preview(path, n_rows: int) -> list[tuple[int, list[str]]]:
     the loader counts them (``newline=None``: \\n, \\r\\n and a lone \\r each end one)."""
     rows, last = [], 0
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline=None) as f:
+        # open_regular: a FIFO or device would block (and freeze the window) in a plain open()
+        with io.TextIOWrapper(open_regular(path, "CSV file"), encoding="utf-8-sig", errors="replace",
+                              newline=None) as f:
             reader = csv.reader(f, skipinitialspace=True)
             for cells in reader:
                 first, last = last + 1, reader.line_num
