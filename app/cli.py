@@ -17,13 +17,16 @@ import numpy as np
 import resources
 from app.cli_options import (GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser, explain,
                              field_flag, not_allowed, parse_values, with_message)
-from app.progress import progress_for
+from app.progress import format_seconds, progress_for
 from engine.config import TrainConfig, build
-from engine.gradcheck import gradient_check
+from engine.gradcheck import MAX_PER_ARRAY, check_plan, gradient_check, seconds_per_entry
 from engine.optimizers import HYPERPARAMETERS
 from engine.safe_io import PathError, save_target
 from engine.savefile import load_run, save_run
 from engine.validation import SHOWN_CHARS, ConfigError, shown
+
+LONG_CHECK_SECONDS = 3.0  # a gradient check expected to take longer says so before it starts
+
 
 def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
@@ -35,7 +38,7 @@ def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
         values, given = parse_values(ns, table)
         trainer, origin = make_trainer(values, given, names)
         if command == "gradcheck":
-            return gradcheck(trainer, given, stdout)
+            return gradcheck(trainer, given, stdout, stderr)
         return train(trainer, values, given, origin, stdout, stderr)
     except CliError as e:
         print(f"{PROG} {command}: {one_line(str(e))}", file=stderr)
@@ -262,22 +265,55 @@ def summary(r: dict, trainer) -> str:
 
 # --- gradcheck ------------------------------------------------------------------------------------
 
-def gradcheck(trainer, given: dict, stdout) -> int:
+def gradcheck(trainer, given: dict, stdout, stderr) -> int:
     data = trainer.data
     k = min(GRADCHECK_SAMPLES, data.X_train.shape[1])
+    X, Y = data.X_train[:, :k], data.Y_train[:, :k]
+    sizes = trainer.network.sizes
+    plan = check_plan(sizes, None if "--all" in given else MAX_PER_ARRAY)
+    total = sum(idx.size for idx in plan.values())
+    array_sizes = {name: a.size for name, a in zip(plan, _arrays(trainer.network))}
     with np.errstate(all="ignore"):
-        errors = gradient_check(trainer.network, trainer.loss, data.X_train[:, :k], data.Y_train[:, :k])
+        estimate = seconds_per_entry(trainer.network, trainer.loss, X, Y) * total
+        if estimate > LONG_CHECK_SECONDS:  # said before starting, so a long wait is a choice
+            print(f"{PROG} gradcheck: {total:,} entries, about {format_seconds(estimate)} (m:ss)", file=stderr)
+        bar = progress_for(stderr, total, 0, False, unit="entry")
+        try:
+            errors = gradient_check(trainer.network, trainer.loss, X, Y, plan=plan,
+                                    on_entry=bar.on_count if bar else None)
+        finally:
+            if bar:
+                bar.close()
     worst = max(errors.values())
     passed = worst <= GRADCHECK_THRESHOLD  # a nan error fails too
     if "--json" in given:
         print(to_json({"errors": errors, "max_error": worst, "threshold": GRADCHECK_THRESHOLD,
-                       "passed": passed, "samples": k, "config": trainer.config.to_dict()}), file=stdout)
+                       "passed": passed, "samples": k, "all": total == sum(array_sizes.values()),
+                       "checked": {name: [int(plan[name].size), int(n)] for name, n in array_sizes.items()},
+                       "config": trainer.config.to_dict()}), file=stdout)
     else:
-        sizes = "-".join(map(str, trainer.network.sizes))
-        lines = [f"gradient check of {sizes} on {k} '{data.name}' sample(s): max relative error per array"]
+        lines = [f"gradient check of {'-'.join(map(str, sizes))} on {k} '{data.name}' sample(s): "
+                 f"max relative error per array", subset_line(plan, array_sizes)]
         lines += [f"  {name:>4}  {err:.2e}  {'ok' if err <= GRADCHECK_THRESHOLD else 'FAIL'}"
+                  + (f"  ({plan[name].size:,} of {array_sizes[name]:,} entries)"
+                     if plan[name].size < array_sizes[name] else "")
                   for name, err in errors.items()]
         lines.append(f"{'passed' if passed else 'FAILED'}: largest {worst:.2e} "
                      f"{'<=' if passed else '>'} {GRADCHECK_THRESHOLD:g}")
         print("\n".join(lines), file=stdout)
     return 0 if passed else 1
+
+
+def _arrays(network) -> list:
+    """w1, b1, w2, b2, ... in the order of ``check_plan``."""
+    return [a for pair in zip(network.weights, network.biases) for a in pair]
+
+
+def subset_line(plan: dict, array_sizes: dict) -> str:
+    """What was checked: every entry, or how many of which arrays (random, seed 0) and how to check all."""
+    total, everything = sum(idx.size for idx in plan.values()), sum(array_sizes.values())
+    if total == everything:
+        return f"every one of the {everything:,} parameters"
+    cut = [name for name in plan if plan[name].size < array_sizes[name]]
+    return (f"{total:,} of the {everything:,} parameters: a random {MAX_PER_ARRAY} (seed 0) of each of "
+            f"{', '.join(cut)}, every entry of the others (--all checks every one)")

@@ -32,6 +32,28 @@ class Parser(argparse.ArgumentParser):
         message = re.sub(r"^argument ", "", message)
         raise CliError(f"{message}; see '{self.prog} --help'")
 
+    def parse_known_args(self, args=None, namespace=None):
+        return super().parse_known_args(self.join_values(args), namespace)
+
+    def join_values(self, args: list[str]) -> list[str]:
+        """``--lr -1e-09`` as ``--lr=-1e-09``: argparse takes a value that starts with '-' for an option
+        unless it looks like a plain negative integer or decimal, so ``-1e-09``, ``-inf`` and ``-1,4``
+        were "expected one argument". A value is joined to its flag unless it is itself a flag, so our
+        own check then refuses it with the allowed range, like any other bad value."""
+        takes_value = {s for a in self._actions if a.option_strings and a.nargs is None for s in a.option_strings}
+        out, i = [], 0
+        while i < len(args):
+            arg = args[i]
+            nxt = args[i + 1] if i + 1 < len(args) else None
+            if (arg in takes_value and nxt is not None and nxt.startswith("-") and nxt != "--"
+                    and nxt.split("=", 1)[0] not in self._option_string_actions):
+                out.append(f"{arg}={nxt}")
+                i += 2
+            else:
+                out.append(arg)
+                i += 1
+        return out
+
 
 def not_allowed(flag: str, raw, allowed: str, detail: str = "") -> CliError:
     what = f"{flag} {shown(raw)}" + (f": {detail}" if detail else "")
@@ -165,6 +187,10 @@ TRAIN_ONLY = [
            "(default: not saved)"),
     Option("--quiet", None, None, None, "no progress bar and no summary (default: off)"),
 ]
+GRADCHECK_ONLY = [
+    Option("--all", None, None, None, "check every parameter (default: arrays of more than 256 entries are "
+           "checked on a random 256 of them, seed 0)"),
+]
 JSON = Option("--json", None, None, None, "print one JSON object on stdout instead of the summary (default: off)")
 
 # Engine field names (ConfigError.field, up to the first '[' or space) -> the flag that sets them.
@@ -174,7 +200,7 @@ FIELD_FLAGS = {"name": "--dataset", "n_inputs": "--layers", "n_outputs": "--laye
 
 
 def build_parser(command: str, preset_names: list[str]) -> tuple[Parser, list[Option]]:
-    table = options(preset_names) + (TRAIN_ONLY if command == "train" else []) + [JSON]
+    table = options(preset_names) + (TRAIN_ONLY if command == "train" else GRADCHECK_ONLY) + [JSON]
     if command == "train":
         about = "Train a network headless and report the losses (exit 0 done, 1 diverged, 2 bad input)."
     else:
