@@ -77,8 +77,10 @@ def make_trainer(values: dict, given: dict, preset_names: list[str]):
         if "--target" not in given:
             raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or 0-based indices")
         changes["dataset"] = "csv"
-    elif "--target" in given:
-        raise CliError(f"--target {shown(given['--target'])} needs --csv FILE")
+    elif any(f in given for f in CSV_ONLY):
+        flag = next(f for f in CSV_ONLY if f in given)
+        raw = given[flag]
+        raise CliError(f"{flag}{'' if raw is True else ' ' + shown(raw)} needs --csv FILE")
     elif changes.get("dataset") == "csv":
         raise CliError("--dataset 'csv' needs --csv FILE and --target COLS")
     try:
@@ -103,8 +105,9 @@ def fill_activations(preset: tuple, n: int) -> tuple:
     return tuple(hidden) + (preset[-1],)
 
 
+CSV_ONLY = ("--target", "--task", "--header", "--no-header", "--csv-separator", "--max-csv-mb")
 FIXED_BY_LOAD = ("--preset", "--layers", "--activations", "--loss", "--optimizer", "--init", "--dtype",
-                 "--batch-size", "--dataset", "--csv", "--target", "--noise", "--samples", "--test-fraction",
+                 "--batch-size", "--dataset", "--csv", *CSV_ONLY, "--noise", "--samples", "--test-fraction",
                  "--seed")
 
 

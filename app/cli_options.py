@@ -118,6 +118,23 @@ def _text(flag, raw, field):
     return raw
 
 
+SEPARATOR_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def _separator(flag, raw, field):
+    """'comma', 'semicolon', 'tab' or the character itself (a tab typed as \\t too)."""
+    value = SEPARATOR_NAMES.get(raw.strip().lower(), "\t" if raw == "\\t" else raw)
+    if value not in SEPARATOR_NAMES.values():
+        raise not_allowed(flag, raw, "one of " + ", ".join(SEPARATOR_NAMES) + " (or , ; and a tab themselves)")
+    return value
+
+
+def _flag(value):
+    def parse(flag, raw, field):
+        return value
+    return parse
+
+
 class Option(NamedTuple):
     flag: str
     field: str | None  # the TrainConfig field it sets (None: not a config field)
@@ -170,6 +187,16 @@ def options(preset_names: list[str]) -> list[Option]:
                "--target (default: none, a built-in dataset)", True),
         Option("--target", "csv_target", _text, "COLS", "the CSV file's target column(s): header names or "
                "0-based indices, comma-separated (default: none)", True),
+        Option("--task", "csv_task", _name, "NAME", f"what the CSV target is: {_allowed('csv_task')} (default: "
+               "auto: text labels or 2 to 20 whole numbers are classes, other numbers regression)", True),
+        Option("--header", "csv_header", _flag(True), None, "the CSV file's first row names the columns "
+               "(default: detected, a first row with text above numbers)", True),
+        Option("--no-header", "csv_header", _flag(False), None, "the CSV file's first row is data (default: "
+               "detected)", True),
+        Option("--csv-separator", "csv_separator", _separator, "SEP", "the CSV file's separator: "
+               f"{', '.join(SEPARATOR_NAMES)} (default: detected from the first lines)", True),
+        Option("--max-csv-mb", "csv_max_mb", _number(float), "MB", "refuse CSV files larger than this, "
+               f"{_allowed('csv_max_mb')} (default: {d.csv_max_mb:g})", True),
         Option("--noise", "noise", _number(float), "X", f"dataset noise, {_allowed('noise')} (default: the "
                "dataset's)", True),
         Option("--samples", "n_samples", _number(int), "N", f"dataset size, {_allowed('n_samples')} "
@@ -195,6 +222,7 @@ JSON = Option("--json", None, None, None, "print one JSON object on stdout inste
 
 # Engine field names (ConfigError.field, up to the first '[' or space) -> the flag that sets them.
 FIELD_FLAGS = {"name": "--dataset", "n_inputs": "--layers", "n_outputs": "--layers", "csv_path": "--csv",
+               "task": "--task", "separator": "--csv-separator", "max_bytes": "--max-csv-mb",
                "path": "--csv", "file": "--csv", "target_columns": "--target", "labels": "--target",
                "number of weight layers": "--layers", "alpha": "--activations"}
 
@@ -266,4 +294,6 @@ def parse_values(ns: argparse.Namespace, table: list[Option]) -> tuple[dict, dic
         given[opt.flag] = raw
         if opt.parse is not None:
             values[opt.field] = opt.parse(opt.flag, raw, opt.field)
+    if "--header" in given and "--no-header" in given:
+        raise CliError("--header and --no-header contradict each other; give one of them (or neither: detected)")
     return values, given

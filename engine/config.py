@@ -33,6 +33,8 @@ CONSTRAINTS = {
     "seed": Interval(int, 0, 2**32 - 1),
     "csv_task": OneOf(("auto", "classification", "regression")),
     "csv_path": Text(), "csv_target": Text(),  # typed like every field: a run file's JSON may hold anything
+    "csv_separator": OneOf((None, ",", ";", "\t")),  # None: detected
+    "csv_max_mb": Interval(float, 0, 1_000_000, closed="right"),  # files above it are refused, not read
 }
 OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes"}  # None means: full batch, no limit, default
 
@@ -62,6 +64,8 @@ class TrainConfig:
     csv_target: str | None = None
     csv_header: bool | None = None  # None: detect
     csv_task: str = "auto"  # auto / classification / regression
+    csv_separator: str | None = None  # ",", ";" or "\t"; None: detected
+    csv_max_mb: float = 50.0  # the largest CSV file read, in MB (10^6 bytes)
     seed: int = 42
     extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
 
@@ -109,7 +113,8 @@ def make_data(config: TrainConfig, rng: np.random.RandomState):
     """The dataset a config names, drawn from ``rng``."""
     if config.dataset == "csv":
         return load_csv(config.csv_path, target_columns=config.csv_target, header=config.csv_header,
-                        task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng)
+                        task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng,
+                        separator=config.csv_separator, max_bytes=max(int(config.csv_max_mb * 1e6), 1))
     return make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
                         test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
                         n_inputs=config.layers[0], n_outputs=config.layers[-1])

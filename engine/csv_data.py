@@ -105,18 +105,18 @@ def _class_name(v: float) -> str:
 
 def _bad_cell(table: CsvTable, columns, allow_text=()):
     """(row, column, problem) of the first cell, in file order, of ``columns`` that is not a finite number
-    (text in a column of ``allow_text`` excepted), or None."""
+    (columns in ``allow_text`` skipped: their text is labels), or None."""
     worst = None
     for j in columns:
-        col = table.values[:, j]
-        text = {} if j in allow_text else table.text.get(j, {})
-        bad = np.flatnonzero(~np.isfinite(col))
-        for r in bad[:1].tolist() + ([min(text)] if text else []):
-            if worst is None or (r, j) < worst[:2]:
-                cell = text.get(r)
-                problem = (f"the value {col[r]} is not finite" if cell is None and r not in table.text.get(j, {})
-                           else f"{table.text[j][r]!r} is not a number" if table.text[j][r] else "the cell is empty")
-                worst = (r, j, problem)
+        if j in allow_text:
+            continue
+        bad = np.flatnonzero(~np.isfinite(table.values[:, j]))  # text cells hold NaN, so they are found too
+        if bad.size and (worst is None or (bad[0], j) < worst[:2]):
+            r = int(bad[0])
+            cell = table.text.get(j, {}).get(r)
+            problem = (f"the value {table.values[r, j]} is not finite" if cell is None
+                       else f"{cell!r} is not a number" if cell else "the cell is empty")
+            worst = (r, j, problem)
     return worst
 
 
