@@ -301,7 +301,8 @@ class Session(QObject):
         if cfg is None:
             return False
         dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target, loss=cfg.loss,
-                                      test_fraction=cfg.test_fraction)
+                                      test_fraction=cfg.test_fraction, separator=cfg.csv_separator,
+                                      max_mb=cfg.csv_max_mb)
         changes = dialog.config_changes() if dialog.exec() else None
         if not changes:
             return False

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csv_files import write
+
 from engine.csv_data import CsvError, load_csv
 from engine.datasets import Dataset
 from engine.validation import ConfigError
@@ -11,15 +13,6 @@ from engine.validation import ConfigError
 
 def rs(seed=0):
     return np.random.RandomState(seed)
-
-
-def write(tmp_path, content, name="data.csv"):
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
 
 
 def load(path, **kwargs):

@@ -10,15 +10,10 @@ import pytest
 from app.main import main
 from engine.csv_data import CsvError, load_csv
 from engine.csv_table import detect_header, read_table
+from csv_files import write
 
 IRIS = ("sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n7.0,3.2,versicolor\n"
         "6.4,3.2,versicolor\n6.3,3.3,virginica\n5.8,2.7,virginica\n")
-
-
-def write(tmp_path, text, name="data.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
 
 
 def load(path, **kw):

@@ -59,7 +59,7 @@ def test_cli_refuses_a_fifo_csv_with_exit_2(fifo):
 
 
 def test_csv_dialog_preview_and_load_run_refuse_a_fifo(fifo):
-    r = python("import sys\nfrom ui.csv_dialog import read_preview\nfrom engine.savefile import load_run\n"
+    r = python("import sys\nfrom ui.csv_reading import read_preview\nfrom engine.savefile import load_run\n"
                "print(read_preview(sys.argv[1], 5))\n"
                "try:\n    load_run(sys.argv[1])\nexcept Exception as e:\n    print(type(e).__name__, e)\n", fifo)
     assert r.stdout.splitlines() == ["[]", f"SaveFileError {fifo}: this is a FIFO (named pipe); "

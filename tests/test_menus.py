@@ -177,6 +177,7 @@ def test_import_csv_makes_the_file_the_dataset(qtbot, lab, tmp_path):
         assert kw["loss"] == "bce" and kw["path"] is None
         dialog = Accepting(parent, **kw)
         dialog.set_path(data)
+        qtbot.waitUntil(lambda: not dialog.busy(), timeout=5000)  # the loader reads in the background
         return dialog
 
     lab.session.make_csv_dialog = make
