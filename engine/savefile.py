@@ -388,6 +388,9 @@ def load_run(path) -> Trainer:
         trainer.optimizer.load_state({"t": opt["t"], **{k[4:]: v for k, v in arrays.items() if k.startswith("opt_")}})
         for name in RECORDS:
             getattr(trainer, name).extend(arrays[name])
+        if len(trainer.step_losses) != es["steps"]:  # one step per epoch, yet steps and epochs differ
+            raise SaveFileError(path, f"epoch_state.steps is {es['steps']:,} but a run of one step per epoch "
+                                      f"that ran {es['epoch']:,} epochs took as many steps")
         trainer.restore_epoch_state({
             **es, "step_in_epoch": header["epoch_state"]["step_in_epoch"], "perm": perm,
             "rng_state": ("MT19937", arrays["rng_keys"], es["rng_pos"], es["rng_has_gauss"],

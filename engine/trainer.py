@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from .backprop import Backprop
-from .history import GrowingArray
+from .history import GrowingArray, step_record
 from .network import Network
 from .optimizers import Optimizer
 from .validation import ConfigError, Interval
@@ -78,8 +78,8 @@ class Trainer:
         self.epoch = 0  # completed epochs
         self.step_in_epoch = 0
         self.steps = 0
-        self.step_losses = GrowingArray(np.float32)
         self.train_losses = GrowingArray(np.float64)
+        self.step_losses = step_record(self.train_losses, one_step_per_epoch=self.batch_size == self.n)
         self.test_losses = GrowingArray(np.float64)
         self.train_accuracy = GrowingArray(np.float64)
         self.test_accuracy = GrowingArray(np.float64)
