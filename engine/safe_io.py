@@ -16,10 +16,11 @@ from pathlib import Path
 
 class PathError(OSError):
     """A path the app refuses to read or write: ``problem`` says what it is, ``expected`` what would do;
-    ``str(err)`` is "<path>: <problem>; expected <expected>".
+    ``str(err)`` is "<problem>; expected <expected>" (the callers' messages name the path already, e.g.
+    "Could not save the run to <path>: ...").
 
-    An ``OSError`` whose ``strerror`` is "<problem>; expected <expected>", so every caller that already
-    reports "cannot be read/written (<strerror>)" reports this too, in the same words."""
+    An ``OSError`` whose ``strerror`` is that too, so every caller that already reports "cannot be
+    read/written (<strerror>)" reports this in the same words."""
 
     def __init__(self, path, problem: str, expected: str):
         super().__init__(errno.EINVAL, f"{problem}; expected {expected}")
@@ -27,7 +28,7 @@ class PathError(OSError):
         self.problem, self.expected = problem, expected
 
     def __str__(self) -> str:
-        return f"{self.filename}: {self.strerror}"
+        return self.strerror
 
 
 def kind_of(mode: int) -> str:

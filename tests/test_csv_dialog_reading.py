@@ -83,11 +83,11 @@ def test_an_older_verdict_never_overwrites_a_newer_one(qtbot, tmp_path, held_rea
 
 
 def test_separator_and_size_limit_are_settings_of_the_dialog(qtbot, tmp_path):
-    path = write(tmp_path, "a\tb\ty\n" + "".join(f"{i}\t{i}\t{i * 0.5}\n" for i in range(500)))
-    d = CsvImportDialog(path=str(path), max_mb=0.001)
+    path = write(tmp_path, "a\tb\ty\n" + "".join(f"{i}\t{i}\t{i * 0.5}\n" for i in range(1500)))  # ~20 KB
+    d = CsvImportDialog(path=str(path), max_mb=0.01)
     qtbot.addWidget(d)
     qtbot.waitUntil(lambda: not d.busy(), timeout=5000)
-    assert "expected at most 1,000 bytes" in d.error() and not d.ok_button.isEnabled()
+    assert "expected at most 10,000 bytes" in d.error() and not d.ok_button.isEnabled()
     assert [d.table.horizontalHeaderItem(j).text() for j in range(3)] == ["a", "b", "y"]  # tabs detected
     d.max_spin.setValue(1)
     qtbot.waitUntil(lambda: not d.busy(), timeout=5000)

@@ -245,3 +245,16 @@ def test_next_save_removes_stale_temporary_files_of_ours_only(tmp_path):
         f.write("a\n")
     assert len(during) == 1 and during[0].endswith(TEMP_SUFFIX)  # the name says what it is
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in kept] + ["out.csv"])
+
+
+def test_window_refuses_to_save_onto_a_fifo_and_says_why(qtbot, tmp_path):
+    from session_helpers import isolate_settings, open_lab
+    isolate_settings(tmp_path)
+    lab = open_lab(qtbot, tmp_path / "settings.ini", preset="xor")
+    pipe = tmp_path / "pipe.npz"
+    os.mkfifo(pipe)
+    lab.controller.save_run(str(pipe))
+    qtbot.waitUntil(lambda: "Could not save" in lab.window.banner.text(), timeout=10_000)
+    assert lab.window.banner.text() == (f"Could not save the run to {pipe}: this is a FIFO (named pipe); "
+                                        "expected a regular file")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
