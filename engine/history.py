@@ -92,3 +92,14 @@ def step_record(epochs: GrowingArray, one_step_per_epoch: bool):
     """The per-step loss record for a trainer: ``EpochSteps`` over ``epochs`` when every epoch is one step,
     else its own float32 GrowingArray."""
     return EpochSteps(epochs) if one_step_per_epoch else GrowingArray(np.float32)
+
+
+def record_lengths(epoch_state: dict, classification: bool, n_test: int) -> dict:
+    """{record: length} that the (checked) counters of ``epoch_state`` require: one step loss per step, one
+    train loss per epoch, a test loss per epoch when there is a test set, accuracies for classification.
+    A file whose records disagree with its counters lies about one of them, so it is refused, and a
+    record can never be larger than the counters say before it is read."""
+    steps, epochs = epoch_state["steps"], epoch_state["epoch"]
+    return {"step_losses": steps, "train_losses": epochs, "test_losses": epochs if n_test else 0,
+            "train_accuracy": epochs if classification else 0,
+            "test_accuracy": epochs if classification and n_test else 0}

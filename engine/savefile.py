@@ -29,6 +29,7 @@ import numpy as np
 from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
+from .history import record_lengths
 from .optimizers import make_optimizer
 from .safe_io import PathError, open_regular
 from .trainer import Trainer
@@ -272,17 +273,6 @@ def _check_state(path, header: dict, config: TrainConfig, n_train: int, has_perm
     _field(path, header, "message", str)
     # a shuffled epoch under way needs its permutation; the trainer also keeps the last one after an epoch
     return {"perm": ((n_train,), "int64")} if batch < n_train and (has_perm or step > 0) else {}
-
-
-def record_lengths(epoch_state: dict, classification: bool, n_test: int) -> dict:
-    """{record: length} that the (checked) counters of ``epoch_state`` require: one step loss per step, one
-    train loss per epoch, a test loss per epoch when there is a test set, accuracies for classification.
-    A file whose records disagree with its counters lies about one of them, so it is refused, and a
-    record can never be larger than the counters say before it is read."""
-    steps, epochs = epoch_state["steps"], epoch_state["epoch"]
-    return {"step_losses": steps, "train_losses": epochs, "test_losses": epochs if n_test else 0,
-            "train_accuracy": epochs if classification else 0,
-            "test_accuracy": epochs if classification and n_test else 0}
 
 
 def _expected(path, header: dict, config: TrainConfig) -> dict:

@@ -91,7 +91,10 @@ class _Job(QtCore.QRunnable):
                 v.bad = (e.line, e.column)
         except Exception as e:  # nothing may escape a thread: a surprise is said like any other problem
             v.error = shorten(f"{self._path}: the file cannot be read ({type(e).__name__}: {e})", 2000)
-        self._judge.finished_in_thread.emit(v)
+        try:
+            self._judge.finished_in_thread.emit(v)
+        except RuntimeError:  # the dialog (and its judge) was deleted while the file was being read
+            pass
 
 
 class CsvJudge(QtCore.QObject):
