@@ -258,3 +258,15 @@ def test_window_refuses_to_save_onto_a_fifo_and_says_why(qtbot, tmp_path):
     assert lab.window.banner.text() == (f"Could not save the run to {pipe}: this is a FIFO (named pipe); "
                                         "expected a regular file")
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_texts_of_a_run_file_are_cut_for_display(tmp_path):
+    saved_run(tmp_path / "good.npz")
+    header, members = read_run(tmp_path / "good.npz")
+    header["status"], header["message"] = "diverged", "Training diverged: " + "x" * 300_000
+    header["dataset"]["name"] = "n" * 200_000
+    header["dataset"]["feature_names"] = ["f" * 50_000] * len(header["dataset"]["feature_names"])
+    write_run(tmp_path / "long.npz", header, members)
+    trainer = load_run(tmp_path / "long.npz")
+    assert len(trainer.message) == 500 and trainer.message.endswith("…")
+    assert len(trainer.data.name) == 120 and all(len(n) == 120 for n in trainer.data.feature_names)
