@@ -270,3 +270,11 @@ def test_texts_of_a_run_file_are_cut_for_display(tmp_path):
     trainer = load_run(tmp_path / "long.npz")
     assert len(trainer.message) == 500 and trainer.message.endswith("…")
     assert len(trainer.data.name) == 120 and all(len(n) == 120 for n in trainer.data.feature_names)
+
+
+def test_screenshot_onto_a_fifo_is_refused_before_the_window_opens(tmp_path, capsys):
+    from app.main import main
+    pipe = tmp_path / "shot.png"
+    os.mkfifo(pipe)
+    assert main(["--screenshot", str(pipe)]) == 2
+    assert f"--screenshot '{pipe}': this is a FIFO (named pipe); expected a regular image file" in capsys.readouterr().err
