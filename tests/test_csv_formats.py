@@ -130,3 +130,12 @@ def test_size_cap_is_a_setting(capsys, tmp_path):
     assert f"--csv '{path}': the file is {path.stat().st_size:,} bytes; expected at most 10,000 bytes" in err
     code, _, _ = cli(capsys, "--csv", path, "--target", "y", "--max-csv-mb", "1", "--epochs", "1", "--quiet")
     assert code == 0
+
+
+def test_text_labels_name_the_classes_in_the_output_view(qtbot, tmp_path):
+    from ui.output_view import OutputView
+    view = OutputView()
+    qtbot.addWidget(view)
+    view.set_data(load(write(tmp_path, IRIS), target_columns="species", loss="cce"))
+    assert view.mode == "plane"
+    assert [label.text for _, label in view.legend.items] == ["setosa", "versicolor", "virginica"]
