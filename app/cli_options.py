@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from typing import Callable, NamedTuple
 
 from engine.activations import ACTIVATIONS
@@ -33,7 +34,7 @@ class Parser(argparse.ArgumentParser):
         raise CliError(f"{message}; see '{self.prog} --help'")
 
     def parse_known_args(self, args=None, namespace=None):
-        return super().parse_known_args(self.join_values(args), namespace)
+        return super().parse_known_args(self.join_values(sys.argv[1:] if args is None else list(args)), namespace)
 
     def join_values(self, args: list[str]) -> list[str]:
         """``--lr -1e-09`` as ``--lr=-1e-09``: argparse takes a value that starts with '-' for an option
