@@ -22,6 +22,7 @@ from engine.safe_io import PathError, open_regular
 from engine.validation import ConfigError
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+SIZE_LIMIT = "(the size limit: --max-csv-mb, or Size limit in the dialog)"
 SNIFF_LINES, SNIFF_CHARS = 20, 65_536  # the separator is detected on the first lines, at most this much text
 
 
@@ -96,7 +97,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         with open_regular(path, "CSV file") as f:
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
-                raise CsvError(path, f"the file is {size:,} bytes", f"at most {max_bytes:,} bytes (max_bytes)")
+                raise CsvError(path, f"the file is {size:,} bytes", f"at most {max_bytes:,} bytes {SIZE_LIMIT}")
             raw = f.read(max_bytes + 1)  # +1: a file that grew since fstat() is still caught
     except CsvError:
         raise
@@ -108,7 +109,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise CsvError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})",
                        "a readable CSV file") from None
     if len(raw) > max_bytes:
-        raise CsvError(path, f"the file is over {max_bytes:,} bytes", f"at most {max_bytes:,} bytes (max_bytes)")
+        raise CsvError(path, f"the file is over {max_bytes:,} bytes", f"at most {max_bytes:,} bytes {SIZE_LIMIT}")
     if raw.startswith(b"\xef\xbb\xbf"):  # the byte-order mark spreadsheet programs write
         raw = raw[3:]
     try:
