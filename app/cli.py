@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 import resources
-from app.cli_options import (GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser, explain,
+from app.cli_options import (CSV_FLAGS, GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser, explain,
                              field_flag, not_allowed, parse_values, with_message)
 from app.progress import format_seconds, progress_for
 from engine.config import TrainConfig, build
@@ -77,8 +77,8 @@ def make_trainer(values: dict, given: dict, preset_names: list[str]):
         if "--target" not in given:
             raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or 0-based indices")
         changes["dataset"] = "csv"
-    elif any(f in given for f in CSV_ONLY):
-        flag = next(f for f in CSV_ONLY if f in given)
+    elif any(f in given for f in CSV_FLAGS):
+        flag = next(f for f in CSV_FLAGS if f in given)
         raw = given[flag]
         raise CliError(f"{flag}{'' if raw is True else ' ' + shown(raw)} needs --csv FILE")
     elif changes.get("dataset") == "csv":
@@ -105,9 +105,8 @@ def fill_activations(preset: tuple, n: int) -> tuple:
     return tuple(hidden) + (preset[-1],)
 
 
-CSV_ONLY = ("--target", "--task", "--header", "--no-header", "--csv-separator", "--max-csv-mb")
 FIXED_BY_LOAD = ("--preset", "--layers", "--activations", "--loss", "--optimizer", "--init", "--dtype",
-                 "--batch-size", "--dataset", "--csv", *CSV_ONLY, "--noise", "--samples", "--test-fraction",
+                 "--batch-size", "--dataset", "--csv", *CSV_FLAGS, "--noise", "--samples", "--test-fraction",
                  "--seed")
 
 

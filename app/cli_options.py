@@ -221,6 +221,8 @@ GRADCHECK_ONLY = [
 ]
 JSON = Option("--json", None, None, None, "print one JSON object on stdout instead of the summary (default: off)")
 
+# The flags that only a CSV dataset takes (each needs --csv)
+CSV_FLAGS = ("--target", "--task", "--header", "--no-header", "--csv-separator", "--max-csv-mb")
 # Engine field names (ConfigError.field, up to the first '[' or space) -> the flag that sets them.
 FIELD_FLAGS = {"name": "--dataset", "n_inputs": "--layers", "n_outputs": "--layers", "csv_path": "--csv",
                "task": "--task", "separator": "--csv-separator", "max_bytes": "--max-csv-mb",
@@ -265,6 +267,8 @@ def explain(err: ConfigError, given: dict, origin: str) -> str:
     if flag is None:
         return f"{err} ({origin})"
     raw = given.get(flag)
+    if raw is None and flag in CSV_FLAGS:  # presets set no CSV options: the value is the app's default
+        origin = "not given"
     what = f"{flag} {shown(raw)}" if raw is not None else f"{flag} ({origin})"
     standard = f"{err.field}: {shown(err.value)} is not allowed; expected {err.allowed}"
     if str(err) != standard:  # a message of its own, e.g. a CSV error with its line and column

@@ -107,7 +107,7 @@ def test_header_detection_and_the_cli_flags(capsys, tmp_path):
 def test_many_integers_are_never_silently_regression(capsys, tmp_path):
     path = write(tmp_path, "x,y\n" + "".join(f"{i},{i % 25}\n" for i in range(50)))
     code, _, err = cli(capsys, "--csv", path, "--target", "y", "--epochs", "1")
-    assert code == 2 and err.startswith(f"backprop-lab train: --task (from preset 'tutorial'): {path}, column 2 ('y'): the target "
+    assert code == 2 and err.startswith(f"backprop-lab train: --task (not given): {path}, column 2 ('y'): the target "
                                         "column holds 25 distinct whole numbers")
     assert "expected the task chosen: classification or regression" in err
     code, out, _ = cli(capsys, "--csv", path, "--target", "y", "--task", "regression", "--epochs", "1", "--json")
