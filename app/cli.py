@@ -75,7 +75,8 @@ def make_trainer(values: dict, given: dict, preset_names: list[str]):
         if changes.get("dataset", "csv") != "csv":
             raise CliError(f"--dataset {shown(given['--dataset'])} conflicts with --csv (a CSV file is dataset 'csv')")
         if "--target" not in given:
-            raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or 0-based indices")
+            raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or "
+                           "0-based indices")
         changes["dataset"] = "csv"
     elif any(f in given for f in CSV_FLAGS):
         flag = next(f for f in CSV_FLAGS if f in given)
