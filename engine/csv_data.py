@@ -20,7 +20,7 @@ from engine.csv_table import SEPARATORS, CsvError, CsvTable, detect_header, is_n
 from engine.datasets import (DATASET_CONSTRAINTS, ENCODE_CONSTRAINTS, Dataset, check_regression_loss,
                              check_rng, encode_targets, train_test_split)
 from engine.network import WIDTH
-from engine.validation import ConfigError, Interval, OneOf
+from engine.validation import ConfigError, Interval, OneOf, shown
 
 __all__ = ["CsvError", "CsvTable", "detect_header", "is_number", "load_csv", "read_table", "table_dataset"]
 
@@ -40,8 +40,8 @@ _INDEX = re.compile(r"[+-]?\d+")
 
 def _listing(names, limit: int = 10) -> str:
     """The first ``limit`` names quoted, and how many there are in all when there are more."""
-    shown = ", ".join(repr(nm) for nm in names[:limit])
-    return shown if len(names) <= limit else f"{shown}, … ({len(names):,} in all)"
+    first = ", ".join(shown(nm) for nm in names[:limit])
+    return first if len(names) <= limit else f"{first}, … ({len(names):,} in all)"
 
 
 def _target_tokens(target_columns) -> list:
@@ -73,7 +73,7 @@ def _resolve_targets(table: CsvTable, tokens) -> list[int]:
         if isinstance(tok, str) and has_header and tok in names:
             hits = [j for j, nm in enumerate(names) if nm == tok]
             if len(hits) > 1:
-                raise CsvError(path, f"{tok!r} names columns {', '.join(str(j + 1) for j in hits)}",
+                raise CsvError(path, f"{shown(tok)} names columns {', '.join(str(j + 1) for j in hits)}",
                                "a header name that appears once, or a column index", line=header_line, field="target_columns")
             j = hits[0]
         elif isinstance(tok, int) or _INDEX.fullmatch(tok):
@@ -83,14 +83,14 @@ def _resolve_targets(table: CsvTable, tokens) -> list[int]:
                                f"an index in [{-m}, {m - 1}]", field="target_columns")
             j = i % m
         elif has_header:
-            raise CsvError(path, f"there is no column named {tok!r}", "one of the header names " +
+            raise CsvError(path, f"there is no column named {shown(tok)}", "one of the header names " +
                            _listing(names), line=header_line, field="target_columns")
         else:
-            raise CsvError(path, f"target column {tok!r} is a name but the file has no header row",
+            raise CsvError(path, f"target column {shown(tok)} is a name but the file has no header row",
                            "0-based column indices, or a first row that names the columns",
                            field="target_columns")
         if j in chosen:
-            raise CsvError(path, f"target column {tok!r} is chosen twice", "each target column once",
+            raise CsvError(path, f"target column {shown(tok)} is chosen twice", "each target column once",
                            column=j + 1, column_name=names[j] if has_header else None, field="target_columns")
         chosen.append(j)
     if len(chosen) == m:
@@ -115,7 +115,7 @@ def _bad_cell(table: CsvTable, columns, allow_text=()):
             r = int(bad[0])
             cell = table.text.get(j, {}).get(r)
             problem = (f"the value {table.values[r, j]} is not finite" if cell is None
-                       else f"{cell!r} is not a number" if cell else "the cell is empty")
+                       else f"{shown(cell)} is not a number" if cell else "the cell is empty")
             worst = (r, j, problem)
     return worst
 
@@ -164,7 +164,7 @@ def table_dataset(table: CsvTable, *, target_columns, task: str = "auto", loss: 
         _refuse_cell(table, bad, "a number" if bad[1] in inputs or len(targets) > 1
                      else "a number, or a text class label in every row of the target column")
     X = np.ascontiguousarray(table.values[:, inputs].T)
-    what = ", ".join(repr(names[j]) for j in targets)
+    what = ", ".join(shown(names[j]) for j in targets)
     name = f"csv:{path.name}"
     tcol = dict(column=targets[0] + 1, column_name=table.column_name(targets[0]))
 

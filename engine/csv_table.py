@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.safe_io import PathError, open_regular
-from engine.validation import ConfigError
+from engine.validation import ConfigError, shown
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SIZE_LIMIT = "(the size limit: --max-csv-mb, or Size limit in the dialog)"
@@ -42,7 +42,7 @@ class CsvError(ConfigError):
         if column is not None:
             where += f", column {column}"
         if column_name:
-            where += f" ({column_name!r})"
+            where += f" ({shown(column_name)})"
         self.args = (f"{where}: {problem}; expected {expected}",)
 
 

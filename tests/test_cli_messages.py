@@ -123,3 +123,11 @@ def test_gradcheck_estimates_a_long_check_and_draws_progress_on_a_terminal(monke
     assert text.startswith("backprop-lab gradcheck: 33 entries, about 0:16 (m:ss)\n")
     assert "entry 33/33" in text and text.endswith("\r")  # drawn, then wiped for the summary
     assert cli.run("gradcheck", ["--preset", "xor"], stdout=out, stderr=io.StringIO()) == 0  # not a terminal
+
+
+def test_a_long_cell_and_a_long_column_name_are_cut(capsys, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(f"{'a' * 50_000},y\n1,2\n{'z' * 100_000},3\n")
+    code, _, err = run(capsys, "train", "--csv", path, "--target", "y", "--epochs", "1")
+    assert code == 2 and len(err) < 600 and "line 3, column 1 ('aaaa" in err and "'zzzz" in err
+    assert "(100,000 characters) is not a number; expected a number" in err
