@@ -33,7 +33,7 @@ from .history import record_lengths
 from .optimizers import make_optimizer
 from .safe_io import PathError, open_regular
 from .trainer import Trainer
-from .validation import ConfigError, Interval, OneOf, shorten
+from .validation import ConfigError, Interval, OneOf, shorten, shown
 from .zip_limits import ZipLimitError, check_directory, check_member
 
 FORMAT = "backprop-lab-run"
@@ -137,7 +137,7 @@ def _field(path, d: dict, key: str, kind: type, where: str = ""):
     if key not in d:
         raise SaveFileError(path, f"the header has no '{where}{key}'")
     if not isinstance(d[key], kind):
-        raise SaveFileError(path, f"header field '{where}{key}' is {d[key]!r}; expected a {kind.__name__}")
+        raise SaveFileError(path, f"header field '{where}{key}' is {shown(d[key])}; expected a {kind.__name__}")
     return d[key]
 
 
@@ -200,10 +200,10 @@ def _read_header(path, zf: zipfile.ZipFile) -> dict:
         raise SaveFileError(path, f"the header is not readable JSON ({e})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         what = header.get("format") if isinstance(header, dict) else type(header).__name__
-        raise SaveFileError(path, f"not a Backprop Lab run file (format {what!r}, expected {FORMAT!r})")
+        raise SaveFileError(path, f"not a Backprop Lab run file (format {shown(what)}, expected {FORMAT!r})")
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SaveFileError(path, f"version {version!r} is not a version this app reads ({FORMAT_VERSION})")
+        raise SaveFileError(path, f"version {shown(version)} is not a version this app reads ({FORMAT_VERSION})")
     if version > FORMAT_VERSION:
         raise SaveFileError(path, f"version {version} is newer than this app reads ({FORMAT_VERSION})")
     return header
@@ -218,7 +218,7 @@ def _listed(path, header: dict) -> dict:
         dtype = entry.get("dtype") if isinstance(entry, dict) else None
         if (not isinstance(shape, list) or len(shape) > 2 or not isinstance(dtype, str)
                 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
-            raise SaveFileError(path, f"arrays.{name} is {entry!r}; expected a shape of up to 2 sizes and a dtype")
+            raise SaveFileError(path, f"arrays.{name} is {shown(entry)}; expected a shape of up to 2 sizes and a dtype")
         out[name] = (tuple(shape), dtype)
     return out
 
@@ -236,7 +236,7 @@ def _check_dataset(path, header: dict, sizes: tuple, n_train: int, n_test: int) 
     if task == "classification":
         n_classes = _check(path, "dataset.n_classes", data.get("n_classes"), Interval(int, 2, 4096))
     elif data.get("n_classes") is not None:
-        raise SaveFileError(path, f"dataset.n_classes is {data.get('n_classes')!r}; expected null for regression")
+        raise SaveFileError(path, f"dataset.n_classes is {shown(data.get('n_classes'))}; expected null for regression")
     n_targets = n_classes if task == "classification" else sizes[-1]
     for key, length in (("feature_names", sizes[0]), ("target_names", n_targets)):
         names = _field(path, data, key, list, "dataset.")
@@ -258,7 +258,7 @@ def _check_state(path, header: dict, config: TrainConfig, n_train: int, has_perm
 
     opt = _field(path, header, "optimizer", dict)
     if opt.get("name") != config.optimizer:
-        raise SaveFileError(path, f"optimizer.name is {opt.get('name')!r} but the config says {config.optimizer!r}")
+        raise SaveFileError(path, f"optimizer.name is {shown(opt.get('name'))} but the config says {config.optimizer!r}")
     _check(path, "optimizer.t", opt.get("t"), COUNT)
     hyper = _field(path, opt, "hyperparameters", dict, "optimizer.")
     probe = make_optimizer(config.optimizer, 1, np.ones(1))
@@ -311,7 +311,7 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
             raise SaveFileError(path, f"{name} has dtype {got_dtype} but a {config.dtype} {arch} run needs {dtype}")
     extra = sorted(set(listed) - set(need))
     if extra:
-        raise SaveFileError(path, f"the header lists an unexpected member {extra[0]!r}")
+        raise SaveFileError(path, f"the header lists an unexpected member {shown(extra[0])}")
     return need
 
 
