@@ -86,6 +86,7 @@ class CsvImportDialog(QtWidgets.QDialog):
         self.max_spin.setSuffix(" MB")
         self.max_spin.setValue(max_mb)
         self.max_spin.setToolTip("Larger files are refused before they are read (1 MB = 1,000,000 bytes)")
+        self.max_spin.setKeyboardTracking(False)  # a new limit re-reads the file: once typed, not per keystroke
         self.max_spin.valueChanged.connect(self._validate)
 
         self.table = QtWidgets.QTableWidget()
