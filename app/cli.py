@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 import resources
-from app.cli_options import (GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser, explain,
-                             field_flag, not_allowed, options, parse_values, with_message)
-from app.progress import progress_for
+from app.cli_options import (CSV_FLAGS, GRADCHECK_SAMPLES, GRADCHECK_THRESHOLD, PROG, CliError, build_parser,
+                             explain, field_flag, not_allowed, options, parse_values, with_message)
+from app.progress import format_seconds, progress_for
 from engine.config import TrainConfig, build
-from engine.gradcheck import gradient_check
+from engine.gradcheck import MAX_PER_ARRAY, check_plan, gradient_check, seconds_per_entry
 from engine.optimizers import HYPERPARAMETERS
 from engine.replay import recovery_step
+from engine.safe_io import PathError, save_target
 from engine.savefile import load_run, save_run
-from engine.validation import ConfigError
+from engine.validation import SHOWN_CHARS, ConfigError, shown
+
+LONG_CHECK_SECONDS = 3.0  # a gradient check expected to take longer says so before it starts
+
 
 def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
@@ -35,7 +39,7 @@ def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
         values, given = parse_values(ns, table)
         trainer, origin = make_trainer(values, given, names)
         if command == "gradcheck":
-            return gradcheck(trainer, given, stdout)
+            return gradcheck(trainer, given, stdout, stderr)
         return train(trainer, values, given, origin, stdout, stderr)
     except CliError as e:
         print(f"{PROG} {command}: {one_line(str(e))}", file=stderr)
@@ -45,8 +49,14 @@ def run(command: str, argv: list[str], stdout=None, stderr=None) -> int:
         return 130
 
 
+LONG_WORD = re.compile(r"\S{%d,}" % (SHOWN_CHARS * 2))
+
+
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, any run of 160+ characters without a space (a path or a value a file or a
+    person gave) cut to 80 with an ellipsis, so one error line always fits a terminal screen."""
+    text = " ".join(text.split())
+    return LONG_WORD.sub(lambda m: m[0][:SHOWN_CHARS - 1] + "…", text)
 
 
 # --- the trainer: a preset with flags on top, or a saved run ----------------------------------------
@@ -64,12 +74,15 @@ def make_trainer(values: dict, given: dict, preset_names: list[str]):
     changes = dict(values)
     if "--csv" in given:
         if changes.get("dataset", "csv") != "csv":
-            raise CliError(f"--dataset {given['--dataset']!r} conflicts with --csv (a CSV file is dataset 'csv')")
+            raise CliError(f"--dataset {shown(given['--dataset'])} conflicts with --csv (a CSV file is dataset 'csv')")
         if "--target" not in given:
-            raise CliError(f"--csv {given['--csv']!r} needs --target COLS: the target column names or 0-based indices")
+            raise CliError(f"--csv {shown(given['--csv'])} needs --target COLS: the target column names or "
+                           "0-based indices")
         changes["dataset"] = "csv"
-    elif "--target" in given:
-        raise CliError(f"--target {given['--target']!r} needs --csv FILE")
+    elif any(f in given for f in CSV_FLAGS):
+        flag = next(f for f in CSV_FLAGS if f in given)
+        raw = given[flag]
+        raise CliError(f"{flag}{'' if raw is True else ' ' + shown(raw)} needs --csv FILE")
     elif changes.get("dataset") == "csv":
         raise CliError("--dataset 'csv' needs --csv FILE and --target COLS")
     try:
@@ -98,21 +111,21 @@ def load_trainer(values: dict, given: dict):
     path = given["--load"]
     refused = [o.flag for o in options([]) if o.fixed_by_load and o.flag in given]
     if refused:
-        shown = ", ".join(f"{f} {given[f]!r}" for f in refused)
-        raise CliError(f"{shown} cannot be used with --load: a saved run keeps its network, data and "
+        listed = ", ".join(f"{f} {shown(given[f])}" for f in refused)
+        raise CliError(f"{listed} cannot be used with --load: a saved run keeps its network, data and "
                        f"optimizer (only --lr, --momentum, --beta1, --beta2, --weight-decay and --epochs apply)")
     try:
         trainer = load_run(path)
     except ConfigError as e:
         raise CliError(with_message("--load", path, str(e))) from None
     except OSError as e:
-        raise CliError(f"--load {path!r}: cannot be read ({e.strerror or e})") from None
-    origin = f"from the run in {path!r}"
+        raise CliError(f"--load {shown(path)}: cannot be read ({e.strerror or e})") from None
+    origin = f"from the run in {shown(path)}"
     hyper = {k: v for k, v in values.items() if k in HYPERPARAMETERS}
     for field in hyper:
         if field not in trainer.optimizer.hyperparameters:
             flag = field_flag(field)
-            raise CliError(f"{flag} {given[flag]!r} does not apply to the saved run's optimizer "
+            raise CliError(f"{flag} {shown(given[flag])} does not apply to the saved run's optimizer "
                            f"'{trainer.optimizer.name}'")
     try:
         trainer.set_hyperparameters(**hyper)  # the config too, so the summary and a --save show what was used
@@ -157,8 +170,11 @@ def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> in
     recovered = recover(trainer, values) if loaded and trainer.status == "diverged" and values.get("epochs", 1) else None
     epochs = epochs_to_train(trainer, values, loaded, origin)
     save = given.get("--save")
-    if save is not None and not Path(save).resolve().parent.is_dir():
-        raise CliError(f"--save {save!r}: the folder {str(Path(save).resolve().parent)!r} does not exist")
+    if save is not None:  # before a long run, not after it: the same check the save itself makes
+        try:
+            save_target(save, "run file")
+        except PathError as e:
+            raise CliError(f"--save {shown(save)}: {e.strerror}") from None
 
     quiet = bool(given.get("--quiet"))
     bar = progress_for(stderr, epochs, trainer.epoch, quiet)
@@ -183,7 +199,7 @@ def train(trainer, values: dict, given: dict, origin: str, stdout, stderr) -> in
         except ConfigError as e:
             raise CliError(with_message("--save", save, str(e))) from None
         except OSError as e:
-            raise CliError(f"--save {save!r}: cannot be written ({e.strerror or e})") from None
+            raise CliError(f"--save {shown(save)}: cannot be written ({e.strerror or e})") from None
 
     report = make_report(trainer, first, final, epochs_before, steps_before, seconds, given)
     report["recovered_to_step"], report["recovered_to_epoch"] = recovered or (None, None)
@@ -265,22 +281,55 @@ def summary(r: dict, trainer) -> str:
 
 # --- gradcheck ------------------------------------------------------------------------------------
 
-def gradcheck(trainer, given: dict, stdout) -> int:
+def gradcheck(trainer, given: dict, stdout, stderr) -> int:
     data = trainer.data
     k = min(GRADCHECK_SAMPLES, data.X_train.shape[1])
+    X, Y = data.X_train[:, :k], data.Y_train[:, :k]
+    sizes = trainer.network.sizes
+    plan = check_plan(sizes, None if "--all" in given else MAX_PER_ARRAY)
+    total = sum(idx.size for idx in plan.values())
+    array_sizes = {name: a.size for name, a in zip(plan, _arrays(trainer.network))}
     with np.errstate(all="ignore"):
-        errors = gradient_check(trainer.network, trainer.loss, data.X_train[:, :k], data.Y_train[:, :k])
+        estimate = seconds_per_entry(trainer.network, trainer.loss, X, Y) * total
+        if estimate > LONG_CHECK_SECONDS:  # said before starting, so a long wait is a choice
+            print(f"{PROG} gradcheck: {total:,} entries, about {format_seconds(estimate)} (m:ss)", file=stderr)
+        bar = progress_for(stderr, total, 0, False, unit="entry")
+        try:
+            errors = gradient_check(trainer.network, trainer.loss, X, Y, plan=plan,
+                                    on_entry=bar.on_count if bar else None)
+        finally:
+            if bar:
+                bar.close()
     worst = max(errors.values())
     passed = worst <= GRADCHECK_THRESHOLD  # a nan error fails too
     if "--json" in given:
         print(to_json({"errors": errors, "max_error": worst, "threshold": GRADCHECK_THRESHOLD,
-                       "passed": passed, "samples": k, "config": trainer.config.to_dict()}), file=stdout)
+                       "passed": passed, "samples": k, "all": total == sum(array_sizes.values()),
+                       "checked": {name: [int(plan[name].size), int(n)] for name, n in array_sizes.items()},
+                       "config": trainer.config.to_dict()}), file=stdout)
     else:
-        sizes = "-".join(map(str, trainer.network.sizes))
-        lines = [f"gradient check of {sizes} on {k} '{data.name}' sample(s): max relative error per array"]
+        lines = [f"gradient check of {'-'.join(map(str, sizes))} on {k} '{data.name}' sample(s): "
+                 f"max relative error per array", subset_line(plan, array_sizes)]
         lines += [f"  {name:>4}  {err:.2e}  {'ok' if err <= GRADCHECK_THRESHOLD else 'FAIL'}"
+                  + (f"  ({plan[name].size:,} of {array_sizes[name]:,} entries)"
+                     if plan[name].size < array_sizes[name] else "")
                   for name, err in errors.items()]
         lines.append(f"{'passed' if passed else 'FAILED'}: largest {worst:.2e} "
                      f"{'<=' if passed else '>'} {GRADCHECK_THRESHOLD:g}")
         print("\n".join(lines), file=stdout)
     return 0 if passed else 1
+
+
+def _arrays(network) -> list:
+    """w1, b1, w2, b2, ... in the order of ``check_plan``."""
+    return [a for pair in zip(network.weights, network.biases) for a in pair]
+
+
+def subset_line(plan: dict, array_sizes: dict) -> str:
+    """What was checked: every entry, or how many of which arrays (random, seed 0) and how to check all."""
+    total, everything = sum(idx.size for idx in plan.values()), sum(array_sizes.values())
+    if total == everything:
+        return f"every one of the {everything:,} parameters"
+    cut = [name for name in plan if plan[name].size < array_sizes[name]]
+    return (f"{total:,} of the {everything:,} parameters: a random {MAX_PER_ARRAY} (seed 0) of each of "
+            f"{', '.join(cut)}, every entry of the others (--all checks every one)")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from typing import Callable, NamedTuple
 
 from engine.activations import ACTIVATIONS
 from engine.config import CONSTRAINTS, TrainConfig
 from engine.features import FEATURE_NAMES
 from engine.network import WIDTH
-from engine.validation import ConfigError
+from engine.validation import ConfigError, shown
 
 PROG = "backprop-lab"
 GRADCHECK_THRESHOLD = 1e-6
@@ -33,10 +34,32 @@ class Parser(argparse.ArgumentParser):
         message = re.sub(r"^argument ", "", message)
         raise CliError(f"{message}; see '{self.prog} --help'")
 
+    def parse_known_args(self, args=None, namespace=None):
+        return super().parse_known_args(self.join_values(sys.argv[1:] if args is None else list(args)), namespace)
+
+    def join_values(self, args: list[str]) -> list[str]:
+        """``--lr -1e-09`` as ``--lr=-1e-09``: argparse takes a value that starts with '-' for an option
+        unless it looks like a plain negative integer or decimal, so ``-1e-09``, ``-inf`` and ``-1,4``
+        were "expected one argument". A value is joined to its flag unless it is itself a flag, so our
+        own check then refuses it with the allowed range, like any other bad value."""
+        takes_value = {s for a in self._actions if a.option_strings and a.nargs is None for s in a.option_strings}
+        out, i = [], 0
+        while i < len(args):
+            arg = args[i]
+            nxt = args[i + 1] if i + 1 < len(args) else None
+            if (arg in takes_value and nxt is not None and nxt.startswith("-") and nxt != "--"
+                    and nxt.split("=", 1)[0] not in self._option_string_actions):
+                out.append(f"{arg}={nxt}")
+                i += 2
+            else:
+                out.append(arg)
+                i += 1
+        return out
+
 
 def not_allowed(flag: str, raw, allowed: str, detail: str = "") -> CliError:
-    shown = f"{flag} {raw!r}" + (f": {detail}" if detail else "")
-    return CliError(f"{shown} is not allowed; expected {allowed}")
+    what = f"{flag} {shown(raw)}" + (f": {detail}" if detail else "")
+    return CliError(f"{what} is not allowed; expected {allowed}")
 
 
 # --- value parsers: (flag, raw text) -> value ----------------------------------------------------
@@ -70,7 +93,7 @@ def _layers(flag, raw, field):
         try:
             size = int(part)
         except ValueError:
-            raise not_allowed(flag, raw, allowed, f"size {i + 1} = {part.strip()!r}") from None
+            raise not_allowed(flag, raw, allowed, f"size {i + 1} = {shown(part.strip())}") from None
         try:
             size = WIDTH.check(f"layers[{i}]", size)
         except ConfigError:
@@ -102,6 +125,23 @@ def _text(flag, raw, field):
     if not raw.strip():
         raise not_allowed(flag, raw, "a non-empty value")
     return raw
+
+
+SEPARATOR_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def _separator(flag, raw, field):
+    """'comma', 'semicolon', 'tab' or the character itself (a tab typed as \\t too)."""
+    value = SEPARATOR_NAMES.get(raw.strip().lower(), "\t" if raw == "\\t" else raw)
+    if value not in SEPARATOR_NAMES.values():
+        raise not_allowed(flag, raw, "one of " + ", ".join(SEPARATOR_NAMES) + " (or , ; and a tab themselves)")
+    return value
+
+
+def _flag(value):
+    def parse(flag, raw, field):
+        return value
+    return parse
 
 
 class Option(NamedTuple):
@@ -159,6 +199,16 @@ def options(preset_names: list[str]) -> list[Option]:
         Option("--features", "features", _features, "F,F,...", "input features of a 2-D dataset, "
                f"comma-separated from {', '.join(FEATURE_NAMES)}, or 'none' for the raw x1, x2; the input "
                "layer's size follows (default: the preset's, e.g. none)", True),
+        Option("--task", "csv_task", _name, "NAME", f"what the CSV target is: {_allowed('csv_task')} (default: "
+               "auto: text labels or 2 to 20 whole numbers are classes, other numbers regression)", True),
+        Option("--header", "csv_header", _flag(True), None, "the CSV file's first row names the columns "
+               "(default: detected, a first row with text above numbers)", True),
+        Option("--no-header", "csv_header", _flag(False), None, "the CSV file's first row is data (default: "
+               "detected)", True),
+        Option("--csv-separator", "csv_separator", _separator, "SEP", "the CSV file's separator: "
+               f"{', '.join(SEPARATOR_NAMES)} (default: detected from the first lines)", True),
+        Option("--max-csv-mb", "csv_max_mb", _number(float), "MB", "refuse CSV files larger than this, "
+               f"{_allowed('csv_max_mb')} (default: {d.csv_max_mb:g})", True),
         Option("--noise", "noise", _number(float), "X", f"dataset noise, {_allowed('noise')} (default: the "
                "dataset's)", True),
         Option("--samples", "n_samples", _number(int), "N", f"dataset size, {_allowed('n_samples')} "
@@ -176,16 +226,23 @@ TRAIN_ONLY = [
            "(default: not saved)"),
     Option("--quiet", None, None, None, "no progress bar and no summary (default: off)"),
 ]
+GRADCHECK_ONLY = [
+    Option("--all", None, None, None, "check every parameter (default: arrays of more than 256 entries are "
+           "checked on a random 256 of them, seed 0)"),
+]
 JSON = Option("--json", None, None, None, "print one JSON object on stdout instead of the summary (default: off)")
 
+# The flags that only a CSV dataset takes (each needs --csv)
+CSV_FLAGS = ("--target", "--task", "--header", "--no-header", "--csv-separator", "--max-csv-mb")
 # Engine field names (ConfigError.field, up to the first '[' or space) -> the flag that sets them.
 FIELD_FLAGS = {"name": "--dataset", "n_inputs": "--layers", "n_outputs": "--layers", "csv_path": "--csv",
+               "task": "--task", "separator": "--csv-separator", "max_bytes": "--max-csv-mb",
                "path": "--csv", "file": "--csv", "target_columns": "--target", "labels": "--target",
                "number of weight layers": "--layers", "alpha": "--activations"}
 
 
 def build_parser(command: str, preset_names: list[str]) -> tuple[Parser, list[Option]]:
-    table = options(preset_names) + (TRAIN_ONLY if command == "train" else []) + [JSON]
+    table = options(preset_names) + (TRAIN_ONLY if command == "train" else GRADCHECK_ONLY) + [JSON]
     if command == "train":
         about = "Train a network headless and report the losses (exit 0 done, 1 diverged, 2 bad input)."
     else:
@@ -221,24 +278,26 @@ def explain(err: ConfigError, given: dict, origin: str) -> str:
     if flag is None:
         return f"{err} ({origin})"
     raw = given.get(flag)
-    shown = f"{flag} {raw!r}" if raw is not None else f"{flag} ({origin})"
-    standard = f"{err.field}: {err.value!r} is not allowed; expected {err.allowed}"
+    if raw is None and flag in CSV_FLAGS:  # presets set no CSV options: the value is the app's default
+        origin = "not given"
+    what = f"{flag} {shown(raw)}" if raw is not None else f"{flag} ({origin})"
+    standard = f"{err.field}: {shown(err.value)} is not allowed; expected {err.allowed}"
     if str(err) != standard:  # a message of its own, e.g. a CSV error with its line and column
-        return with_message(flag, raw, str(err)) if raw is not None else f"{shown}: {err}"
+        return with_message(flag, raw, str(err)) if raw is not None else f"{what}: {err}"
     if raw is None:
-        return f"{flag} {err.value!r} ({origin}) is not allowed; expected {err.allowed}"
+        return f"{flag} {shown(err.value)} ({origin}) is not allowed; expected {err.allowed}"
     opt_field = next((o.field for o in options([]) if o.flag == flag), None)
     if err.field == opt_field:
-        return f"{shown} is not allowed; expected {err.allowed}"
-    return f"{shown}: {err.field} = {err.value!r} is not allowed; expected {err.allowed}"
+        return f"{what} is not allowed; expected {err.allowed}"
+    return f"{what}: {err.field} = {shown(err.value)} is not allowed; expected {err.allowed}"
 
 
 def with_message(flag: str, raw: str, message: str) -> str:
     """``--csv 'a.csv', line 3: ...`` rather than ``--csv 'a.csv': a.csv, line 3: ...`` for a message that
     starts with the path the person typed."""
     if message.startswith(raw) and message[len(raw):len(raw) + 1] in (":", ","):
-        return f"{flag} {raw!r}{message[len(raw):]}"
-    return f"{flag} {raw!r}: {message}"
+        return f"{flag} {shown(raw)}{message[len(raw):]}"
+    return f"{flag} {shown(raw)}: {message}"
 
 
 def parse_values(ns: argparse.Namespace, table: list[Option]) -> tuple[dict, dict]:
@@ -251,4 +310,6 @@ def parse_values(ns: argparse.Namespace, table: list[Option]) -> tuple[dict, dic
         given[opt.flag] = raw
         if opt.parse is not None:
             values[opt.field] = opt.parse(opt.flag, raw, opt.field)
+    if "--header" in given and "--no-header" in given:
+        raise CliError("--header and --no-header contradict each other; give one of them (or neither: detected)")
     return values, given

@@ -21,7 +21,7 @@ from app.run_model import RunModel
 from engine.adapt import adapt
 from engine.config import TrainConfig, build
 from engine.status import Status
-from engine.validation import ConfigError
+from engine.validation import ConfigError, shorten
 
 RUN_KEYS = ("epochs",)  # changes how long to train, not what: applied live too
 FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss": "the loss", "optimizer":
@@ -295,8 +295,9 @@ class Controller(QObject):
         from engine.savefile import load_run
         try:
             trainer = load_run(path)
-        except (ConfigError, OSError) as err:
-            self.window.show_problem(f"Could not open the run: {err}")
+        except Exception as err:  # any exception while opening a file is "cannot open", never a traceback
+            shown = err if isinstance(err, (ConfigError, OSError)) else f"{path}: {type(err).__name__}: {err}"
+            self.window.show_problem(shorten(f"Could not open the run: {shown}", 1000))
             return None
         loaded = trainer.steps, trainer.config  # read before the worker owns it
         self.open_trainer(trainer)

@@ -20,6 +20,8 @@ from pathlib import Path
 import resources
 from app import preflight, view_options
 from app.cli_options import CliError, Parser
+from engine.atomic import atomic_write
+from engine.safe_io import PathError, save_target
 
 ORGANIZATION = APPLICATION = "Backprop Lab"
 DEFAULT_SHOT_DELAY = 3.0  # seconds before --screenshot without --quit-after
@@ -50,8 +52,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         shot = Path(args.screenshot)
         if shot.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
             raise CliError(f"--screenshot {args.screenshot!r} is not allowed; expected a .png, .jpg or .bmp file")
-        if not shot.resolve().parent.is_dir():
-            raise CliError(f"--screenshot {args.screenshot!r}: the folder {str(shot.parent)!r} does not exist")
+        try:  # the check every save makes: a regular file (or a link to one) in a folder we may write into
+            save_target(shot, "image file")
+        except PathError as e:
+            raise CliError(f"--screenshot {args.screenshot!r}: {e}") from None
         if args.quit_after is None:
             args.quit_after = DEFAULT_SHOT_DELAY
     # against the preset's network; the network of a file or of the last session is known only once open
@@ -242,12 +246,26 @@ def _size(window, app) -> bool:
 
 def _finish(window, screenshot: str | None) -> None:
     if screenshot:
-        if window.grab().save(screenshot):
+        try:
+            save_screenshot(window, screenshot)
             print(f"backprop-lab: saved a screenshot to {screenshot}", file=sys.stderr)
-        else:
-            print(f"backprop-lab: could not save a screenshot to {screenshot}", file=sys.stderr)
+        except OSError as e:
+            print(f"backprop-lab: could not save a screenshot to {screenshot} ({e})", file=sys.stderr)
             window.shot_failed = True
     window.close()
+
+
+def save_screenshot(window, path: str) -> None:
+    """The window as an image in ``path`` (format from its suffix), written like every other file
+    (engine.atomic: a regular file or a link's target replaced whole, never a FIFO or a device)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    fmt = {".jpg": "JPG", ".jpeg": "JPG", ".bmp": "BMP"}.get(Path(path).suffix.lower(), "PNG")
+    if not window.grab().save(buffer, fmt):
+        raise OSError(f"the window could not be encoded as {fmt}")
+    atomic_write(path, bytes(buffer.data()))
 
 
 def _report_first_paint(window) -> None:

@@ -100,12 +100,32 @@ def _dispatch(argv: list[str]) -> int:
         return 1
 
 
+SIGPIPE_STATUS = 128 + 13  # what a shell reports for a tool that SIGPIPE ended, as `yes | head -1` does
+
+
+def broken_pipe() -> int:
+    """The reader of our output went away (``... --json | head -c 10``, ``| true``): end quietly, as Unix
+    tools do. stdout is pointed at /dev/null first, so the interpreter's own flush at exit cannot raise
+    a second BrokenPipeError and print "Exception ignored ..." on stderr."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file: nothing will flush into it
+        pass
+    return SIGPIPE_STATUS
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _dispatch(argv)
+        status = _dispatch(argv)
+        sys.stdout.flush()  # a reader that went away is found here, not in the interpreter's exit
+        return status
     except SystemExit as e:  # argparse's --help exits 0
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BrokenPipeError:
+        return broken_pipe()
     except KeyboardInterrupt:
         print("backprop-lab: interrupted", file=sys.stderr)
         return 130

@@ -19,36 +19,52 @@ def format_seconds(seconds: float) -> str:
 
 
 class ProgressBar:
-    """Draws ``[#####.....]  42%  epoch 420/1000  loss 1.2e-03  ETA 0:03`` on ``stream`` with '\\r'."""
+    """Draws ``[#####.....]  42%  epoch 420/1000  loss 1.2e-03  ETA 0:03`` on ``stream`` with '\\r'
+    (``unit`` names what is counted: "epoch", or "entry" for a gradient check, which has no loss)."""
 
     def __init__(self, total_epochs: int, start_epoch: int, stream, clock=time.perf_counter,
-                 interval: float | None = None, width: int = 24):
+                 interval: float | None = None, width: int = 24, unit: str = "epoch"):
         self.total = max(int(total_epochs), 0)
         self.start_epoch = start_epoch
         self.stream = stream
         self.clock = clock
         self.interval = DRAW_INTERVAL if interval is None else interval
         self.width = width
+        self.unit = unit
         self.started = clock()
         self._next_draw = self.started + self.interval  # the first tenth of a second draws nothing: short runs stay silent
         self._drawn = 0  # length of the last line, so close() can wipe it
         self.redraws = 0
 
-    def on_epoch(self, trainer) -> None:
+    def _due(self) -> float | None:
+        """The clock's time when a redraw is due, else None (the cheap check every callback makes)."""
         now = self.clock()
         if now < self._next_draw:
-            return
+            return None
         self._next_draw = now + self.interval
+        return now
+
+    def on_epoch(self, trainer) -> None:
+        now = self._due()
+        if now is None:
+            return
         losses = trainer.train_losses
         loss = losses.view(len(losses) - 1)[0] if len(losses) else float("nan")
         self.draw(trainer.epoch - self.start_epoch, loss, now - self.started)
 
-    def draw(self, done: int, loss: float, elapsed: float) -> None:
+    def on_count(self, done: int) -> None:
+        """``done`` of the total counted so far (no loss to show)."""
+        now = self._due()
+        if now is not None:
+            self.draw(done, None, now - self.started)
+
+    def draw(self, done: int, loss: float | None, elapsed: float) -> None:
         fraction = done / self.total if self.total else 1.0
         filled = int(self.width * fraction)
         eta = elapsed / done * (self.total - done) if done else float("nan")
-        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%}  epoch {done}/{self.total}  "
-                f"loss {loss:.3e}  ETA {format_seconds(eta) if eta == eta else '?'}")
+        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%}  {self.unit} {done}/{self.total}  "
+                + (f"loss {loss:.3e}  " if loss is not None else "")
+                + f"ETA {format_seconds(eta) if eta == eta else '?'}")
         pad = " " * max(self._drawn - len(line), 0)
         self.stream.write("\r" + line + pad)
         self.stream.flush()
@@ -63,7 +79,7 @@ class ProgressBar:
             self._drawn = 0
 
 
-def progress_for(stream, total_epochs: int, start_epoch: int, quiet: bool) -> ProgressBar | None:
+def progress_for(stream, total_epochs: int, start_epoch: int, quiet: bool, unit: str = "epoch") -> ProgressBar | None:
     """A bar when ``stream`` is a terminal and the run is not quiet; None otherwise, so training runs
     without any per-epoch callback at all."""
     if quiet:
@@ -72,4 +88,4 @@ def progress_for(stream, total_epochs: int, start_epoch: int, quiet: bool) -> Pr
         interactive = stream.isatty()
     except (AttributeError, ValueError):  # a closed or replaced stream
         interactive = False
-    return ProgressBar(total_epochs, start_epoch, stream) if interactive else None
+    return ProgressBar(total_epochs, start_epoch, stream, unit=unit) if interactive else None

@@ -291,7 +291,8 @@ class Session(QObject):
         # no loss: the file is read as it is (mse accepts any target); the run's loss and output follow
         # the problem it poses once imported (engine.adapt), so the current loss must not refuse it
         dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target,
-                                      test_fraction=cfg.test_fraction)
+                                      test_fraction=cfg.test_fraction, separator=cfg.csv_separator,
+                                      max_mb=cfg.csv_max_mb)
         changes = dialog.config_changes() if dialog.exec() else None
         if not changes:
             return False

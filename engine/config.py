@@ -20,7 +20,7 @@ from .features import FEATURE_LIST, check_plane
 from .network import DTYPE, INIT, Network, check_architecture, layer_views
 from .optimizers import HYPERPARAMETERS, OPTIMIZER, make_optimizer
 from .trainer import Trainer
-from .validation import ConfigError, Interval, OneOf
+from .validation import ConfigError, Interval, OneOf, Text
 
 CONSTRAINTS = {
     "loss": LOSS,
@@ -36,6 +36,9 @@ CONSTRAINTS = {
     "csv_task": OneOf(("auto", "classification", "regression")),
     "features": FEATURE_LIST,
     "drawn": DRAWN,
+    "csv_path": Text(), "csv_target": Text(),  # typed like every field: a run file's JSON may hold anything
+    "csv_separator": OneOf((None, ",", ";", "\t")),  # None: detected
+    "csv_max_mb": Interval(float, 0, 1_000_000, closed="right"),  # files above it are refused, not read
 }
 OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes", "drawn"}  # None means: full batch, no limit, default
 
@@ -67,6 +70,8 @@ class TrainConfig:
     csv_task: str = "auto"  # auto / classification / regression
     features: tuple = ()  # input features of a 2-D dataset (engine/features.py); () the raw (x1, x2)
     drawn: dict | None = None  # dataset 'drawn': {"points": [[x1, x2], ...], "labels" or "targets": [...]}
+    csv_separator: str | None = None  # ",", ";" or "\t"; None: detected
+    csv_max_mb: float = 50.0  # the largest CSV file read, in MB (10^6 bytes)
     seed: int = 42
     extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
 
@@ -79,6 +84,8 @@ class TrainConfig:
             values[name] = constraint.check(name, values[name])
         sizes, acts = check_architecture(values["layers"], values["activations"])
         values["layers"], values["activations"] = sizes, tuple(a.spec() for a in acts)
+        if not isinstance(values["extra"], dict):
+            raise ConfigError("extra", values["extra"], "a JSON object of notes")
         if values["csv_header"] not in (None, True, False):
             raise ConfigError("csv_header", values["csv_header"], "true, false or null (detect)")
         if values["dataset"] == "csv" and not (values["csv_path"] and values["csv_target"]):
@@ -119,7 +126,8 @@ def make_data(config: TrainConfig, rng: np.random.RandomState):
     """The dataset a config names, drawn from ``rng``, with the config's input features applied."""
     if config.dataset == "csv":
         data = load_csv(config.csv_path, target_columns=config.csv_target, header=config.csv_header,
-                        task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng)
+                        task=config.csv_task, loss=config.loss, test_fraction=config.test_fraction, rng=rng,
+                        separator=config.csv_separator, max_bytes=max(int(config.csv_max_mb * 1e6), 1))
     elif config.dataset == "drawn":
         d = config.drawn
         data = dataset_from_points(d["points"], d.get("labels", d.get("targets")), DRAWN.task(d),

@@ -48,6 +48,8 @@ def check_architecture(sizes, activations) -> tuple[tuple[int, ...], list[Activa
     sizes = tuple(WIDTH.check(f"layers[{i}]", s) for i, s in enumerate(sizes))
     if isinstance(activations, (str, Activation)):
         activations = [activations]
+    elif not isinstance(activations, (list, tuple)):  # e.g. 7 or null from a run file's JSON
+        raise ConfigError("activations", activations, "a list of activations, one per weight layer")
     acts = [make_activation(a, f"activations[{i}]") for i, a in enumerate(activations)]
     if len(acts) != len(sizes) - 1:
         raise ConfigError("activations", [a.spec() for a in acts],

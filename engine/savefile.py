@@ -17,6 +17,7 @@ any array is read, so a hostile file can neither unpickle anything nor make us a
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -29,17 +30,21 @@ import numpy as np
 from .atomic import atomic_open
 from .config import TrainConfig, build
 from .datasets import Dataset
+from .history import record_lengths
 from .optimizers import make_optimizer
 from .runfile_history import HistoryError, history_arrays, history_members, restore_history
+from .safe_io import PathError, open_regular
 from .status import Status
 from .trainer import Trainer
-from .validation import ConfigError, Interval, OneOf
+from .validation import ConfigError, Interval, OneOf, shorten, shown
+from .zip_limits import ZipLimitError, check_directory, check_member
 
 FORMAT = "backprop-lab-run"
 FORMAT_VERSION = 2  # 2 adds the last step's gradients and the keyframes (engine/runfile_history.py)
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_HEADER_BYTES = 1_000_000
 MAX_RECORD = 10**9
+MAX_NAME, MAX_MESSAGE = 120, 500  # characters of a dataset's name or a column's, of the status message
 RECORDS = {"step_losses": "float32", "train_losses": "float64", "test_losses": "float64",
            "train_accuracy": "float64", "test_accuracy": "float64"}
 STATUS = OneOf((Status.READY.value, Status.RUNNING.value, Status.DIVERGED.value))  # what a trainer can be
@@ -141,7 +146,7 @@ def _field(path, d: dict, key: str, kind: type, where: str = ""):
     if key not in d:
         raise SaveFileError(path, f"the header has no '{where}{key}'")
     if not isinstance(d[key], kind):
-        raise SaveFileError(path, f"header field '{where}{key}' is {d[key]!r}; expected a {kind.__name__}")
+        raise SaveFileError(path, f"header field '{where}{key}' is {shown(d[key])}; expected a {kind.__name__}")
     return d[key]
 
 
@@ -166,29 +171,30 @@ def _npy_header(path, zf: zipfile.ZipFile, name: str):
     return tuple(shape), dtype, offset, info.file_size
 
 
-def _open(path) -> zipfile.ZipFile:
-    """The file as an open zip, after the checks that need only its name and size."""
-    p = Path(path)
+@contextlib.contextmanager
+def _open(path):
+    """The file as an open zip, after the checks that need only its kind, size and zip directory."""
     try:
-        if not p.exists():
-            raise SaveFileError(path, "no such file")
-        if not p.is_file():
-            raise SaveFileError(path, "not a file")
-        size = p.stat().st_size
+        f = open_regular(path, "run file")
+    except PathError as e:
+        raise SaveFileError(path, e.strerror) from None
+    except FileNotFoundError:
+        raise SaveFileError(path, "no such file") from None
+    except (OSError, ValueError) as e:  # "permission denied" is said, not "not a run file"
+        raise SaveFileError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    with f:
+        size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise SaveFileError(path, f"the file is {size:,} bytes; a run file is at most {MAX_FILE_BYTES:,}")
-        with open(p, "rb"):  # so that "permission denied" is said, not "not a run file"
-            pass
-    except SaveFileError:
-        raise
-    except (OSError, ValueError) as e:
-        raise SaveFileError(path, f"the file cannot be read ({getattr(e, 'strerror', None) or e})") from None
-    try:
-        if zipfile.is_zipfile(p):
-            return zipfile.ZipFile(p)
-    except _CORRUPT:
-        pass
-    raise SaveFileError(path, "truncated or not a Backprop Lab run file")
+        try:
+            check_directory(f, size)
+            zf = zipfile.ZipFile(f)
+        except ZipLimitError as e:
+            raise SaveFileError(path, str(e)) from None
+        except _CORRUPT:
+            raise SaveFileError(path, "truncated or not a Backprop Lab run file") from None
+        with zf:
+            yield zf
 
 
 def _read_header(path, zf: zipfile.ZipFile) -> dict:
@@ -203,10 +209,10 @@ def _read_header(path, zf: zipfile.ZipFile) -> dict:
         raise SaveFileError(path, f"the header is not readable JSON ({e})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         what = header.get("format") if isinstance(header, dict) else type(header).__name__
-        raise SaveFileError(path, f"not a Backprop Lab run file (format {what!r}, expected {FORMAT!r})")
+        raise SaveFileError(path, f"not a Backprop Lab run file (format {shown(what)}, expected {FORMAT!r})")
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SaveFileError(path, f"version {version!r} is not a version this app reads ({FORMAT_VERSION})")
+        raise SaveFileError(path, f"version {shown(version)} is not a version this app reads ({FORMAT_VERSION})")
     if version > FORMAT_VERSION:
         raise SaveFileError(path, f"version {version} is newer than this app reads ({FORMAT_VERSION})")
     return header
@@ -221,7 +227,7 @@ def _listed(path, header: dict) -> dict:
         dtype = entry.get("dtype") if isinstance(entry, dict) else None
         if (not isinstance(shape, list) or len(shape) > 2 or not isinstance(dtype, str)
                 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
-            raise SaveFileError(path, f"arrays.{name} is {entry!r}; expected a shape of up to 2 sizes and a dtype")
+            raise SaveFileError(path, f"arrays.{name} is {shown(entry)}; expected a shape of up to 2 sizes and a dtype")
         out[name] = (tuple(shape), dtype)
     return out
 
@@ -239,7 +245,7 @@ def _check_dataset(path, header: dict, sizes: tuple, n_train: int, n_test: int) 
     if task == "classification":
         n_classes = _check(path, "dataset.n_classes", data.get("n_classes"), Interval(int, 2, 4096))
     elif data.get("n_classes") is not None:
-        raise SaveFileError(path, f"dataset.n_classes is {data.get('n_classes')!r}; expected null for regression")
+        raise SaveFileError(path, f"dataset.n_classes is {shown(data.get('n_classes'))}; expected null for regression")
     n_targets = n_classes if task == "classification" else sizes[-1]
     for key, length in (("feature_names", sizes[0]), ("target_names", n_targets)):
         names = _field(path, data, key, list, "dataset.")
@@ -266,7 +272,7 @@ def _check_state(path, header: dict, config: TrainConfig, n_train: int, has_perm
 
     opt = _field(path, header, "optimizer", dict)
     if opt.get("name") != config.optimizer:
-        raise SaveFileError(path, f"optimizer.name is {opt.get('name')!r} but the config says {config.optimizer!r}")
+        raise SaveFileError(path, f"optimizer.name is {shown(opt.get('name'))} but the config says {config.optimizer!r}")
     _check(path, "optimizer.t", opt.get("t"), COUNT)
     hyper = _field(path, opt, "hyperparameters", dict, "optimizer.")
     probe = make_optimizer(config.optimizer, 1, np.ones(1))
@@ -295,12 +301,13 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
             "rng_keys": ((624,), "uint32"), "X_train": ((sizes[0], n_train), "float64"),
             "Y_train": ((sizes[-1], n_train), "float64"), "X_test": ((sizes[0], n_test), "float64"),
             "Y_test": ((sizes[-1], n_test), "float64")}
-    for name, dtype in RECORDS.items():
-        need[name] = ((min(_last(listed, name), MAX_RECORD),), dtype)
-    need.update(_check_dataset(path, header, sizes, n_train, n_test))
+    labels = _check_dataset(path, header, sizes, n_train, n_test)
+    need.update(labels)
     if config.features:  # the points the features were computed from, so views still draw the plane
         need.update({"raw_X_train": ((2, n_train), "float64"), "raw_X_test": ((2, n_test), "float64")})
     need.update(_check_state(path, header, config, n_train, "perm" in listed))
+    for name, length in record_lengths(header["epoch_state"], bool(labels), n_test).items():
+        need[name] = ((length,), RECORDS[name])
     try:
         need.update(history_members(header, config, n_params, n_train))
     except HistoryError as e:
@@ -314,13 +321,17 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
         if name in RECORDS and (len(got_shape) != 1 or got_shape[0] > MAX_RECORD):
             raise SaveFileError(path, f"{name} has shape {got_shape}; a record is 1-D with at most "
                                       f"{MAX_RECORD:,} values")
+        if got_shape != shape and name in RECORDS:
+            es = header["epoch_state"]
+            raise SaveFileError(path, f"{name} holds {got_shape[0]:,} values but the header's counters "
+                                      f"(epoch {es['epoch']}, steps {es['steps']}) need {shape[0]:,}")
         if got_shape != shape:
             raise SaveFileError(path, f"{name} has shape {got_shape} but network {arch} needs {shape}")
         if got_dtype != dtype:
             raise SaveFileError(path, f"{name} has dtype {got_dtype} but a {config.dtype} {arch} run needs {dtype}")
     extra = sorted(set(listed) - set(need))
     if extra:
-        raise SaveFileError(path, f"the header lists an unexpected member {extra[0]!r}")
+        raise SaveFileError(path, f"the header lists an unexpected member {shown(extra[0])}")
     return need
 
 
@@ -336,8 +347,10 @@ def _read_arrays(path, zf: zipfile.ZipFile, need: dict) -> dict:
         if got_shape != shape:
             raise SaveFileError(path, f"{name} has shape {got_shape} but the header lists {shape}")
         nbytes = math.prod(shape) * got.itemsize
-        if size != offset + nbytes:
-            raise SaveFileError(path, f"{name} is truncated: {size - offset:,} bytes for {nbytes:,} of data")
+        try:
+            check_member(zf.getinfo(name + ".npy"), offset + nbytes)
+        except ZipLimitError as e:
+            raise SaveFileError(path, str(e)) from None
         total += nbytes
     if total > MAX_FILE_BYTES:
         raise SaveFileError(path, f"the arrays hold {total:,} bytes; a run file holds at most {MAX_FILE_BYTES:,}")
@@ -374,9 +387,11 @@ def load_run(path) -> Trainer:
     if perm is not None and not np.array_equal(np.sort(perm), np.arange(perm.size)):
         raise SaveFileError(path, "perm is not a permutation of the training samples")
     image_shape = None if d.get("image_shape") is None else tuple(d["image_shape"])
-    data = Dataset(d["name"], d["task"], arrays["X_train"], arrays["Y_train"], arrays["X_test"], arrays["Y_test"],
-                   arrays.get("labels_train"), arrays.get("labels_test"), d["n_classes"],
-                   d["feature_names"], d["target_names"], image_shape, config.features,
+    # Texts from the file are shown in the views and the window's banner: a 500 KB one would stall both.
+    data = Dataset(shorten(d["name"], MAX_NAME), d["task"], arrays["X_train"], arrays["Y_train"], arrays["X_test"],
+                   arrays["Y_test"], arrays.get("labels_train"), arrays.get("labels_test"), d["n_classes"],
+                   [shorten(s, MAX_NAME) for s in d["feature_names"]],
+                   [shorten(s, MAX_NAME) for s in d["target_names"]], image_shape, config.features,
                    arrays.get("raw_X_train"), arrays.get("raw_X_test"))
     for split in ("train", "test") if config.features else ():
         if not np.allclose(data.inputs(getattr(data, f"raw_X_{split}")), getattr(data, f"X_{split}"),
@@ -389,6 +404,9 @@ def load_run(path) -> Trainer:
         trainer.optimizer.load_state({"t": opt["t"], **{k[4:]: v for k, v in arrays.items() if k.startswith("opt_")}})
         for name in RECORDS:
             getattr(trainer, name).extend(arrays[name])
+        if len(trainer.step_losses) != es["steps"]:  # one step per epoch, yet steps and epochs differ
+            raise SaveFileError(path, f"epoch_state.steps is {es['steps']:,} but a run of one step per epoch "
+                                      f"that ran {es['epoch']:,} epochs took as many steps")
         trainer.restore_epoch_state({
             **es, "step_in_epoch": header["epoch_state"]["step_in_epoch"], "perm": perm,
             "rng_state": ("MT19937", arrays["rng_keys"], es["rng_pos"], es["rng_has_gauss"],
@@ -397,7 +415,7 @@ def load_run(path) -> Trainer:
         raise SaveFileError(path, str(e)) from None
     except ValueError as e:  # RandomState.set_state refusing the generator's state
         raise SaveFileError(path, f"the random generator's state is not valid ({e})") from None
-    trainer.status, trainer.message = header["status"], header["message"]
+    trainer.status, trainer.message = header["status"], shorten(header["message"], MAX_MESSAGE)
     try:
         restore_history(trainer, header, arrays)  # replaces the keyframe build() took of fresh weights
     except HistoryError as e:

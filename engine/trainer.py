@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .backprop import Backprop
-from .history import GrowingArray
+from .history import GrowingArray, step_record
 from .keyframes import Keyframe, KeyframeStore, capture
 from .network import Network
 from .optimizers import HYPERPARAMETERS, Optimizer
@@ -105,8 +105,8 @@ class Trainer:
         self.epoch = 0  # completed epochs
         self.step_in_epoch = 0
         self.steps = 0
-        self.step_losses = GrowingArray(np.float32)
         self.train_losses = GrowingArray(np.float64)
+        self.step_losses = step_record(self.train_losses, one_step_per_epoch=self.batch_size == self.n)
         self.test_losses = GrowingArray(np.float64)
         self.train_accuracy = GrowingArray(np.float64)
         self.test_accuracy = GrowingArray(np.float64)

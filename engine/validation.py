@@ -11,6 +11,24 @@ import numbers
 from dataclasses import dataclass
 
 
+SHOWN_CHARS = 80  # an echoed value longer than this is cut: an error line must stay one readable line
+
+
+def shown(value, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters with an ellipsis and the length,
+    so a 100,000-character value cannot fill a terminal or a window."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return text[:limit - 1] + "…" + size
+
+
+def shorten(text: str, limit: int = 500) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: a message read from a file, for display."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class ConfigError(ValueError):
     """A value that is not allowed. ``str(err)`` is a one-line message for a person."""
 
@@ -18,7 +36,7 @@ class ConfigError(ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {value!r} is not allowed; expected {allowed}")
+        super().__init__(f"{field}: {shown(value)} is not allowed; expected {allowed}")
 
 
 @dataclass(frozen=True)
@@ -83,3 +101,21 @@ class OneOf:
 def check(field: str, value, constraint):
     """Check ``value`` against ``constraint`` (an Interval or OneOf) and return it normalised."""
     return constraint.check(field, value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string of at most ``max_chars`` characters (a path, column names), or None when ``optional``."""
+
+    max_chars: int = 4096
+    optional: bool = True
+
+    def describe(self) -> str:
+        return f"a text of at most {self.max_chars:,} characters" + (" or null" if self.optional else "")
+
+    def check(self, field: str, value):
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str) or len(value) > self.max_chars:
+            raise ConfigError(field, value, self.describe())
+        return value

@@ -90,7 +90,7 @@ def step(qtbot, lab: Lab, epochs: int = 1):
     return snap
 
 
-def accept_csv(lab: Lab, path, check=None) -> None:
+def accept_csv(lab: Lab, path, check=None, qtbot=None) -> None:
     """File > Import CSV answers with the real dialog on ``path``, accepted without showing it;
     ``check(kw)`` sees the arguments the session opens it with."""
     from ui.csv_dialog import CsvImportDialog
@@ -104,6 +104,8 @@ def accept_csv(lab: Lab, path, check=None) -> None:
             check(kw)
         dialog = Accepting(parent, **kw)
         dialog.set_path(path)
+        if qtbot is not None:
+            qtbot.waitUntil(lambda: not dialog.busy(), timeout=5000)  # the loader reads in the background
         return dialog
 
     lab.session.make_csv_dialog = make

@@ -226,7 +226,7 @@ def test_gradcheck_json_and_failure(capsys, monkeypatch):
     assert main(["gradcheck", "--preset", "xor", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert set(r["errors"]) == {"w1", "b1", "w2", "b2"} and r["passed"] and r["samples"] == 16
-    monkeypatch.setattr(cli, "gradient_check", lambda *a: {"w1": 1e-9, "b1": 3e-6})
+    monkeypatch.setattr(cli, "gradient_check", lambda *a, **k: {"w1": 1e-9, "b1": 3e-6})
     assert main(["gradcheck", "--preset", "xor"]) == 1
     assert "FAIL" in capsys.readouterr().out
 

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csv_files import write
+
 from engine.csv_data import CsvError, load_csv
 from engine.datasets import Dataset
 from engine.validation import ConfigError
@@ -11,15 +13,6 @@ from engine.validation import ConfigError
 
 def rs(seed=0):
     return np.random.RandomState(seed)
-
-
-def write(tmp_path, content, name="data.csv"):
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
 
 
 def load(path, **kwargs):
@@ -121,14 +114,23 @@ def test_two_classes_encoded_for_the_loss(tmp_path, loss, rows):
 
 
 @pytest.mark.parametrize("content, targets", [
-    ("x,y\n" + "".join(f"{i},{i}\n" for i in range(21)), "y"),  # 21 distinct values
     ("x,y\n1,0.5\n2,1\n3,0.5\n", "y"),  # not integers
     ("x,y,z\n1,0,1\n2,1,0\n", "y,z"),  # two target columns
-    ("x,y\n1,4\n2,4\n", "y"),  # a single value is no class split
 ])
 def test_auto_falls_back_to_regression(tmp_path, content, targets):
     d = load(write(tmp_path, content), target_columns=targets)
     assert d.task == "regression" and d.labels_train is None and d.n_classes is None
+
+
+def test_auto_never_turns_many_integers_or_a_constant_into_regression(tmp_path):
+    many = write(tmp_path, "x,y\n" + "".join(f"{i},{i}\n" for i in range(21)))
+    msg = refused(many, target_columns="y")
+    assert "column 2 ('y'): the target column holds 21 distinct whole numbers" in msg and "--task" in msg
+    assert load(many, target_columns="y", task="regression").task == "regression"  # chosen, it applies
+    assert load(many, target_columns="y", task="classification").n_classes == 21
+    constant = write(tmp_path, "x,y\n1,4\n2,4\n", "c.csv")
+    assert "the single value 4 in every row" in refused(constant, target_columns="y")
+    assert load(constant, target_columns="y", task="regression").task == "regression"
 
 
 def test_explicit_task_overrides_detection(tmp_path):
@@ -223,7 +225,7 @@ def test_non_finite_values(tmp_path, cell):
 
 
 def test_nul_byte_is_text(tmp_path):
-    assert "line 2, column 2" in refused(write(tmp_path, "a,b\n1,2\x00\n"))
+    assert "line 2, column 2" in refused(write(tmp_path, "a,b\n1,2\x00\n"), target_columns=0)
 
 
 # --- refusals: target columns -------------------------------------------------------------------

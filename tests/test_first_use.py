@@ -47,7 +47,7 @@ def test_importing_a_three_class_csv_picks_softmax_cce_and_three_outputs(qtbot, 
     x = rng.normal(size=(60, 2))
     data.write_text("a,b,label\n" + "".join(f"{r[0]:.4f},{r[1]:.4f},{i % 3}\n" for i, r in enumerate(x)))
 
-    accept_csv(lab, data)
+    accept_csv(lab, data, qtbot=qtbot)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.activations[-1] == "softmax" and config.loss == "cce"
@@ -61,7 +61,7 @@ def test_a_regression_csv_imported_into_a_cross_entropy_run_gets_mse(qtbot, tmp_
     lab = open_lab(qtbot, tmp_path / "settings.ini", preset="spiral")  # softmax with cce
     data = tmp_path / "line.csv"
     data.write_text("x,y\n" + "".join(f"{x:.3f},{3.5 * x:.3f}\n" for x in np.linspace(-1, 1, 40)))
-    accept_csv(lab, data)
+    accept_csv(lab, data, qtbot=qtbot)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.loss == "mse" and config.activations[-1] == "linear"

@@ -172,7 +172,7 @@ def test_import_csv_makes_the_file_the_dataset(qtbot, lab, tmp_path):
     def check(kw):
         assert "loss" not in kw and kw["path"] is None  # the run's loss does not judge the file
 
-    accept_csv(lab, data, check)
+    accept_csv(lab, data, check, qtbot=qtbot)
     lab.window.file_menu.import_csv_action.trigger()
     config = lab.controller.config
     assert config.dataset == "csv" and config.csv_path == str(data) and config.layers[0] == 3

@@ -298,7 +298,7 @@ inf_x[1, 5] = np.inf
 
 CORRUPT = {
     "missing file": (None, "no such file"),
-    "directory": (lambda good, path: path.mkdir(), "not a file"),
+    "directory": (lambda good, path: path.mkdir(), "this is a directory; expected a regular run file"),
     "empty": (_raw(b""), "truncated or not a Backprop Lab run file"),
     "random bytes": (_raw(np.random.RandomState(0).bytes(4096)), "truncated or not a Backprop Lab run file"),
     **{f"truncated to {f:.1%}": (_raw(lambda good, f=f: good["tutorial"][0][:int(len(good["tutorial"][0]) * f)]),
@@ -356,7 +356,8 @@ HUGE = {
                                      "but the header lists (62,)"),
     "record of 1e9 values, no data": (_edit("tutorial", lambda m, h: (
         m.update({"step_losses.npy": _header_only((10**9,), "float32")}),
-        h["arrays"]["step_losses"].update(shape=[10**9]))), "step_losses is truncated"),
+        h["arrays"]["step_losses"].update(shape=[10**9]))), "step_losses holds 1,000,000,000 values but the "
+                                                            "header's counters (epoch 4, steps 4) need 4"),
     "record over 1e9 values": (_edit("tutorial", lambda m, h: h["arrays"]["step_losses"].update(shape=[10**9 + 1])),
                                "at most 1,000,000,000 values"),
 }

@@ -76,7 +76,7 @@ def test_a_save_that_fails_keeps_the_previous_file_and_the_unsaved_changes(qtbot
     assert saved.args[0].path == str(path) and "No space left on device" in saved.args[0].error
     assert path.read_bytes() == before
     assert load_run(path).epoch == 1
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # no temporary file left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
     assert f"Could not save the run to {path}" in lab.window.banner.text()
     assert lab.session.is_dirty() and lab.window.windowTitle() == "run.npz* \u2014 Backprop Lab"
     assert lab.session.path == str(path)

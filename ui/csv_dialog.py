@@ -1,43 +1,25 @@
 """File > Import CSV: pick a file, see its first rows, mark the target columns, and let the real loader
-(``engine.csv_data.load_csv``) say whether it can train on it before OK is allowed.
+(``engine.csv_data``) say whether it can train on it before OK is allowed.
+
+The first rows show at once; the loader reads the whole file in a background thread (``ui.csv_reading``),
+so a large file never freezes the window, and OK is enabled only once the loader has accepted the choices
+shown. ``busy()`` says whether a verdict is still coming.
 
 Every column the user does not mark as a target is an input: the loader has no way to ignore a column.
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.csv_data import CsvError, is_number, load_csv
-from engine.validation import ConfigError
+from engine.csv_table import SEPARATORS, detect_header
+from ui.csv_reading import CsvJudge, read_preview
 
 ROLES = ("input", "target")
 TASKS = ("auto", "classification", "regression")
 FILE_FILTER = "CSV files (*.csv *.txt);;All files (*)"
-
-
-def read_preview(path, n_rows: int) -> list[tuple[int, list[str]]]:
-    """Up to ``n_rows`` (1-based line, cells) of the non-blank rows at the start of ``path``.
-
-    Deliberately forgiving (undecodable bytes replaced, a row the csv module cannot split ends the
-    preview, an unreadable file gives []): judging the file is the loader's job. Lines are counted as
-    the loader counts them (``newline=None``: \\n, \\r\\n and a lone \\r each end one)."""
-    rows, last = [], 0
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline=None) as f:
-            reader = csv.reader(f, skipinitialspace=True)
-            for cells in reader:
-                first, last = last + 1, reader.line_num
-                if any(c.strip() for c in cells):
-                    rows.append((first, cells))
-                    if len(rows) >= n_rows:
-                        break
-    except (OSError, ValueError, csv.Error):
-        pass
-    return rows
+__all__ = ["CsvImportDialog", "read_preview"]
 
 
 class CsvImportDialog(QtWidgets.QDialog):
@@ -51,8 +33,10 @@ class CsvImportDialog(QtWidgets.QDialog):
     PREVIEW_ROWS = 20
 
     def __init__(self, parent=None, *, path=None, target=None, loss: str = "mse", test_fraction: float = 0.2,
-                 get_open_file_name=None):
+                 separator: str | None = None, max_mb: float = 50.0, get_open_file_name=None):
         super().__init__(parent)
+        self._judge = CsvJudge(self)
+        self._judge.judged.connect(self._show_verdict)
         self.setWindowTitle("Import CSV dataset")
         self._loss = loss
         self._get_open_file_name = get_open_file_name or QtWidgets.QFileDialog.getOpenFileName
@@ -89,6 +73,21 @@ class CsvImportDialog(QtWidgets.QDialog):
         self.test_spin.setValue(test_fraction)
         self.test_spin.setToolTip("Share of the rows held out as the test set (0 to 0.9)")
         self.test_spin.valueChanged.connect(self._validate)
+        self.separator_combo = QtWidgets.QComboBox()
+        self.separator_combo.addItem("auto (detect)", None)
+        for sep, name in SEPARATORS.items():
+            self.separator_combo.addItem(name, sep)
+        self.separator_combo.setCurrentIndex(max(self.separator_combo.findData(separator), 0))
+        self.separator_combo.setToolTip("What separates the fields: detected from the first lines, or chosen")
+        self.separator_combo.currentIndexChanged.connect(self._reload)
+        self.max_spin = QtWidgets.QDoubleSpinBox()
+        self.max_spin.setRange(0.01, 1_000_000)
+        self.max_spin.setDecimals(2)
+        self.max_spin.setSuffix(" MB")
+        self.max_spin.setValue(max_mb)
+        self.max_spin.setToolTip("Larger files are refused before they are read (1 MB = 1,000,000 bytes)")
+        self.max_spin.setKeyboardTracking(False)  # a new limit re-reads the file: once typed, not per keystroke
+        self.max_spin.valueChanged.connect(self._validate)
 
         self.table = QtWidgets.QTableWidget()
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,9 +117,16 @@ class CsvImportDialog(QtWidgets.QDialog):
         options.addWidget(self.task_combo)
         options.addWidget(QtWidgets.QLabel("Test fraction:"))
         options.addWidget(self.test_spin)
+        reading = QtWidgets.QHBoxLayout()
+        reading.addWidget(QtWidgets.QLabel("Separator:"))
+        reading.addWidget(self.separator_combo)
+        reading.addStretch(1)
+        reading.addWidget(QtWidgets.QLabel("Size limit:"))
+        reading.addWidget(self.max_spin)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(file_row)
         layout.addLayout(options)
+        layout.addLayout(reading)
         layout.addWidget(QtWidgets.QLabel(f"Preview of the first {self.PREVIEW_ROWS} rows; "
                                           "every column that is not a target is an input:"))
         layout.addWidget(self.table, 1)
@@ -163,28 +169,37 @@ class CsvImportDialog(QtWidgets.QDialog):
         return self._dataset
 
     def result(self) -> dict | None:  # shadows QDialog.result(): exec()'s return value says accepted or not
-        """``dict(csv_path, csv_target, task, test_fraction, header)`` for the current choices, or None
-        while there is an error. csv_target holds header names when they name the columns unambiguously,
+        """``dict(csv_path, csv_target, task, test_fraction, header, separator, max_mb)`` for the current
+        choices, or None while there is an error or the verdict is still coming. csv_target holds header names when they name the columns unambiguously,
         else 0-based indices ("2,3")."""
         if self._dataset is None:
             return None
         return {"csv_path": self._path, "csv_target": self._target_text(),
                 "task": self.task_combo.currentData(), "test_fraction": self.test_spin.value(),
-                "header": self.header_check.isChecked()}
+                "header": self.header_check.isChecked(), "separator": self.separator_combo.currentData(),
+                "max_mb": self.max_spin.value()}
 
     def config_changes(self) -> dict | None:
         """The TrainConfig fields to ``replace`` for this file: dataset, csv_path, csv_target, csv_header,
-        csv_task, test_fraction."""
+        csv_task, test_fraction, csv_separator, csv_max_mb."""
         r = self.result()
         if r is None:
             return None
         return {"dataset": "csv", "csv_path": r["csv_path"], "csv_target": r["csv_target"],
-                "csv_header": r["header"], "csv_task": r["task"], "test_fraction": r["test_fraction"]}
+                "csv_header": r["header"], "csv_task": r["task"], "test_fraction": r["test_fraction"],
+                "csv_separator": r["separator"], "csv_max_mb": r["max_mb"]}
+
+    def busy(self) -> bool:
+        """True while the loader's verdict on the current choices is still coming."""
+        return self._judge.busy()
 
     def accept(self) -> None:
-        self._validate()  # the file may have changed on disk since it was previewed
-        if self._dataset is not None:
-            super().accept()
+        if self.busy() or self._dataset is None:
+            return  # OK is disabled then; Enter or a stray call must not get round it
+        if not self._judge.unchanged(self._path, self._read_options()):
+            self._validate()  # the file changed on disk since it was judged: judge it again first
+            return
+        super().accept()
 
     def eventFilter(self, watched, event) -> bool:
         # Enter in the path field loads the file; passed on, it would reach the dialog and press OK.
@@ -204,9 +219,9 @@ class CsvImportDialog(QtWidgets.QDialog):
         # Absolute, "~" expanded: the path goes into session files, read later from any directory.
         path = str(Path(path).expanduser().absolute()) if path else ""
         self._path = path or None
-        self._rows = read_preview(path, self.PREVIEW_ROWS + 1) if path else []
+        self._rows = read_preview(path, self.PREVIEW_ROWS + 1, self.separator_combo.currentData()) if path else []
         first = self._rows[0][1] if self._rows else []
-        detected = any(c.strip() and not is_number(c) for c in first)  # the loader's own rule
+        detected = bool(first) and detect_header(first, self._rows[1][1] if len(self._rows) > 1 else None)
         self._detected_header = detected
         self._roles = ["input"] * len(first)
         for j in self._resolve(target, first, detected):
@@ -217,6 +232,11 @@ class CsvImportDialog(QtWidgets.QDialog):
             self.header_check.setChecked(detected)
         self._fill_table()
         self._validate()
+
+    def _reload(self, *_) -> None:
+        """The separator changed: the columns themselves may be others; keep the targets by name or index."""
+        if self._path:
+            self._load_file(self._path, self._target_text() if self.target_columns() else None)
 
     def _resolve(self, target, first: list[str], header: bool) -> list[int]:
         """Columns named by a previous csv_target; unknown names are dropped (the default applies)."""
@@ -293,33 +313,36 @@ class CsvImportDialog(QtWidgets.QDialog):
                     self.table.scrollToItem(item)
 
     # --- the loader's verdict ------------------------------------------------------------------
+    def _read_options(self) -> dict:
+        return {"header": self.header_check.isChecked(), "separator": self.separator_combo.currentData(),
+                "max_bytes": max(int(self.max_spin.value() * 1e6), 1)}
+
     def _validate(self, *_):
-        self._dataset, self._error, bad = None, None, None
-        targets = self.target_columns() or [-1]  # no columns at all: let the loader say what is wrong
+        self._dataset, self._error = None, None
+        self.ok_button.setEnabled(False)  # until the loader accepts what is shown now
         if not self._path:
-            self._error = None
-            self.summary_label.setText("Choose a CSV file.")
+            self._judge.cancel()
+            self._show(None, "Choose a CSV file.")
         elif self._rows and not self.target_columns():
-            self._error = "Mark at least one column as a target."
+            self._judge.cancel()
+            self._show("Mark at least one column as a target.", "")
         else:
-            QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
-            try:
-                self._dataset = load_csv(self._path, target_columns=targets, header=self.header_check.isChecked(),
-                                         task=self.task_combo.currentData(), loss=self._loss,
-                                         test_fraction=self.test_spin.value(), rng=np.random.RandomState(0))
-            except ConfigError as e:  # CsvError included: its message names the line and column
-                self._error = str(e)
-                if isinstance(e, CsvError) and e.line is not None:
-                    bad = (e.line, e.column)
-            finally:
-                QtWidgets.QApplication.restoreOverrideCursor()
+            self.summary_label.setText("Reading the file…")
+            self._judge.judge(self._path, self._read_options(),
+                              {"target_columns": self.target_columns() or [-1],  # none: the loader says why
+                               "task": self.task_combo.currentData(), "loss": self._loss,
+                               "test_fraction": self.test_spin.value()})
+
+    def _show_verdict(self, verdict) -> None:
+        self._dataset = verdict.dataset
+        self._show(verdict.error, self._summary(verdict.dataset) if verdict.dataset is not None else "", verdict.bad)
+
+    def _show(self, error: str | None, summary: str, bad=None) -> None:
+        self._error = error
         self._paint_cells(bad)
-        self.error_label.setText(self._error or "")
-        self.error_label.setVisible(self._error is not None)
-        if self._dataset is not None:
-            self.summary_label.setText(self._summary(self._dataset))
-        elif self._path:
-            self.summary_label.setText("")
+        self.error_label.setText(error or "")
+        self.error_label.setVisible(error is not None)
+        self.summary_label.setText(summary)
         self.ok_button.setEnabled(self._dataset is not None)
 
     @staticmethod

@@ -56,7 +56,7 @@ class OutputView(QtWidgets.QWidget):
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=theme.legend_brush(), pen=theme.legend_pen())
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
@@ -70,7 +70,7 @@ class OutputView(QtWidgets.QWidget):
         self.bars_y = pg.BarGraphItem(x=[], height=[], width=0.36, brush=theme.TEST_COLOR, name="y")
         for item in (self.image, self.curve, self.train_points, self.test_points, self.bars_hat, self.bars_y):
             self.plot.addItem(item)
-        self.legend.clear()  # only the bars have a legend; _apply_mode adds it in bar mode
+        self.legend.clear()  # _apply_mode adds y_hat and y in bar mode; _setup_plane the class names
         self.image.setZValue(-10)
 
         self.data = None
@@ -161,6 +161,12 @@ class OutputView(QtWidgets.QWidget):
         self.test_points.setData(x=d.X_test[0], y=d.X_test[1], pen=pens, brush=None)
         self.plot.setLabel("bottom", d.feature_names[0])
         self.plot.setLabel("left", d.feature_names[1])
+        # the classes by name (a CSV file's own labels, "setosa", or a preset's, "same sign"), in their colours
+        self._class_swatches = [pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=0.8),
+                                                   brush=pg.mkBrush(colors[c % len(colors)]))
+                                for c in range(len(d.target_names))]
+        for swatch, name in zip(self._class_swatches, d.target_names):
+            self.legend.addItem(swatch, name)
 
     def _setup_curve(self) -> None:
         d = self.data
