@@ -47,8 +47,9 @@ class Views(QObject):
         # tabs above their views, not between them and the inspector, where they would read as its title
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
         self.docks["output"].raise_()
-        for key, dock in self.docks.items():  # a tab brought to the front draws what it missed behind the others
-            dock.visibilityChanged.connect(lambda shown, view=widgets[key]: shown and view.throttle.flush())
+        for view in self.views():  # a tab brought to the front draws what it missed behind the others
+            self.docks[next(k for k, w in widgets.items() if w is view)].visibilityChanged.connect(
+                lambda shown, view=view: shown and view.throttle.flush())
 
     @property
     def selection(self) -> tuple:

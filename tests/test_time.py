@@ -206,3 +206,51 @@ def test_lower_the_learning_rate_and_continue_really_continues(qtbot, lab):
     later = wait_snapshot(qtbot, controller, lambda s: s.epoch >= went_back + 20 or s.status in ("diverged", "done"),
                           timeout=20000)
     assert later.status != "diverged" and later.learning_rate == pytest.approx(rate / 10)
+
+
+def test_one_step_taken_apart_phase_by_phase_in_the_window(qtbot, lab):
+    parts = lab("tutorial")
+    window, model, views = parts.window, parts.model, parts.views
+    window.pace.pace_chosen.emit(None)
+    window.take_apart.trigger()  # F9 at step 0: the first step is taken, and taken apart
+    qtbot.waitUntil(lambda: model.phases is not None, timeout=5000)
+    walk = model.phases
+    assert walk.step == 1 and len(walk) == 3 + 1 + 3 + 1  # forward x3, the loss, backward x3, the update
+    assert views.step.title.text() == "Step 1 taken apart" and views.docks["step"].isVisible()
+    stopped = headless("tutorial", 1)  # the run stopped after that step, headless
+    before = build(TrainConfig.from_dict(load_preset("tutorial")["config"]), fit_io=True).network
+    _, zs, acts = before.forward(stopped.data.X_train, trace=True)
+    # forward, layer 1: every unit's sum written out with its numbers, equal to the engine's forward pass
+    assert f"z[0] = " in views.step.text() and f"= {zs[0][0, 0]:.6g}" in views.step.text()
+    qtbot.waitUntil(lambda: np.isnan(window.heatmaps.image(1, "grad_w")).all())  # no gradient reached yet
+    assert views.graph.highlighted_layer == 1
+    for k in range(1, 5):
+        window.take_apart.trigger()  # F9 again: the next phase
+    assert model.phase == 4 and walk.phases[4].kind == "backward" and walk.phases[4].layer == 2
+    # the walk has reached w3: its gradient is in, w1's and w2's are not yet
+    qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(3, "grad_w"), stopped.backprop.grad_w[2]))
+    assert np.isnan(window.heatmaps.image(1, "grad_w")).all()
+    window.phase_back.trigger()  # Shift+F9
+    assert model.phase == 3 and walk.phases[3].kind == "loss"
+    while model.phase < len(walk) - 1:
+        views.step.next.click()
+    assert "update" in views.step.text() and views.step.update_box.isVisible()
+    w_before, update, w_after = views.step.update_images()
+    assert np.array_equal(w_after, stopped.network.weights[0]) and np.array_equal(w_before - update, w_after)
+    qtbot.waitUntil(lambda: np.array_equal(window.heatmaps.image(1, "w"), stopped.network.weights[0]))
+    views.step.next.click()  # "Finish the step": back to the run, live
+    assert model.phases is None and model.frame.live and model.steps == 1
+
+
+def test_on_a_past_moment_the_step_after_it_is_taken_apart(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    model, controller = parts.model, parts.controller
+    train_until(qtbot, parts, 30)
+    controller.show_moment(12)
+    wait_frame(qtbot, model, 12)
+    controller.take_apart()
+    qtbot.waitUntil(lambda: model.phases is not None, timeout=5000)
+    assert model.phases.step == 13 and model.steps >= 30  # history, not a new step
+    while model.phases is not None:
+        controller.next_phase()
+    wait_frame(qtbot, model, 13)  # finishing the walk shows the moment it led to

@@ -38,7 +38,7 @@ FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock
 DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
 # Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
 # stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
-LAYOUT_VERSION = 1  # 1: the see-inside views (app/views.py)
+LAYOUT_VERSION = 2  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back
 
 
 class MainWindow(QMainWindow):
