@@ -77,6 +77,7 @@ class TrainingWorker(QObject):
         self._rate_mark = (0.0, 0)  # (clock, steps) at the last rate update
         self._control_seq = 0
         self._min_interval = 1.0 / MAX_FPS  # between two snapshots; longer when a snapshot is costly to copy
+        self._busy_since: float | None = None  # the clock when the elapsed time was last added to
         self._pace: float | None = None
         self._pace_t0 = 0.0
         self._pace_done = 0
@@ -105,6 +106,8 @@ class TrainingWorker(QObject):
                 break
             if self._busy():
                 self._train_slice()
+            else:
+                self._busy_since = None
             self._maybe_emit()
         self._trainer = self._replayer = None
         self.finished.emit()
@@ -326,6 +329,10 @@ class TrainingWorker(QObject):
         trainer = self._trainer
         limit = self._step_target if self._step_target is not None else self._epoch_limit
         t0 = time.perf_counter()
+        # the time spent training, waits between paced steps included: what the learner sees go by
+        if self._busy_since is not None:
+            self._elapsed += t0 - self._busy_since
+        self._busy_since = t0
         max_steps = None
         if self._pace is not None:
             due = int((t0 - self._pace_t0) * self._pace) - self._pace_done
@@ -340,7 +347,6 @@ class TrainingWorker(QObject):
             self._pause_with_error(traceback.format_exc(limit=3))
             return
         self._pace_done += taken
-        self._elapsed += time.perf_counter() - t0
         if taken:
             # at a pace the eye can follow, every step is its own snapshot
             self._changed(urgent=self._pace is not None and self._pace <= MAX_FPS)

@@ -133,7 +133,10 @@ class Replayer:
         s = self._scratch
         # Going on from where the scratch stands is exact unless history changed (revision) or an outside
         # change was pinned after the keyframe the scratch started from (it would be crossed).
-        if not (revision == self._revision and self._base <= self._pos <= target and pinned <= self._base):
+        # It is also cheaper only while it stands nearer the target than the keyframe does (the trainer may
+        # have gone on thousands of steps since the last moment asked for).
+        if not (revision == self._revision and self._base <= self._pos <= target and pinned <= self._base
+                and kf.step <= self._pos):
             s.restore(kf)
             self._pos = self._base = kf.step
             self._revision = revision

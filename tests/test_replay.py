@@ -158,3 +158,22 @@ def test_recovery_step_is_the_end_of_the_last_epoch_below_the_first():
     run.rewind_to(recovery_step(run))
     run.set_hyperparameters(learning_rate=0.05)
     assert run.run_epochs(30) is Status.RUNNING
+
+
+def test_a_moment_after_the_trainer_went_on_replays_from_its_keyframe_not_from_the_last_moment():
+    """The cost of a moment is bounded by the keyframe spacing however far training went since the last one
+    asked for (the live inspector asks for the newest step a few times a second while training goes on)."""
+    from engine.config import TrainConfig, build
+    from engine.replay import Replayer
+    from resources import load_preset
+    trainer = build(TrainConfig.from_dict(dict(load_preset("tutorial")["config"], epochs=None)), fit_io=True)
+    trainer.run_for(60.0, max_steps=200)
+    replayer = Replayer(trainer)
+    replayer.moment(trainer.steps)
+    trainer.run_for(60.0, max_steps=5000)
+    scratch = replayer._scratch
+    taken = []
+    step = scratch._step
+    scratch._step = lambda: taken.append(1) or step()
+    replayer.moment(trainer.steps)
+    assert 1 <= len(taken) <= trainer.keyframes.spacing + 1

@@ -38,8 +38,11 @@ class FrameClock(QObject):
         """Seconds between frames, as adapted so far."""
         return self._interval
 
-    def request(self) -> None:
-        if not self._timer.isActive():
+    def request(self, urgent: bool = False) -> None:
+        """A frame is wanted; ``urgent``: at once, not paced (the user moved something and is looking at it)."""
+        if urgent:
+            self._timer.start(0)
+        elif not self._timer.isActive():
             wait = self._last + self._interval - time.monotonic()
             self._timer.start(max(0, int(wait * 1000)))
 

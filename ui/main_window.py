@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._latest = None  # the newest snapshot: its counters
         self._steps_per_epoch = 1
+        self._heatmaps_first = False  # the next frame draws the heatmaps before the losses
         self._frame_shown = None  # the frame of the moment shown, its heatmaps drawn by the next frame
         self._heatmaps_stale = False  # _frame_shown has matrices not yet drawn
         self._losses_last = False  # which plot the last frame drew
@@ -255,7 +256,6 @@ class MainWindow(QMainWindow):
             self._pending_losses.append((snapshot.first_epoch, snapshot.new_train_losses, snapshot.new_test_losses))
             self._last_loss = float(snapshot.new_train_losses[-1])
         self._latest = snapshot
-        self.timeline.set_run(snapshot.steps, self._steps_per_epoch, self._config.epochs if self._config else None)
         self._frame.request()
         self._show_state(snapshot)
 
@@ -263,7 +263,9 @@ class MainWindow(QMainWindow):
         """The moment every view shows (``engine.frame.Frame``): its W, dW, b, db in the heatmaps."""
         self._frame_shown = frame
         self._heatmaps_stale = bool(frame.weights)
-        self._frame.request()
+        # a moment the user chose (the timeline, a phase) is drawn at once, before any pending losses
+        self._heatmaps_first = not frame.live
+        self._frame.request(urgent=not frame.live)
 
     def show_moment(self, step) -> None:
         """The moment chosen on the timeline (None: live): the slider, the loss plot's marker, the status line."""
@@ -301,11 +303,13 @@ class MainWindow(QMainWindow):
         self._draw_counters()
         losses = bool(self._pending_losses) and on_screen(self.loss_plot)
         heatmaps = self._heatmaps_stale and on_screen(self.heatmaps)
+        if heatmaps and self._heatmaps_first:
+            self._losses_last = True  # (so the branch below draws the heatmaps now)
         if losses and (not heatmaps or not self._losses_last):
             self._draw_losses()
             self._losses_last = True
         elif heatmaps:
-            self._heatmaps_stale = False
+            self._heatmaps_stale = self._heatmaps_first = False
             f = self._frame_shown
             self.heatmaps.update_matrices(f.weights, f.biases, f.grad_w, f.grad_b,
                                           settle=not f.live or f.status != "running")
@@ -324,6 +328,7 @@ class MainWindow(QMainWindow):
         snap = self._latest
         if snap is not None:
             self.status.show_counters(snap.epoch, self._last_loss, snap.steps_per_second, snap.elapsed)
+            self.timeline.set_run(snap.steps, self._steps_per_epoch, self._config.epochs if self._config else None)
 
     # -- messages and questions -----------------------------------------------------------------------
     def show_config_error(self, text: str, field: str | None = None) -> None:
