@@ -2,7 +2,7 @@
 
 A training script reproduces a run from its seed, so it must draw the dataset exactly as
 ``engine.config.build`` does, value for value and draw for draw: the weights come from the same generator
-right after. The built-in generators (``engine.datasets._xor`` and the rest) are copied into the script
+right after. The built-in generators (``engine.generators._xor`` and the rest) are copied into the script
 from their own source with ``inspect.getsource``, so the script and the engine cannot drift apart; the
 encoding and the train/test split are written out here in a few lines (their engine versions validate
 arguments the script has no use for; the tests run the script and compare the final loss bit for bit).
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import inspect
 
-from . import datasets
-from .datasets import DEFAULT_CLASSES, RECIPES, VARIABLE_CLASSES
+from . import generators
+from .generators import DEFAULT_CLASSES, RECIPES, VARIABLE_CLASSES
 
 ENCODE = '''\
 def encode_targets(labels, n_classes, one_hot):
@@ -55,9 +55,9 @@ def data_code(config, data) -> tuple[list[str], list[str]]:
     defs = [inspect.getsource(make)]
     source = defs[0]
     if "_class_counts" in source:
-        defs.insert(0, inspect.getsource(datasets._class_counts))
+        defs.insert(0, inspect.getsource(generators._class_counts))
     if "SPIRAL_TURNS" in source:
-        defs.insert(0, f"SPIRAL_TURNS = {datasets.SPIRAL_TURNS!r}\n")
+        defs.insert(0, f"SPIRAL_TURNS = {generators.SPIRAL_TURNS!r}\n")
     n = recipe.n_samples if config.n_samples is None else config.n_samples
     noise = recipe.noise if config.noise is None else config.noise
     defs.append(SPLIT)

@@ -66,6 +66,23 @@ def test_training_script_bit_for_bit_across_losses_optimizers_and_dtypes(tmp_pat
     check_bit_for_bit(trainer, first, tmp_path)
 
 
+# runs that saturate: past |z| ~ 37 sigmoid (and softmax) round to exactly 0 or 1, where a loss of clipped
+# probabilities goes flat; the engine's loss comes from the logits, and so must the scripts'
+SATURATED = {"xor-bce-sgd": ("xor", {"optimizer": "sgd", "learning_rate": 30.0}),
+             "blobs-cce-adam": ("blobs", {"optimizer": "adam", "learning_rate": 3.0})}
+
+
+@pytest.mark.parametrize("case", SATURATED)
+def test_scripts_compute_a_saturated_cross_entropy_from_the_logits(tmp_path, case):
+    name, changes = SATURATED[case]
+    trainer, first = trained(name, epochs=4, **changes)
+    _, zs, _ = trainer.network.forward(trainer.data.X_train, trace=True)
+    assert np.abs(zs[-1]).max() > 100  # the case is what it says: the outputs are saturated
+    check_bit_for_bit(trainer, first, tmp_path)
+    script, _ = write_script(tmp_path / "predict.py", trainer)
+    assert printed(run_script(script), r"loss on the \d+ training samples") == trainer.evaluate()["train_loss"]
+
+
 def test_training_script_from_a_run_saved_mid_epoch_via_the_cli(tmp_path, capsys):
     trainer, first = trained("xor", epochs=0)
     trainer.run_for(60, max_steps=23)  # 2 epochs of 10 steps and 3 of the third
