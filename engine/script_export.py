@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_open
-from .script_data import data_code
+from .script_data import data_code, travels
 
 PREVIEW = 10  # predictions printed by the prediction script
 
@@ -368,7 +368,7 @@ def write_script(path, trainer, training: bool = False) -> tuple[Path, Path]:
         arrays[f"w{l}"], arrays[f"b{l}"] = w.copy(), b.copy()
     if training:
         text = training_script(trainer, weights_path.name)
-        if trainer.config.dataset == "csv":
+        if travels(trainer.config):
             arrays["x_train"], arrays["y_train"] = trainer.data.X_train, trainer.data.Y_train
     else:
         text = prediction_script(trainer, weights_path.name)
