@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backprop import make_loss
+from .backprop import make_loss, output_and_loss
 from .network import Network, layer_views
 from .validation import ConfigError, Interval
 
@@ -96,8 +96,10 @@ class _Stack:
         self.z = [np.empty((k, m, n), network.dtype) for m in network.sizes[1:]]
         self.a = [np.empty((k, m, n), network.dtype) for m in network.sizes[1:]]
 
-    def forward(self, P: np.ndarray, X: np.ndarray) -> np.ndarray:
-        """Outputs (k, n_L, n) of the network with each of the k parameter vectors P (k, n_params) on X (n_0, n)."""
+    def forward(self, P: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(outputs, output logits), both (k, n_L, n), of the network with each of the k parameter vectors
+        P (k, n_params) on X (n_0, n): the losses take the logits too (the cross-entropies are computed from
+        them, engine/losses.py)."""
         net, k = self.network, P.shape[0]
         at, a = 0, X
         for l, (n_in, n_out, f) in enumerate(zip(net.sizes[:-1], net.sizes[1:], net.activations)):
@@ -113,7 +115,7 @@ class _Stack:
             else:  # softmax works over axis 0, the units: put them there (views) and back
                 f.forward(np.moveaxis(z, 1, 0), np.moveaxis(out, 1, 0))
             a = out
-        return a
+        return a, z
 
 
 def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alphas, betas,
@@ -150,9 +152,9 @@ def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alph
         P = (theta + A[lo:hi, None] * d1 + B[lo:hi, None] * d2).astype(dt)
         if not hasattr(stacks, "stack"):
             stacks.stack = _Stack(network, chunk, X.shape[1])
-        y_hat = stacks.stack.forward(P, X)
-        for i in range(hi - lo):
-            out[lo + i] = loss.value(y_hat[i], Y)
+        y_hat, z = stacks.stack.forward(P, X)
+        for i in range(hi - lo):  # the loss output_and_loss computes, for each point's outputs and logits
+            out[lo + i] = loss.value(y_hat[i], Y, z[i])
         if on_progress is not None:
             with lock:
                 done[0] += hi - lo
@@ -169,7 +171,8 @@ def loss_grid(network: Network, loss, X: np.ndarray, Y: np.ndarray, d1, d2, alph
 
 
 def loss_grid_loop(network: Network, loss, X, Y, d1, d2, alphas, betas) -> np.ndarray:
-    """``loss_grid`` one point at a time through ``Network.forward``: the plain reference."""
+    """``loss_grid`` one point at a time through ``output_and_loss`` (the engine's evaluation): the plain
+    reference."""
     loss = make_loss(loss)
     probe = network.copy()
     theta = network.params.astype(np.float64)
@@ -178,7 +181,7 @@ def loss_grid_loop(network: Network, loss, X, Y, d1, d2, alphas, betas) -> np.nd
         for i, beta in enumerate(betas):
             for j, alpha in enumerate(alphas):
                 probe.params[...] = theta + alpha * np.asarray(d1) + beta * np.asarray(d2)
-                out[i, j] = loss.value(probe.forward(X), Y)
+                out[i, j] = output_and_loss(probe, loss, X, Y)[0]
     return out
 
 
@@ -226,5 +229,5 @@ def landscape(trainer, method: str = "random", trajectory=None, n: int = 41, hal
     alphas, betas = symmetric_axis(ha, n), symmetric_axis(hb, n)
     X, Y = trainer.data.X_train, trainer.data.Y_train
     losses = loss_grid(net, trainer.loss, X, Y, d1, d2, alphas, betas, workers, should_stop, on_progress)
-    center_loss = trainer.loss.value(net.forward(np.asarray(X, net.dtype)), np.asarray(Y, net.dtype))
+    center_loss = output_and_loss(net, trainer.loss, np.asarray(X, net.dtype), np.asarray(Y, net.dtype))[0]
     return Landscape(alphas, betas, losses, d1, d2, center, center_loss, path, method, explained)

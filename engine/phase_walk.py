@@ -1,11 +1,11 @@
 """One training step walked through phase by phase, in the tutorial's order, as frames every view can draw.
 
 ``PhaseWalk(step_phases, activations, generation)`` lists the phases of an ``engine.phases.StepPhases``:
-forward layer by layer (Step 3.1), the loss (its dL/dy_hat), backward layer by layer from the output (Step
-3.2, the Jumping Back game: the dW and db of a layer are known once the walk reaches it), the update (Step
-3.3). ``frame_at(k)`` is what the weight and gradient views show at phase k: the weights before the update and
-the gradients reached so far (nan where the walk has not been yet: drawn blank), then, at the update, the
-weights after it with every gradient.
+forward layer by layer (Step 3.1), the loss (its dL/dy_hat, or dL/dz where the loss and the output activation
+are crossed at once), backward layer by layer from the output (Step 3.2, the Jumping Back game: the dW and db
+of a layer are known once the walk reaches it), the update (Step 3.3). ``frame_at(k)`` is what the weight and
+gradient views show at phase k: the weights before the update and the gradients reached so far (nan where the
+walk has not been yet: drawn blank), then, at the update, the weights after it with every gradient.
 """
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ class PhaseWalk:
         walk = [Phase("forward", l, f"Forward, layer {l + 1}: z{l + 1} = w{l + 1} · a{l} + b{l + 1}, "
                                     f"a{l + 1} = {self.activations[l]}(z{l + 1})".replace("a0", "x"))
                 for l in range(L)]
-        walk.append(Phase("loss", L - 1, f"The loss {phases.loss:.6g} and dL/dy_hat"))
+        # fused (sigmoid + bce, softmax + cce): the engine starts at dL/dz, never forming dL/dy_hat
+        start = f"dL/dz{L} = (y_hat - y) / N" if phases.fused else "dL/dy_hat"
+        walk.append(Phase("loss", L - 1, f"The loss {phases.loss:.6g} and {start}"))
         walk += [Phase("backward", b.layer, f"Backward, layer {b.layer + 1}: delta{b.layer + 1}, then "
                                             f"dW{b.layer + 1} = delta{b.layer + 1} · a{b.layer}^T and db{b.layer + 1}"
                                             .replace("a0^T", "x^T")) for b in phases.backward]

@@ -4,8 +4,10 @@
 on its own batch and the weights before its update, as a ``StepPhases``:
 
 1. ``forward[l]``: z_l = W_l a_{l-1} + b_l and a_l = f_l(z_l) for the batch, layer by layer (a_0 = X);
-2. the loss and dL/dy_hat (for sigmoid + bce and softmax + cce the engine crosses the loss and the
-   output activation in one step, dL/dz = (y_hat - y) / N: ``fused``);
+2. the loss and the gradient it starts the backward pass with: dL/dy_hat for MSE (2 (y_hat - y) / N),
+   or, for sigmoid + bce and softmax + cce (``fused``), dL/dz = (y_hat - y) * scale straight away: the
+   engine computes those losses from the output layer's logits z and crosses the loss and the output
+   activation in one step, so it never forms dL/dy_hat (``dL_dyhat`` is None; ``crossing`` says so);
 3. ``backward[k]``, from the output layer down: dL/da_l (what the jump over W_{l+1} brought, or the
    loss line's at the output), f'(z_l), delta_l = dL/dz_l, dW_l = delta_l a_{l-1}^T, db_l = delta_l
    summed over the batch;
@@ -91,6 +93,16 @@ class UpdatePhase:
     params_after: np.ndarray = field(repr=False)  # (n_params,)
 
 
+# how the engine crosses the loss line (and, fused, the output activation's with it), in words
+CROSSINGS = {
+    "mse": "dL/dy_hat = 2 (y_hat - y) / N, N = outputs x samples; then delta = dL/dy_hat x f'(z)",
+    "bce": "dL/dz = (y_hat - y) / N, N = outputs x samples: the loss (from the logits z, log-sigmoid) and "
+           "the sigmoid line crossed at once, so dL/dy_hat is never formed",
+    "cce": "dL/dz = (y_hat - y) / N, N = samples: the loss (from the logits z, log-softmax) and the softmax "
+           "line crossed at once, so dL/dy_hat is never formed",
+}
+
+
 @dataclass
 class StepPhases:
     step: int  # the step taken apart (1-based count: the state after it is the run at ``step``)
@@ -99,8 +111,10 @@ class StepPhases:
     Y: np.ndarray  # (n_L, B)
     forward: list  # of ForwardLayer, layer 0 first
     loss: float  # the batch's loss before the update (the step's recorded loss)
-    dL_dyhat: np.ndarray  # (n_L, B)
-    fused: bool
+    dL_dyhat: np.ndarray | None  # (n_L, B) as the engine formed it; None when fused (it forms none)
+    dL_dz: np.ndarray  # (n_L, B) delta at the output layer as the engine computed it (= backward[0].delta)
+    fused: bool  # the loss and the output activation crossed in one step: dL/dz = (y_hat - y) * scale
+    crossing: str  # how the loss line is crossed, in words (CROSSINGS)
     backward: list  # of BackwardLayer, the output layer first
     update: UpdatePhase
     loss_after: float  # the same batch's loss after the update
@@ -134,10 +148,9 @@ def phases_of(moment: Moment, network: Network, loss, optimizer, data) -> StepPh
         forward = [ForwardLayer(l, acts[l].spec(), before.weights[l].copy(), before.biases[l].copy(),
                                 (X if l == 0 else ws.a[l - 1]).copy(), ws.z[l].copy(), ws.a[l].copy())
                    for l in range(before.n_layers)]
-        y_hat = ws.a[-1]
-        dL_dyhat = np.empty_like(y_hat)
-        bp.loss.gradient(y_hat, Y, out=dL_dyhat)
         last = before.n_layers - 1
+        # the engine's own buffers: dL/dy_hat where it forms one, delta_L = dL/dz_L either way
+        dL_dyhat = None if bp.fused else ws.grad_a[last].copy()
         backward = []
         for l in range(last, -1, -1):
             at_fused_output = bp.fused and l == last
@@ -151,7 +164,8 @@ def phases_of(moment: Moment, network: Network, loss, optimizer, data) -> StepPh
         after.params[...] = update.params_after
         loss_after, _ = Backprop(after, loss).evaluate(X, Y)
     return StepPhases(step=moment.step, batch=moment.batch.copy(), X=X, Y=Y, forward=forward, loss=batch_loss,
-                      dL_dyhat=dL_dyhat, fused=bp.fused, backward=backward, update=update,
+                      dL_dyhat=dL_dyhat, dL_dz=backward[0].delta.copy(), fused=bp.fused,
+                      crossing=CROSSINGS.get(bp.loss.name, ""), backward=backward, update=update,
                       loss_after=float(loss_after))
 
 

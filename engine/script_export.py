@@ -9,11 +9,12 @@ the whole training set.
 With ``training=True`` the script instead trains the network again from the run's seed and prints the
 loss before and after training, which equal the engine's bit for bit: it draws the data, the initial
 weights and the shuffle orders exactly as ``engine.config.build`` and ``engine.trainer.Trainer`` do, and
-performs every floating-point operation of ``engine/backprop.py`` and ``engine/optimizers.py`` in the same
-order on arrays of the same memory layout (which is why some lines differ from the tutorial's: the
-comments beside them say how). The weights file then holds the engine's final weights, and the script
-checks its own against them. It reproduces a run trained with the configuration's hyperparameters
-throughout: a learning rate changed while the run trained is not in the file.
+performs every floating-point operation of ``engine/backprop.py``, ``engine/losses.py`` (the cross-entropies
+from the output layer's logits) and ``engine/optimizers.py`` in the same order on arrays of the same memory
+layout (which is why some lines differ from the tutorial's: the comments beside them say how). The
+weights file then holds the engine's final weights, and the script checks its own against them. It
+reproduces a run trained with the configuration's hyperparameters throughout: a learning rate changed
+while the run trained is not in the file.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_open
-from .script_data import data_code
+from .script_data import data_code, travels
 
 PREVIEW = 10  # predictions printed by the prediction script
 
@@ -71,21 +72,29 @@ def mse(y_true, y_pred):  # MSE, as a dot product (the engine's form of np.mean(
     d = (y_pred - y_true).ravel()
     return float(d.dot(d)) / d.size
 ''',
+    # the cross-entropies from the output layer's logits z (engine/losses.py): log-sigmoid and
+    # log-softmax, so the loss stays exact where sigmoid or softmax round to 0 or 1
     "bce": '''\
-def bce(y_true, y_pred):  # binary cross-entropy, predictions clipped away from 0 and 1
-    p = np.clip(y_pred, EPS, 1.0 - EPS)
-    return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p)))
+def bce(y_true, z):  # binary cross-entropy of p = sig(z), from z: max(z, 0) - y z + log(1 + e^-|z|)
+    return float(np.mean(np.maximum(z, 0) - y_true * z + np.log1p(np.exp(-np.abs(z)))))
 ''',
     "cce": '''\
-def cce(y_true, y_pred):  # categorical cross-entropy, averaged over the columns
-    p = np.clip(y_pred, EPS, 1.0)
-    return float(-np.sum(y_true * np.log(p)) / y_true.shape[1])
+def cce(y_true, z):  # categorical cross-entropy of p = softmax(z), from z: log p = z - log(sum(e^z)) per column
+    shifted = z - z.max(axis=0, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    return float(-np.sum(y_true * log_p) / y_true.shape[1])
 ''',
 }
 MSE_GRAD = '''\
 def mse_grad(y_true, y_pred):  # MSE derivative, -2 (y_true - y_pred) / N as the engine computes it
     return (y_pred - y_true) * (2 / y_pred.size)
 '''
+
+
+def loss_line(loss: str, y: str) -> str:
+    """The script's expression for the loss against targets ``y`` after the forward lines: MSE of y_hat,
+    the cross-entropies of the output layer's logits in_output_layer (as engine/losses.py computes them)."""
+    return f"{loss}({y}, {'y_hat' if loss == 'mse' else 'in_output_layer'})"
 
 
 def _call(act, x: str) -> str:
@@ -197,13 +206,11 @@ def _functions(network, loss: str, training: bool) -> list[str]:
     return defs
 
 
-def _constants(network, loss: str) -> list[str]:
+def _constants(network) -> list[str]:
     dt = network.dtype
     lines = [f"dtype = np.{dt.name}"]
     if any(a.name == "sigmoid" for a in network.activations):
         lines.append(f"EXP_CAP = {708.0 if dt == np.float64 else 88.0}  # exp(708) is near float64's limit, exp(88) float32's")
-    if loss != "mse":
-        lines.append(f"EPS = {1e-7 if dt == np.float32 else 1e-12!r}  # predictions are clipped this far from 0 and 1")
     return lines
 
 
@@ -246,8 +253,8 @@ def prediction_script(trainer, weights_name: str) -> str:
         f"print('the first {PREVIEW} training samples: prediction y_hat, target y')",
         f"for i in range(min({PREVIEW}, x.shape[1])):",
         "    print(f'sample {i + 1}: y_hat {y_hat[:, i]}  y {y[:, i]}')",
-        f"print(f'loss on the {{x.shape[1]}} training samples is {{{c.loss}(y, y_hat)!r}}')"]
-    return _join([_header(trainer, False, weights_name), _constants(net, c.loss), *_functions(net, c.loss, False),
+        f"print(f'loss on the {{x.shape[1]}} training samples is {{{loss_line(c.loss, 'y')}!r}}')"]
+    return _join([_header(trainer, False, weights_name), _constants(net), *_functions(net, c.loss, False),
                    load, body])
 
 
@@ -312,8 +319,9 @@ def training_script(trainer, weights_name: str) -> str:
     opt = ["# Step 2: the optimizer", *[f"{k} = {v!r}" for k, v in hyper.items()], *state,
            f"batch_size = {B}", f"n = X.shape[1]  # {n} training sample{'s' if n != 1 else ''}",
            f"epochs = {epochs}" + (f"  # and {partial} step(s) of one more" if partial else "")]
-    fwd = ["def forward(x):", *_indent(forward_lines(net), 4), "    return y_hat"]
-    step = [*forward_lines(net), f"loss = {c.loss}(y, y_hat)", "# Step 3.2: Jumping Back",
+    fwd = ["def loss_of(x, y):  # the network's loss on x, y, as the engine evaluates it", *_indent(forward_lines(net), 4),
+           f"    return {loss_line(c.loss, 'y')}"]
+    step = [*forward_lines(net), f"loss = {loss_line(c.loss, 'y')}", "# Step 3.2: Jumping Back",
             *backward_lines(net, c.loss), "# Step 3.3: the update", *update_lines(c, L)]
     epoch = ["if batch_size < n:  # a new order every epoch; the full batch is never shuffled",
              "    order = shuffle_rng.permutation(n)",
@@ -324,12 +332,12 @@ def training_script(trainer, weights_name: str) -> str:
              "    x, y = X_epoch[:, start:start + batch_size], Y_epoch[:, start:start + batch_size]",
              *_indent(step, 4)]
     report = max(1, epochs // 10)
-    loop = [f"print(f'loss before training is {{{c.loss}(Y, forward(X))!r}}')",
+    loop = [f"print(f'loss before training is {{loss_of(X, Y)!r}}')",
             "# Step 3: the training loop, one mini-batch per step",
             "for epoch in range(epochs):",
             *_indent(epoch, 4),
             f"    if (epoch + 1) % {report} == 0:",
-            f"        print(f'epoch {{epoch + 1}}: loss {{{c.loss}(Y, forward(X))!r}}')"]
+            f"        print(f'epoch {{epoch + 1}}: loss {{loss_of(X, Y)!r}}')"]
     if partial:
         loop += [f"# the run stopped {partial} step(s) into epoch {epochs + 1}",
                  "if batch_size < n:",
@@ -339,14 +347,14 @@ def training_script(trainer, weights_name: str) -> str:
                  "    x, y = X_epoch[:, start:start + batch_size], Y_epoch[:, start:start + batch_size]",
                  *_indent(step, 4)]
     end = ["# Step 4: the loss after training, and the weights against the engine's",
-           f"print(f'loss after training is {{{c.loss}(Y, forward(X))!r}}')",
+           f"print(f'loss after training is {{loss_of(X, Y)!r}}')",
            "same = all(np.array_equal(value, weights[name]) for name, value in [" +
            ", ".join(f"({p!r}, {p})" for p in _params(L)) + "])",
            "print(f'final weights equal the engine\\'s: {same}')"]
     defs = [*_functions(net, c.loss, True), *data_defs, INITS[c.init]]
     if c.optimizer == "adam":
         defs.append(ADAM)
-    return _join([_header(trainer, True, weights_name), _constants(net, c.loss), *defs, setup, opt, fwd, loop, end])
+    return _join([_header(trainer, True, weights_name), _constants(net), *defs, setup, opt, fwd, loop, end])
 
 
 def write_script(path, trainer, training: bool = False) -> tuple[Path, Path]:
@@ -360,7 +368,7 @@ def write_script(path, trainer, training: bool = False) -> tuple[Path, Path]:
         arrays[f"w{l}"], arrays[f"b{l}"] = w.copy(), b.copy()
     if training:
         text = training_script(trainer, weights_path.name)
-        if trainer.config.dataset == "csv":
+        if travels(trainer.config):
             arrays["x_train"], arrays["y_train"] = trainer.data.X_train, trainer.data.Y_train
     else:
         text = prediction_script(trainer, weights_path.name)

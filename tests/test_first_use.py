@@ -203,9 +203,8 @@ def test_tooltips_are_readable_over_the_heatmaps_and_a_plain_field(qtbot, lab, p
         window.presenter.set_enabled(False)
 
 
-def test_every_tooltip_of_the_window_is_readable(qtbot, lab):
-    from app.views import Views
-    Views(lab.window, lab.controller.model)  # the docked views, as the app has them
+def test_every_tooltip_of_the_window_is_readable(qtbot, tmp_path):
+    lab = open_lab(qtbot, tmp_path / "settings.ini", views=True, preset="xor")  # the docked views, as the app has them
     step(qtbot, lab)  # so the views (and the health warning) show a network's numbers
     unreadable = [(type(w).__name__, w.toolTip()[:30]) for w in lab.window.findChildren(QWidget)
                   if w.toolTip() and w.isVisible() and tooltip_contrast(qtbot, w, w.toolTip()[:40]) < 4.5]

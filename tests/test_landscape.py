@@ -22,6 +22,21 @@ def test_the_grid_centre_is_the_current_loss(name):
     assert not np.allclose(ls.losses, ls.losses[2, 2])  # the slice is not flat
 
 
+@pytest.mark.parametrize("name, changes", [("xor", {"optimizer": "sgd", "learning_rate": 30.0}),
+                                           ("blobs", {"optimizer": "adam", "learning_rate": 3.0})])
+def test_a_saturated_cross_entropy_slice_is_the_engines_loss(name, changes):
+    """Past |z| ~ 37 sigmoid and softmax round to 0 or 1: only a loss from the logits (the engine's)
+    still tells one point of the slice from another, and equals training's loss there."""
+    trainer, _ = trained(name, epochs=4, **changes)
+    net, data = trainer.network, trainer.data
+    assert np.abs(net.forward(data.X_train, trace=True)[1][-1]).max() > 100  # saturated, as the case says
+    ls = landscape(trainer, n=5)
+    assert ls.losses[2, 2] == pytest.approx(trainer.evaluate()["train_loss"], rel=1e-12)
+    assert ls.center_loss == pytest.approx(ls.losses[2, 2], rel=1e-12)
+    args = (net, trainer.loss, data.X_train, data.Y_train, ls.d1, ls.d2, ls.alphas, ls.betas)
+    np.testing.assert_allclose(loss_grid_loop(*args), ls.losses, rtol=1e-12)
+
+
 @pytest.mark.parametrize("name, dtype", [("spiral", "float64"), ("blobs", "float32"), ("tutorial", "float64")])
 def test_stacked_grid_equals_the_per_point_loop_on_any_threads(name, dtype):
     trainer, _ = trained(name, epochs=2, dtype=dtype)

@@ -7,6 +7,7 @@ import pytest
 
 from engine.backprop import Backprop
 from engine.network import Network
+from engine.phase_walk import PhaseWalk
 from engine.phases import step_phases
 from engine.replay import Replayer
 from engine.trainer import optimizer_like
@@ -20,6 +21,8 @@ CASES = {
     "blobs-cce-momentum": ("blobs", {"optimizer": "momentum"}),
     "moons-adam-f32": ("moons", {"optimizer": "adam", "dtype": "float32", "weight_decay": 1e-3}),
     "vanishing": ("vanishing", {}),
+    # saturated (|z| past 100): sigmoid rounds to 0 or 1, the loss from the logits is still exact
+    "xor-bce-saturated": ("xor", {"optimizer": "sgd", "learning_rate": 30.0}),
 }
 
 
@@ -36,17 +39,27 @@ def test_every_phase_is_the_engines_number(case):
 
     # 1. forward, as Network.forward(trace=True) computes it
     y_hat, zs, acts = net.forward(p.X, trace=True)
+    assert np.abs(zs[-1]).max() > 100 or not case.endswith("saturated")  # the case is what it says
     assert len(p.forward) == net.n_layers
     for l, f in enumerate(p.forward):
         assert np.array_equal(f.W, net.weights[l]) and np.array_equal(f.b, net.biases[l])
         assert np.array_equal(f.a_in, acts[l]) and np.array_equal(f.z, zs[l]) and np.array_equal(f.a, acts[l + 1])
         assert f.activation == net.activations[l].spec()
 
-    # 2. the loss: the step's recorded loss; dL/dy_hat from the loss itself
+    # 2. the loss: the step's recorded loss, the engine's evaluation of the batch; the gradient the backward
+    # pass starts with: dL/dy_hat from the loss itself (MSE), or for bce / cce, computed from the logits,
+    # dL/dz = (y_hat - y) * scale at once and no dL/dy_hat
     assert np.float32(p.loss) == after.step_losses.view()[-1]
-    g = np.empty_like(y_hat)
-    before.loss.gradient(y_hat, p.Y, out=g)
-    assert np.array_equal(p.dL_dyhat, g)
+    tol = 1e-6 if net.dtype == np.float32 else 1e-12
+    assert p.loss == pytest.approx(Backprop(net, before.loss).evaluate(p.X, p.Y)[0], rel=tol)
+    assert np.array_equal(p.dL_dz, p.backward[0].delta)
+    if p.fused:
+        assert p.dL_dyhat is None and "dL/dy_hat is never formed" in p.crossing
+        assert np.array_equal(p.dL_dz, (y_hat - p.Y) * before.loss.fused_scale(p.Y))
+    else:
+        g = np.empty_like(y_hat)
+        before.loss.gradient(y_hat, p.Y, out=g)
+        assert np.array_equal(p.dL_dyhat, g) and p.crossing.startswith("dL/dy_hat = 2 (y_hat - y) / N")
 
     # 3. backward: the deltas chain by the tutorial's rules, and dW, db are the step's own gradients
     assert [b.layer for b in p.backward] == list(range(net.n_layers - 1, -1, -1))
@@ -81,6 +94,15 @@ def test_every_phase_is_the_engines_number(case):
     check = Network(net.sizes, net.activations, net.dtype)
     check.params[...] = after.network.params
     assert p.loss_after == Backprop(check, before.loss).evaluate(p.X, p.Y)[0]
+
+
+@pytest.mark.parametrize("preset, starts_at", [("tutorial", "dL/dy_hat"), ("xor", "dL/dz2 = (y_hat - y) / N")])
+def test_the_walks_loss_phase_names_the_gradient_the_engine_starts_with(preset, starts_at):
+    run = trained(config_of(preset), 3)
+    p = step_phases(Replayer(run), 2)
+    walk = PhaseWalk(p, [a.spec() for a in run.network.activations], generation=0)
+    loss_phase = walk.phases[len(p.forward)]
+    assert loss_phase.kind == "loss" and loss_phase.title == f"The loss {p.loss:.6g} and {starts_at}"
 
 
 def test_the_tutorials_first_step_loses_loss():

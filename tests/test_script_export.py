@@ -14,6 +14,7 @@ import pytest
 from app.main import main
 from conftest import REFERENCE
 from engine.config import TrainConfig, build
+from engine.features import FEATURE_NAMES
 from engine.savefile import load_run, save_run
 from engine.script_export import write_script
 from export_helpers import trained
@@ -63,6 +64,50 @@ def test_training_script_reproduces_the_preset_run_bit_for_bit(tmp_path, name, e
 ])
 def test_training_script_bit_for_bit_across_losses_optimizers_and_dtypes(tmp_path, name, changes):
     trainer, first = trained(name, epochs=4 if name != "lr_too_high" else 30, **changes)
+    check_bit_for_bit(trainer, first, tmp_path)
+
+
+# runs that saturate: past |z| ~ 37 sigmoid (and softmax) round to exactly 0 or 1, where a loss of clipped
+# probabilities goes flat; the engine's loss comes from the logits, and so must the scripts'
+SATURATED = {"xor-bce-sgd": ("xor", {"optimizer": "sgd", "learning_rate": 30.0}),
+             "blobs-cce-adam": ("blobs", {"optimizer": "adam", "learning_rate": 3.0})}
+
+
+@pytest.mark.parametrize("case", SATURATED)
+def test_scripts_compute_a_saturated_cross_entropy_from_the_logits(tmp_path, case):
+    name, changes = SATURATED[case]
+    trainer, first = trained(name, epochs=4, **changes)
+    _, zs, _ = trainer.network.forward(trainer.data.X_train, trace=True)
+    assert np.abs(zs[-1]).max() > 100  # the case is what it says: the outputs are saturated
+    check_bit_for_bit(trainer, first, tmp_path)
+    script, _ = write_script(tmp_path / "predict.py", trainer)
+    assert printed(run_script(script), r"loss on the \d+ training samples") == trainer.evaluate()["train_loss"]
+
+
+@pytest.mark.parametrize("name, changes", [
+    ("iris", {}), ("digits", {"dtype": "float32"}),  # shipped files: the split travels in the weights file
+    ("features", {"features": FEATURE_NAMES, "layers": (len(FEATURE_NAMES), 1)}),  # every feature, in the script
+    ("features", {"features": ("x1*x2", "sin(x2)"), "layers": (2, 1), "dtype": "float32"}),
+])
+def test_training_script_for_shipped_data_and_input_features(tmp_path, name, changes):
+    trainer, first = trained(name, epochs=2, **changes)
+    out = check_bit_for_bit(trainer, first, tmp_path)
+    assert ("weights file" in write_script(tmp_path / "m.py", trainer, training=True)[0].read_text()) == \
+        (name != "features")  # generated data are drawn in the script, not carried
+    assert out.count("epoch ") == 2
+
+
+def test_training_script_on_drawn_points(tmp_path):
+    r = np.random.RandomState(0)
+    labels = np.arange(30) % 2
+    points = np.column_stack([np.where(labels == 1, 0.5, -0.5), np.zeros(30)]) + 0.1 * r.normal(size=(30, 2))
+    config = TrainConfig(layers=(3, 4, 1), activations=("tanh", "sigmoid"), loss="bce", optimizer="momentum",
+                         learning_rate=0.05, init="he", dataset="drawn", batch_size=8, epochs=3, seed=4,
+                         features=("x1", "x2", "x1*x2"),
+                         drawn={"points": points.tolist(), "labels": labels.tolist()})
+    trainer = build(config)
+    first = trainer.evaluate()["train_loss"]
+    trainer.run_epochs(3)
     check_bit_for_bit(trainer, first, tmp_path)
 
 
