@@ -16,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.health import HealthTracker, probe_batch
 from ui import theme
+from ui.log_axis import LogAxis
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 3  # curves over epochs: a redraw of 27 curves costs ~4 ms, 3 a second reads as live
@@ -52,7 +53,8 @@ class HealthView(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
         self.graphics.setMinimumHeight(PLOT_MIN_PX * 2)
-        self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)")
+        self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)",
+                                           axisItems={"left": LogAxis("left")})
         self.norms.setLogMode(y=True)
         # no legend (9 entries hide the curves): the table's layer cells carry the curve colours
         self.dead_plot = self.graphics.addPlot(row=1, col=0, title="dead ReLU fraction")

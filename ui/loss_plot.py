@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.log_axis import LogAxis
 from ui.theme import format_value
 
 
@@ -117,7 +118,7 @@ class LossPlot(QtWidgets.QWidget):
         toolbar.addWidget(self.log_checkbox)
         toolbar.addWidget(self.auto_button)
 
-        self.plot_widget = pg.PlotWidget(background=theme.BACKGROUND)
+        self.plot_widget = pg.PlotWidget(background=theme.BACKGROUND, axisItems={"left": LogAxis("left")})
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "epoch")
         self.plot_item.setLabel("left", "loss")
