@@ -4,6 +4,7 @@ import pytest
 from PySide6 import QtGui
 
 from qt_helpers import shown
+from ui.legend import legend_names
 from ui.loss_plot import LossPlot
 
 
@@ -56,3 +57,59 @@ def test_a_loss_that_barely_moves_still_gets_distinct_labels(qtbot):
     plot.grab()
     texts = [text for _, text in drawn_labels(plot.plot_item.getAxis("left"))]
     assert len(texts) >= 2 and len(set(texts)) == len(texts), texts
+
+
+# --- the output view: switching kinds (item 2) ------------------------------------------------------
+
+def bottom_tick_strings(view):
+    """The x-axis labels the output plot draws now."""
+    view.plot.grab()
+    return [text for _, text in drawn_labels(view.plot.getAxis("bottom"))]
+
+
+def test_output_view_drops_the_bars_labels_when_a_plane_or_curve_comes(qtbot):
+    from test_views import trained
+    from ui.output_view import OutputView
+
+    view = shown(qtbot, OutputView(), 640, 480)
+    view.throttle.min_interval = 0.0
+    for name in ("tutorial", "xor", "tutorial", "sine"):
+        trainer, snap = trained(name)
+        view.set_data(trainer.data)
+        view.show_snapshot(snap, trainer.config)
+        ticks = bottom_tick_strings(view)
+        bottom = view.plot.getAxis("bottom").labelText
+        if name == "tutorial":
+            assert view.info.text().startswith("y_hat = [")
+            assert ticks == ["y1", "y2", "y3", "y4"]
+            assert legend_names(view.legend) == ["y_hat", "y"]
+        else:
+            assert "y_hat" not in view.info.text()
+            assert ticks and all(float(t) == float(t) for t in ticks), ticks  # numbers, not y1, y2
+            assert bottom == trainer.data.feature_names[0]
+            assert legend_names(view.legend) == []
+
+
+def test_output_bars_legend_sits_above_the_data(qtbot):
+    from test_views import trained
+    from ui.output_view import OutputView
+
+    view = shown(qtbot, OutputView(), 640, 480)
+    view.throttle.min_interval = 0.0
+    trainer, snap = trained("tutorial", steps=3000)
+    view.set_data(trainer.data)
+    view.show_snapshot(snap, trainer.config)
+    view.plot.grab()
+    legend = view.legend.mapRectToScene(view.legend.boundingRect())
+    assert not legend.intersects(view.plot.getViewBox().sceneBoundingRect())
+    assert view.plot.sceneRect().contains(legend)
+
+
+def test_loss_legend_sits_above_the_curves(qtbot):
+    plot = shown(qtbot, LossPlot(), 600, 300)
+    plot.append(1, np.geomspace(1, 0.01, 200), np.geomspace(1.2, 0.02, 200))
+    plot.grab()
+    assert legend_names(plot.legend) == ["train", "test"]
+    legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+    assert not legend.intersects(plot.plot_item.vb.sceneBoundingRect())
+    assert plot.plot_widget.sceneRect().contains(legend)

@@ -24,14 +24,19 @@ class LogAxis(pg.AxisItem):
         """[(spacing, labelled log10 values), (None, unlabelled minor values)] (see the module)."""
         span = max(maxVal - minVal, 1e-12)
         px_per_decade = size / span
+
+        def readable(values):  # pyqtgraph drops a label that would stick out past either end
+            margin = LABEL_PX / 2 / px_per_decade
+            return sum(minVal + margin <= v <= maxVal - margin for v in values) >= 2
+
         coarse = [(s, v) for s, v in stdTicks if s >= 1.0]  # whole decades, thinned for a long axis
         labelled = list(coarse[0][1]) if coarse else []
         spacing = coarse[0][0] if coarse else 1.0
-        if len(labelled) < 2 and px_per_decade * _LOG_2 >= LABEL_PX:
+        if not readable(labelled) and px_per_decade * _LOG_2 >= LABEL_PX:
             labelled = [v + m for v in range(math.floor(minVal), math.ceil(maxVal) + 1)
                         for m in (0.0, _LOG_2, _LOG_5) if minVal <= v + m <= maxVal]
             spacing = _LOG_2
-        if len(labelled) < 2:  # less than a 1-2-5 step in view: evenly spaced values
+        if not readable(labelled):  # less than a 1-2-5 step in view: evenly spaced values
             fine = [(s, v) for s, v in stdTicks if s < 1.0]
             if fine:
                 spacing = fine[0][0]

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.legend import legend_above
 from ui.log_axis import LogAxis
 from ui.theme import format_value
 
@@ -97,7 +98,6 @@ class LossPlot(QtWidgets.QWidget):
 
     HOVER_RATE = 30  # mouse-move readouts per second; more only burns the CPU the trainer needs
     X_PADDING, Y_PADDING = 0.02, 0.05  # of the data's span, on each side
-    LEGEND_OFFSET = 10  # px from the right and the top (or bottom) edge of the view
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -130,10 +130,7 @@ class LossPlot(QtWidgets.QWidget):
         # log the precomputed log10 data a second time; the ViewBox menu (View All...) stays
         self.plot_item.setMenuEnabled(False, enableViewBoxMenu=True)
         self.plot_item.hideButtons()  # the "A" button: the toolbar's "Auto" does that
-        self.legend = self.plot_item.addLegend(
-            offset=(-self.LEGEND_OFFSET, self.LEGEND_OFFSET), brush=theme.legend_brush(), pen=theme.legend_pen()
-        )
-        self._legend_at_top = True
+        self.legend = legend_above(self.plot_item)  # above the data: a run's points are never hidden
         self._curves = {}
         for key in ("train", "test"):
             # 'peak' draws each bucket's min and max, so spikes stay visible when thousands of
@@ -215,7 +212,6 @@ class LossPlot(QtWidgets.QWidget):
                     item.viewRangeChanged()  # no new data, but the new range still clips it
         for key in changed:
             self._show(key)
-        self._place_legend()
 
     def _show(self, key: str) -> None:
         buf = self._train if key == "train" else self._test
@@ -291,19 +287,6 @@ class LossPlot(QtWidgets.QWidget):
         # the ViewBox applies a new range to its transform just before the next paint, and moving
         # items from inside a paint schedules a second one: apply it now
         vb.updateMatrix()
-
-    def _place_legend(self) -> None:
-        """The legend sits top right, unless the newest loss is up there (a rising or diverging run):
-        then bottom right, so it does not hide the points being watched."""
-        if self._train.n == 0:
-            return
-        y = self._train.log_y[-1] if self.log_scale() else self._train.y[-1]
-        y0, y1 = self.plot_item.vb.viewRange()[1]
-        at_top = not (np.isfinite(y) and y > (y0 + y1) / 2)
-        if at_top != self._legend_at_top:
-            self._legend_at_top = at_top
-            offset = self.LEGEND_OFFSET
-            self.legend.setOffset((-offset, offset if at_top else -offset))
 
     # --- slots ------------------------------------------------------------------------------
     def _on_view_state_changed(self, *_):

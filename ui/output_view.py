@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.chain import network_from
 from ui import theme
+from ui.legend import legend_above
 from ui.view_throttle import SnapshotThrottle
 
 # Okabe-Ito, colour-vision-deficiency safe, enough for the 8 classes the app allows
@@ -57,7 +58,7 @@ class OutputView(QtWidgets.QWidget):
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = legend_above(self.plot.getPlotItem())  # above the bars, which reach up to 1
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
@@ -137,6 +138,12 @@ class OutputView(QtWidgets.QWidget):
         self.bars_hat.setVisible(bars)
         self.bars_y.setVisible(bars)
         self.plot.setAspectLocked(plane)
+        # what one kind drew must not outlive it: the bars' "y1, y2" ticks on the plane's x-axis,
+        # the tutorial's y_hat in the header of XOR (each _setup_* then sets its own)
+        self.plot.getAxis("bottom").setTicks(None)
+        for side in ("bottom", "left"):
+            self.plot.setLabel(side, "")
+        self.info.setText("")
         self.legend.clear()
         if bars:
             self.legend.addItem(self.bars_hat, "y_hat")
