@@ -14,21 +14,23 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.heatmap_panel import MatrixPanel, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
+from ui.heatmap_popout import HeatmapPopout
 from ui.theme import format_value
 
 KINDS = ("w", "grad_w", "b", "grad_b")
 
 
 class HeatmapGrid(QtWidgets.QWidget):
-    """Rows of W_l | dW_l | b_l | db_l heatmaps in a scroll area."""
+    """Rows of W_l | dW_l | b_l | db_l heatmaps in a scroll area; double-click one to enlarge it in
+    its own window, which follows the grid live (ui/heatmap_popout.py)."""
 
     cell_clicked = QtCore.Signal(int, int, int)  # layer l (1-based), i (output unit), j (input unit)
 
     # Rows share the visible height, all matrices at the same px per matrix row ("cell"), so the
     # whole network is in view; below CELL_MIN the area scrolls instead, and a tiny matrix stops
-    # growing at CELL_MAX. PLOT_MIN keeps a 1- or 2-unit layer tall enough for its colour bar's labels.
+    # growing at CELL_MAX. PLOT_MIN keeps a 1- or 2-unit layer tall enough to see and point at.
     CELL_MIN, CELL_MAX = 4.0, 40.0
-    PLOT_MIN = 48
+    PLOT_MIN = 16
     BIAS_WIDTH = 125
     HOVER_RATE = 30
 
@@ -37,7 +39,8 @@ class HeatmapGrid(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
         self.graphics.ci.setContentsMargins(2, 2, 2, 2)  # (pyqtgraph's 9 px and 6 px: room for cells)
-        self.graphics.ci.setSpacing(4)
+        self.graphics.ci.layout.setHorizontalSpacing(4)
+        self.graphics.ci.layout.setVerticalSpacing(2)  # (each row's title already sets it off)
         self.scroll = QtWidgets.QScrollArea()
         self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.scroll.setWidgetResizable(True)
@@ -55,9 +58,22 @@ class HeatmapGrid(QtWidgets.QWidget):
         self._cell_px = 0.0
         self._panels: dict[tuple[int, str], MatrixPanel] = {}
         self._highlighted: tuple[int, int, int] | None = None
+        self._popouts: dict[tuple[int, str], HeatmapPopout] = {}
         scene = self.graphics.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._release_panels)
+
+    def _release_panels(self) -> None:
+        """Deletes the plots while Python still runs: left to PySide's exit clean-up, deleting a plot
+        re-lays its axes out through their Python overrides after the interpreter has gone (a crash)."""
+        for popout in list(self._popouts.values()):
+            popout.close()
+        for key in list(self._panels):
+            self.graphics.ci.removeItem(self._panels.pop(key).plot)
+        self._sizes, self._row_heights = (), []
 
     # --- structure --------------------------------------------------------------------------
     def set_network(self, sizes: tuple) -> None:
@@ -87,6 +103,12 @@ class HeatmapGrid(QtWidgets.QWidget):
                         panel.plot.setPreferredWidth(300)  # the same for W and dW: equal halves of the rest
                     self.graphics.ci.addItem(panel.plot, row=l - 1, col=col)
                 panel.configure(title, shape)
+                if kind in ("w", "grad_w"):  # no narrower than CELL_MIN a column: past that, scroll sideways
+                    panel.plot.vb.setMinimumWidth(max(n_in * self.CELL_MIN, MatrixPanel.VB_MIN_PX))
+                if (l, kind) in self._popouts:
+                    self._popouts[(l, kind)].configure(title, shape)
+        for key in [key for key in self._popouts if key[0] > n_layers]:
+            self._popouts[key].close()  # its layer is gone
         if len(self._row_heights) != n_layers:  # new rows: (re)apply the column stretch once
             for col, stretch in enumerate((1, 1, 0, 0)):
                 self.graphics.ci.layout.setColumnStretchFactor(col, stretch)
@@ -154,7 +176,10 @@ class HeatmapGrid(QtWidgets.QWidget):
             self.set_network(sizes)
         for l, arrays in enumerate(zip(weights, grad_w, biases, grad_b), start=1):
             for kind, data in zip(("w", "grad_w", "b", "grad_b"), arrays):
-                self._panels[(l, kind)].show(np.asarray(data).reshape(self._panels[(l, kind)].shape), settle)
+                data = np.asarray(data).reshape(self._panels[(l, kind)].shape)
+                self._panels[(l, kind)].show(data, settle)
+                if (l, kind) in self._popouts:
+                    self._popouts[(l, kind)].show_matrix(data, settle)
 
     def image(self, layer: int, kind: str) -> np.ndarray | None:
         """What is displayed for layer l (1-based), kind in KINDS: (n_l, n_{l-1}) or (n_l, 1)."""
@@ -176,12 +201,40 @@ class HeatmapGrid(QtWidgets.QWidget):
                 panel.highlight.setVisible(False)
         self._highlighted = None
         if layer is None or i is None or j is None or (layer, "w") not in self._panels:
-            return
-        for kind in ("w", "grad_w"):
-            rect = self._panels[(layer, kind)].highlight
-            rect.setPos(j, i)
-            rect.setVisible(True)
-        self._highlighted = (layer, i, j)
+            layer = None
+        else:
+            for kind in ("w", "grad_w"):
+                rect = self._panels[(layer, kind)].highlight
+                rect.setPos(j, i)
+                rect.setVisible(True)
+            self._highlighted = (layer, i, j)
+        for (l, _), popout in self._popouts.items():
+            popout.highlight(*((i, j) if l == layer else (None, None)))
+
+    # --- enlarged heatmaps ------------------------------------------------------------------
+    def pop_out(self, layer: int, kind: str) -> HeatmapPopout:
+        """Shows that matrix in its own window (raised if already open) and returns the window."""
+        popout = self._popouts.get((layer, kind))
+        if popout is None:
+            panel = self._panels[(layer, kind)]
+            popout = HeatmapPopout(layer, kind, panel.title, panel.shape,
+                                   lambda i, j: self.cell_text(layer, kind, i, j), parent=self,
+                                   shown_px=panel.plot.vb.size())
+            popout.setWindowFlag(QtCore.Qt.WindowType.Window)
+            self._popouts[(layer, kind)] = popout
+            popout.finished.connect(lambda *_: self._popouts.pop((layer, kind), None))
+            popout.destroyed.connect(lambda *_: self._popouts.pop((layer, kind), None))
+            if panel.image.image is not None:
+                popout.show_matrix(panel.image.image, settle=True)
+            if self._highlighted and self._highlighted[0] == layer:
+                popout.highlight(*self._highlighted[1:])
+        popout.show()
+        popout.raise_()
+        return popout
+
+    def popouts(self) -> dict[tuple[int, str], HeatmapPopout]:
+        """The enlarged heatmaps open now, by (layer, kind)."""
+        return dict(self._popouts)
 
     def highlighted(self) -> tuple[int, int, int] | None:
         return self._highlighted
@@ -220,6 +273,11 @@ class HeatmapGrid(QtWidgets.QWidget):
         """event: pyqtgraph MouseClickEvent; W and dW cells select a weight."""
         if event.button() != QtCore.Qt.MouseButton.LeftButton:
             return
+        if event.double():
+            for (layer, kind), panel in self._panels.items():
+                if panel.plot.sceneBoundingRect().contains(event.scenePos()):
+                    self.pop_out(layer, kind)
+                    return
         hit = self._panel_cell_at(event.scenePos())
         if hit and hit[0].kind in ("w", "grad_w"):
             self.cell_clicked.emit(hit[0].layer, hit[1], hit[2])
