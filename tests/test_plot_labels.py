@@ -1,7 +1,7 @@
 """What a user reads on the plots' axes: log-axis labels that never pile up (issue 9, item 18)."""
 import numpy as np
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
 from qt_helpers import shown
 from ui.legend import legend_names
@@ -113,3 +113,113 @@ def test_loss_legend_sits_above_the_curves(qtbot):
     legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
     assert not legend.intersects(plot.plot_item.vb.sceneBoundingRect())
     assert plot.plot_widget.sceneRect().contains(legend)
+
+
+# --- empty plots (item 19) ---------------------------------------------------------------------------
+
+def axis_texts(plot_item, name):
+    plot_item.getViewBox().grab() if hasattr(plot_item.getViewBox(), "grab") else None
+    axis = plot_item.getAxis(name)
+    return [text for _, text in drawn_labels(axis)], axis.labelString()
+
+
+def test_an_empty_loss_plot_says_so_over_sensible_axes_and_a_reset_empties_it_again(qtbot):
+    plot = shown(qtbot, LossPlot(), 600, 300)
+    for step in ("fresh", "data", "reset"):
+        if step == "data":
+            plot.append(1, np.geomspace(50.0, 20.0, 400), np.empty(0))  # a range no empty plot would show
+        elif step == "reset":
+            plot.reset()
+        plot.grab()
+        left, left_label = axis_texts(plot.plot_item, "left")
+        bottom, bottom_label = axis_texts(plot.plot_item, "bottom")
+        assert "x0.001" not in left_label + bottom_label
+        if step == "data":
+            assert plot.empty_state.text() == ""
+            assert "50" in left or "20" in left, left
+        else:
+            assert set(left) == {"0.001", "0.01", "0.1", "1"}, left
+            assert bottom and all(0 <= float(t) <= 10 for t in bottom), bottom
+            assert plot.empty_state.text() == "no data yet"
+            assert plot.empty_state.label.isVisible()
+
+
+def table_texts(view):
+    return [[view.table.item(r, c).text() for c in range(view.table.columnCount())]
+            for r in range(view.table.rowCount())]
+
+
+def test_the_health_view_before_training_says_no_data_and_shows_no_nan(qtbot):
+    from ui.health_view import HealthView
+
+    from engine.config import TrainConfig, build
+    from engine.snapshot import SnapshotCursor
+    from resources import load_preset
+
+    view = shown(qtbot, HealthView(), 640, 600)
+    view.throttle.min_interval = 0.0
+    trainer = build(TrainConfig.from_dict(load_preset("vanishing")["config"]))
+    cursor = SnapshotCursor()
+
+    def snapshot():
+        return cursor.take(trainer, generation=1, status=trainer.status, steps_per_second=0.0, elapsed=0.0)
+
+    snap = snapshot()
+    view.set_data(trainer.data)
+    view.show_snapshot(snap, trainer.config)
+    view.graphics.grab()
+    rows = table_texts(view)
+    assert rows and not any("nan" in cell for row in rows for cell in row), rows
+    assert all(row[-1] == "not trained yet" for row in rows), rows
+    for plot, state in zip((view.norms, view.dead_plot, view.hist_plot), view.empty_states):
+        if plot.isVisible():
+            assert state.text() == "no data yet"
+            for name in ("left", "bottom"):
+                texts, label = axis_texts(plot, name)
+                assert "(x" not in label, label  # no "epoch (x0.001)", no "(x1e-09)"
+            bottom, _ = axis_texts(plot, "bottom")
+            assert bottom and all(0 <= float(t) <= 10 for t in bottom), bottom
+    trainer.run_for(60.0, max_steps=20)
+    view._last_record = -1e9  # record this one now (records are rate-limited)
+    view.show_snapshot(snapshot(), trainer.config)
+    assert view.empty_states[0].text() == ""
+    assert all(row[-1] in ("ok", "vanishing") for row in table_texts(view))
+
+
+# --- the health table (item 20) ------------------------------------------------------------------
+
+def luminance(color):
+    def channel(v):
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+
+
+def contrast(a, b):
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_health_table_shows_several_layers_in_readable_colours(qtbot):
+    from test_views import trained
+    from ui.health_view import HealthView
+
+    view = shown(qtbot, HealthView(), 430, 400)  # about the dock the window gives it at 1280x800
+    view.throttle.min_interval = 0.0
+    trainer, snap = trained("vanishing", steps=20)
+    view.set_data(trainer.data)
+    view.show_snapshot(snap, trainer.config)
+    view.grab()
+    table, viewport = view.table, view.table.viewport().rect()
+    whole = [r for r in range(table.rowCount()) if viewport.contains(table.visualRect(table.model().index(r, 0)))]
+    assert len(whole) >= 4, whole
+    palette = table.palette()
+    for r in range(table.rowCount()):
+        for c in range(table.columnCount()):
+            item = table.item(r, c)
+            none = QtCore.Qt.BrushStyle.NoBrush
+            fg = item.foreground().color() if item.foreground().style() != none else palette.text().color()
+            bg = item.background().color() if item.background().style() != none else palette.base().color()
+            assert contrast(fg, bg) >= 4.5, (r, c, fg.name(), bg.name())
+    swatch = table.item(0, 0).data(QtCore.Qt.ItemDataRole.DecorationRole)
+    assert swatch == view._curves[0][0].opts["pen"].color()  # the key to the curves

@@ -30,17 +30,17 @@ class LogAxis(pg.AxisItem):
             return sum(minVal + margin <= v <= maxVal - margin for v in values) >= 2
 
         coarse = [(s, v) for s, v in stdTicks if s >= 1.0]  # whole decades, thinned for a long axis
-        labelled = list(coarse[0][1]) if coarse else []
-        spacing = coarse[0][0] if coarse else 1.0
+        decades = (coarse[0][0], list(coarse[0][1])) if coarse else (1.0, [])
+        spacing, labelled = decades
         if not readable(labelled) and px_per_decade * _LOG_2 >= LABEL_PX:
             labelled = [v + m for v in range(math.floor(minVal), math.ceil(maxVal) + 1)
                         for m in (0.0, _LOG_2, _LOG_5) if minVal <= v + m <= maxVal]
             spacing = _LOG_2
-        if not readable(labelled):  # less than a 1-2-5 step in view: evenly spaced values
-            fine = [(s, v) for s, v in stdTicks if s < 1.0]
-            if fine:
-                spacing = fine[0][0]
-                labelled = list(fine[0][1])
+        fine = [(s, v) for s, v in stdTicks if s < 1.0]
+        if not readable(labelled) and fine and fine[0][0] * px_per_decade >= LABEL_PX:
+            spacing, labelled = fine[0][0], list(fine[0][1])  # less than a 1-2-5 step in view: evenly spaced
+        if not readable(labelled):
+            spacing, labelled = decades  # an axis too short for two labels: what fits, never on top of each other
         minor = [x for _, v in coarse[1:] for x in v]  # the decades between the labelled ones
         if px_per_decade >= LABEL_PX / 2:  # the 2..9 x 10^k lines, unless a decade is too short for them
             minor += [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal))

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.empty_state import EmptyState
 from ui.legend import legend_above
 from ui.log_axis import LogAxis
 from ui.theme import format_value
@@ -159,6 +160,8 @@ class LossPlot(QtWidgets.QWidget):
         vb.sigStateChanged.connect(self._on_view_state_changed)  # the ViewBox menu's "Auto" ticks
         vb.menu.viewAll.triggered.connect(self.auto_range)  # and its "View All"
         self._following = False
+        self.empty_state = EmptyState(self.plot_item, x_range=(0, 10), y_range=self._empty_y_range(),
+                                      auto_range=False)  # (it follows the data its own way)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -257,6 +260,11 @@ class LossPlot(QtWidgets.QWidget):
         """The hover readout, '' when the mouse is not over the data."""
         return self._hover.textItem.toPlainText() if self._hover.isVisible() else ""
 
+    def _empty_y_range(self) -> tuple[float, float]:
+        """Before any loss: 0.001 to 1 on the log axis (log10 values), 0 to 1 on the linear one, with
+        room for the end labels."""
+        return (-3.15, 0.15) if self.log_scale() else (-0.05, 1.05)
+
     def _set_following(self, on: bool) -> None:
         if on == self._following:
             return
@@ -272,7 +280,10 @@ class LossPlot(QtWidgets.QWidget):
         log = self.log_scale()
         curves = [buf for buf in (self._train, self._test) if buf.n]
         if not curves:
+            self.empty_state.show(True, y_range=self._empty_y_range())
             return
+        if self.empty_state.empty:
+            self.empty_state.show(False)
         x0, x1 = min(int(buf.x[0]) for buf in curves), max(int(buf.x[-1]) for buf in curves)
         pad = max((x1 - x0) * self.X_PADDING, 0.5)  # a lone epoch gets a unit-wide view
         ranges = {"xRange": (x0 - pad, x1 + pad)}
