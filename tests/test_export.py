@@ -95,6 +95,25 @@ def test_png_width_and_graphics_layout_scene(qtbot, tmp_path):
     assert ET.parse(tmp_path / "scene.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_png_defaults_to_twice_the_screen_size_and_refuses_a_bad_scale(qtbot, tmp_path):
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    layout.resize(300, 200)
+    layout.addPlot().plot([1, 3, 2])
+    layout.show()
+    qtbot.waitExposed(layout)
+    item = layout.getItem(0, 0)
+    width = round(item.sceneBoundingRect().width())
+    export_plot(tmp_path / "twice.png", item)
+    assert QtGui.QImage(str(tmp_path / "twice.png")).width() == 2 * width
+    export_plot(tmp_path / "four.png", item, scale=4)
+    assert QtGui.QImage(str(tmp_path / "four.png")).width() == 4 * width
+    for bad in (0, -1, float("nan"), "2"):
+        with pytest.raises(ValueError, match="scale: .* expected a number > 0"):
+            export_plot(tmp_path / "bad.png", item, scale=bad)
+    assert not (tmp_path / "bad.png").exists()
+
+
 def test_svg_is_valid_xml_with_an_svg_root(plot_widget, tmp_path):
     path = tmp_path / "loss.svg"
     export_plot(path, plot_widget)
