@@ -223,3 +223,27 @@ def test_health_table_shows_several_layers_in_readable_colours(qtbot):
             assert contrast(fg, bg) >= 4.5, (r, c, fg.name(), bg.name())
     swatch = table.item(0, 0).data(QtCore.Qt.ItemDataRole.DecorationRole)
     assert swatch == view._curves[0][0].opts["pen"].color()  # the key to the curves
+
+
+# --- the network graph's "+N more" notes (item 20) -------------------------------------------------
+
+@pytest.mark.parametrize("width", [300, 420])
+def test_more_notes_of_neighbouring_wide_columns_do_not_overlap(qtbot, width):
+    from test_views import trained
+    from ui.network_graph import NetworkGraph
+
+    graph = shown(qtbot, NetworkGraph(), width, 300)
+    graph.throttle.min_interval = 0.0
+    trainer, snap = trained("moons", 2, layers=[2, 512, 512, 512, 1], activations=["relu", "relu", "relu", "sigmoid"])
+    graph.set_data(trainer.data)
+    graph.select_weight(2, 300, 301)  # one more unit drawn in two columns: "+463 more" beside "+464 more"
+    graph.show_snapshot(snap, trainer.config)
+    graph.grab()
+    notes = [m for m in graph._markers if m.isVisible()]
+    assert sorted(" ".join(m.textItem.toPlainText().split()) for m in notes) == ["+463 more", "+463 more", "+464 more"]
+    rects = [m.mapRectToScene(m.boundingRect()) for m in notes]
+    for k, a in enumerate(rects):
+        for b in rects[k + 1:]:
+            assert not a.intersects(b)
+    view = graph.plot.getViewBox().sceneBoundingRect()
+    assert all(view.contains(r) for r in rects)  # and none cut off at the bottom
