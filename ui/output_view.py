@@ -51,10 +51,13 @@ class OutputView(QtWidgets.QWidget):
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("The training sample whose y_hat and y the bars show")
         self.info = QtWidgets.QLabel("")
+        # the text is as long as the outputs: it must not set the dock's minimum width (in presenter
+        # mode's larger font that pushed the window past a 1280 px screen); the tooltip has it whole
+        self.info.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         bar = QtWidgets.QHBoxLayout()
-        for w in (self.discretize, self.sample, self.info):
-            bar.addWidget(w)
-        bar.addStretch(1)
+        bar.addWidget(self.discretize)
+        bar.addWidget(self.sample)
+        bar.addWidget(self.info, 1)
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
@@ -219,6 +222,7 @@ class OutputView(QtWidgets.QWidget):
                 self.bars_y.setOpts(x=k + 0.19, height=d.Y_train[:, s])
                 self.info.setText(f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
                                   f"{', ...' if len(y_hat) > 6 else ''}]")
+                self.info.setToolTip(self.info.text())
         if self._needs_range:
             self._needs_range = False
             self.plot.autoRange()
