@@ -295,7 +295,9 @@ def test_a_narrow_grid_squeezes_the_images_then_scrolls_sideways(grid, qtbot):
     positions = [pos for pos, _ in labels]
     assert labels and all(b - a >= IndexRuler.LABEL_PX["bottom"] for a, b in zip(positions, positions[1:]))
     assert all(text.isdigit() for _, text in labels)
-    grid.resize(150, 600)  # too narrow for four matrices: scroll rather than cut "grad b" off
+    grid.update_matrices(*matrices(SPIRAL))  # 32 columns at CELL_MIN each do not fit: scroll rather than cut "grad b" off
+    grid.resize(HeatmapGrid.OWN_MIN_MAX, 600)
+    assert grid.minimumWidth() <= HeatmapGrid.OWN_MIN_MAX  # (asks the window for no more than that)
     qtbot.waitUntil(lambda: scrollbar.maximum() > 0 and grid.graphics.width() >= right_edge(), timeout=2000)
 
 

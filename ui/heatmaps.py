@@ -32,6 +32,7 @@ class HeatmapGrid(QtWidgets.QWidget):
     CELL_MIN, CELL_MAX = 4.0, 40.0
     PLOT_MIN = 16
     BIAS_WIDTH = 125
+    OWN_MIN_MAX = 262  # px: 1024 less the Settings dock and the right column at their minimum widths
     HOVER_RATE = 30
 
     def __init__(self, parent=None):
@@ -131,9 +132,14 @@ class HeatmapGrid(QtWidgets.QWidget):
 
     def _fit_width(self) -> None:
         """As wide as the plots and colour bars need: a narrow area scrolls sideways rather than
-        cut the right-hand columns off."""
-        minimum = self.graphics.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize)
-        self.graphics.setMinimumWidth(math.ceil(minimum.width()))
+        cut the right-hand columns off. The grid itself asks the window for that width, up to
+        OWN_MIN_MAX, so that the docks beside it give way to a small network's four columns (at
+        1024x768 they left it 219 px) and a wide one still fits a 1024 px screen, scrolling."""
+        width = math.ceil(self.graphics.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width())
+        if width != self.graphics.minimumWidth():
+            self.graphics.setMinimumWidth(width)
+            scrollbar = self.scroll.verticalScrollBar().sizeHint().width()
+            self.setMinimumWidth(min(width + scrollbar, self.OWN_MIN_MAX))
 
     def _layout_rows(self) -> None:
         """Row heights from the viewport's height: the largest cell size in [CELL_MIN, CELL_MAX]
