@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.elided_label import ElidedLabel
 from ui.empty_state import EmptyState
 from ui.legend import legend_above
 from ui.log_axis import LogAxis
@@ -105,10 +106,9 @@ class LossPlot(QtWidgets.QWidget):
         self._train = GrowingCurve()
         self._test = GrowingCurve()
 
-        self.value_label = QtWidgets.QLabel("no epochs yet")
         # as long as the figures it reads: it must not set the window's minimum width (presenter mode's
-        # larger font pushed a 1280 px window past the screen); the tooltip has it whole
-        self.value_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        # larger font pushed a 1280 px window past the screen)
+        self.value_label = ElidedLabel("no epochs yet")
         self.log_checkbox = QtWidgets.QCheckBox("Log scale")
         self.log_checkbox.setChecked(True)
         self.log_checkbox.setToolTip("Logarithmic loss axis: steady learning looks like a straight line going down")
@@ -323,7 +323,6 @@ class LossPlot(QtWidgets.QWidget):
         if self._test.n:
             parts.append(f"test {format_value(self._test.y[-1])}")
         self.value_label.setText(" · ".join(parts))
-        self.value_label.setToolTip(self.value_label.text())
 
     def _on_mouse_moved(self, event):
         """event: (scene position,) from the SignalProxy; shows the epoch nearest the mouse."""

@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.chain import network_from
 from ui import theme
+from ui.elided_label import ElidedLabel
 from ui.legend import legend_above
 from ui.view_throttle import SnapshotThrottle
 
@@ -50,10 +51,9 @@ class OutputView(QtWidgets.QWidget):
         self.sample = QtWidgets.QSpinBox()
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("The training sample whose y_hat and y the bars show")
-        self.info = QtWidgets.QLabel("")
-        # the text is as long as the outputs: it must not set the dock's minimum width (in presenter
-        # mode's larger font that pushed the window past a 1280 px screen); the tooltip has it whole
-        self.info.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        # as long as the outputs: it must not set the dock's minimum width (in presenter mode's larger
+        # font that pushed the window past a 1280 px screen)
+        self.info = ElidedLabel("")
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(self.discretize)
         bar.addWidget(self.sample)
@@ -222,7 +222,6 @@ class OutputView(QtWidgets.QWidget):
                 self.bars_y.setOpts(x=k + 0.19, height=d.Y_train[:, s])
                 self.info.setText(f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
                                   f"{', ...' if len(y_hat) > 6 else ''}]")
-                self.info.setToolTip(self.info.text())
         if self._needs_range:
             self._needs_range = False
             self.plot.autoRange()
