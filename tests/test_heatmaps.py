@@ -358,6 +358,11 @@ def test_double_click_pops_a_heatmap_out_live_and_escape_returns(grid, qtbot):
     assert popout.panel.levels.m == grid._panels[(2, "grad_w")].levels.m
     grid.highlight(2, 3, 1)
     assert popout.panel.highlight.isVisible() and popout.panel.highlight.pos() == QtCore.QPointF(1, 3)
+    popout.graphics.grab()
+    cell = popout.panel.plot.vb.mapViewToScene(QtCore.QPointF(2, 4))  # hover: the same readout as the grid's
+    popout.graphics.scene().sigMouseMoved.emit(cell)
+    qtbot.waitUntil(lambda: popout.graphics.toolTip() == grid.cell_text(2, "grad_w", 4, 2), timeout=2000)
+    assert popout.graphics.toolTip().startswith("w2[4, 2] = ")
     qtbot.keyClick(popout, QtCore.Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: (2, "grad_w") not in grid.popouts(), timeout=2000)
     assert not popout.isVisible()
