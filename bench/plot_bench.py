@@ -17,11 +17,15 @@
   in a GraphicsLayoutWidget, with the event loop run after it.
 - switch_ms: a preset switch between networks of different depths, Tutorial (3 layers) -> Spiral
   (5 layers: two rows are new) -> Tutorial, with the first frame of matrices drawn after each.
+- deep_switch_ms: Tutorial -> a 32-layer network of 8 units: ms until the grid's first paint (the rows
+  in view are built at once, the rest over the following turns of the event loop), and until every
+  row is built and the event loop is idle.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -154,6 +158,7 @@ def heatmap_costs_ms(sizes=TUTORIAL_SIZES, frames: int = 60) -> tuple[float, flo
     app = _app()
     grid = _shown(HeatmapGrid(), 900, 700)
     grid.set_network(sizes)
+    grid.build_pending(budget_ms=math.inf)  # every row, as the window has them a few frames on
     rng = np.random.default_rng(0)
     data = [_random_matrices(sizes, rng) for _ in range(2 * frames)]
     grid.update_matrices(*data[-1])
@@ -185,6 +190,8 @@ def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4), runs: int = 9) -
     def timed(target):
         t0 = time.perf_counter()
         grid.set_network(target)
+        while grid.pending_rows():  # every row built (some may be left for the next turns)
+            app.processEvents()
         _settle(app)
         return (time.perf_counter() - t0) * 1e3
 
@@ -232,12 +239,39 @@ def switch_ms(runs: int = 3) -> tuple[float, float]:
         for sizes, times in ((spiral, deeper), (TUTORIAL_SIZES, shallower)):
             t0 = time.perf_counter()
             grid.update_matrices(*data[sizes])
+            while grid.pending_rows():
+                app.processEvents()
             _settle(app)
             times.append((time.perf_counter() - t0) * 1e3)
     grid.close()
     grid.deleteLater()
     app.processEvents()
     return statistics.median(deeper), statistics.median(shallower)
+
+
+def deep_switch_ms(layers: int = 32) -> tuple[float, float]:
+    """(ms to the first paint of the grid's viewport, ms until no row is pending and the event loop
+    is idle) after update_matrices switches a shown 900x700 grid from Tutorial to 2-8x31-1."""
+    app = _app()
+    grid = _shown(HeatmapGrid(), 900, 700)
+    rng = np.random.default_rng(0)
+    grid.update_matrices(*_random_matrices(TUTORIAL_SIZES, rng))
+    _settle(app)
+    deep = _random_matrices((2,) + (8,) * (layers - 1) + (1,), rng)
+    counter = _PaintCounter(grid.graphics.viewport())
+    t0 = time.perf_counter()
+    grid.update_matrices(*deep)
+    while counter.count == 0:
+        app.processEvents()
+    first = (time.perf_counter() - t0) * 1e3
+    while grid.pending_rows():
+        app.processEvents()
+    _settle(app)
+    total = (time.perf_counter() - t0) * 1e3
+    grid.close()
+    grid.deleteLater()
+    app.processEvents()
+    return first, total
 
 
 def main(argv=None) -> int:
@@ -251,6 +285,7 @@ def main(argv=None) -> int:
     build, reshape, same = set_network_ms()
     baseline = pyqtgraph_panels_ms()
     deeper, shallower = switch_ms()
+    deep_first, deep_all = deep_switch_ms()
     paints, append_ms = paints_per_append(min(args.n, 600_000))
     results = {
         "n": args.n,
@@ -267,6 +302,8 @@ def main(argv=None) -> int:
         "heatmap_set_network_over_pyqtgraph_panels": round(build / baseline, 2),
         "heatmap_switch_ms_tutorial_to_spiral": round(deeper, 1),
         "heatmap_switch_ms_spiral_to_tutorial": round(shallower, 1),
+        "heatmap_switch_ms_to_32_layers_first_paint": round(deep_first, 1),
+        "heatmap_switch_ms_to_32_layers_all_rows": round(deep_all, 1),
         "loss_paints_per_append": round(paints, 2),
         "loss_append_and_paint_ms": round(append_ms, 2),
     }

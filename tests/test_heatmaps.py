@@ -376,3 +376,33 @@ def test_a_popped_out_heatmap_follows_a_new_network(grid, qtbot):
     assert kept.panel.shape == (6, 2) and kept.windowTitle().startswith("w1 (6x2)")
     np.testing.assert_array_equal(kept.panel.image.image, grid.image(1, "w"))
     assert not gone.isVisible()
+
+
+# --- a switch to a deep network builds the rows out of view later (issue 9, item 21) ---------------
+
+def test_rows_out_of_view_are_built_after_the_switch_with_the_latest_data(grid, qtbot):
+    grid.update_matrices(*matrices(TUTORIAL))
+    deep = (2,) + (8,) * 16 + (1,)
+    data = matrices(deep, seed=3)
+    grid.update_matrices(*data)
+    pending = grid.pending_rows()
+    assert pending and pending == sorted(pending) and 1 not in pending  # the rows in view come first
+    assert grid.n_layers() == 17
+    grid.highlight(pending[-1], 2, 3)  # an outline for a row not built yet
+    later = matrices(deep, seed=4)
+    grid.update_matrices(*later)  # frames go on meanwhile
+    qtbot.waitUntil(lambda: not grid.pending_rows(), timeout=5000)
+    last = pending[-1]
+    np.testing.assert_array_equal(grid._panels[(last, "w")].image.image, later[0][last - 1])
+    np.testing.assert_array_equal(grid._panels[(last, "grad_b")].image.image, later[3][last - 1])
+    assert visible_outlines(grid, last, "w") == [QtCore.QRectF(2.5, 1.5, 1, 1)]
+    assert len(plot_items(grid)) == 4 * 17
+
+
+def test_asking_for_a_row_not_built_yet_builds_it(grid):
+    deep = (2,) + (8,) * 16 + (1,)
+    weights, biases, grad_w, grad_b = matrices(deep)
+    grid.update_matrices(weights, biases, grad_w, grad_b)
+    assert grid.pending_rows()
+    np.testing.assert_array_equal(grid.image(16, "w"), weights[15])  # at once, not a turn later
+    assert grid.panel_plot(16, "b").titleLabel.text == "b16"
