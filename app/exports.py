@@ -42,7 +42,7 @@ def export(kind: str, path: str, window, controller) -> None:
     (for the worker's writes once they are done: ``controller.saved`` follows)."""
     if kind in PLOT_EXPORTS:
         try:
-            export_plot(path, window.loss_plot)
+            export_plot(path, window.loss_plot, scale=window.file_menu.png_scale)  # as File > Export chose
         except (OSError, ValueError, TypeError) as err:
             window.show_problem(f"Could not export the loss plot to {path}: {err}")
             return

@@ -10,13 +10,22 @@
 - paints_per_append(n): a LossPlot following n epochs gets `appends` chunks of new epochs, each
   followed by the event loop until it is idle; counts the paint events of the plot's viewport and
   times append + event loop. Budget: one paint per append (pyqtgraph's own auto-range made 2-3).
-- set_network_ms: building the grid (pyqtgraph items are heavy), reshaping it in place, and
-  set_network with unchanged sizes (a reset), each with the event loop run after it.
+- set_network_ms: building the grid, reshaping it in place, and set_network with unchanged sizes
+  (a reset), each with the event loop run after it. Budget: 100 ms for a build (a preset switch).
+- pyqtgraph_panels_ms: the baseline for that, timed in the same run: what the grid built per matrix
+  until issue 9 (a pg.PlotItem with an ImageItem and a pg.ColorBarItem), twelve of them (5-3-5-4)
+  in a GraphicsLayoutWidget, with the event loop run after it.
+- switch_ms: a preset switch between networks of different depths, Tutorial (3 layers) -> Spiral
+  (5 layers: two rows are new) -> Tutorial, with the first frame of matrices drawn after each.
+- deep_switch_ms: Tutorial -> a 32-layer network of 8 units: ms until the grid's first paint (the rows
+  in view are built at once, the rest over the following turns of the event loop), and until every
+  row is built and the event loop is idle.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -149,6 +158,7 @@ def heatmap_costs_ms(sizes=TUTORIAL_SIZES, frames: int = 60) -> tuple[float, flo
     app = _app()
     grid = _shown(HeatmapGrid(), 900, 700)
     grid.set_network(sizes)
+    grid.build_pending(budget_ms=math.inf)  # every row, as the window has them a few frames on
     rng = np.random.default_rng(0)
     data = [_random_matrices(sizes, rng) for _ in range(2 * frames)]
     grid.update_matrices(*data[-1])
@@ -180,6 +190,8 @@ def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4), runs: int = 9) -
     def timed(target):
         t0 = time.perf_counter()
         grid.set_network(target)
+        while grid.pending_rows():  # every row built (some may be left for the next turns)
+            app.processEvents()
         _settle(app)
         return (time.perf_counter() - t0) * 1e3
 
@@ -191,6 +203,77 @@ def set_network_ms(sizes=TUTORIAL_SIZES, reshaped=(5, 8, 5, 4), runs: int = 9) -
     return build, reshape, same
 
 
+def pyqtgraph_panels_ms(n_layers: int = 3) -> float:
+    """ms to build 4 * n_layers pg.PlotItem + ImageItem + pg.ColorBarItem in a shown 900x700
+    GraphicsLayoutWidget and run the event loop (the grid's old way, the baseline)."""
+    app = _app()
+    view = _shown(pg.GraphicsLayoutWidget(), 900, 700)
+    t0 = time.perf_counter()
+    for row in range(n_layers):
+        for col in range(4):
+            plot = view.ci.addPlot(row=row, col=col, title=f"w{row + 1}")
+            image = pg.ImageItem(np.zeros((4, 4)), axisOrder="row-major")
+            plot.addItem(image)
+            pg.ColorBarItem(values=(-1.0, 1.0), colorMap=pg.colormap.get("CET-D1"), interactive=False,
+                            colorMapMenu=False).setImageItem(image, insert_in=plot)
+    _settle(app)
+    elapsed = (time.perf_counter() - t0) * 1e3
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    return elapsed
+
+
+def switch_ms(runs: int = 3) -> tuple[float, float]:
+    """(median ms Tutorial -> Spiral, median ms Spiral -> Tutorial): update_matrices with the new
+    network's arrays (which rebuilds the grid) and the event loop after it, 900x700 px."""
+    app = _app()
+    grid = _shown(HeatmapGrid(), 900, 700)
+    rng = np.random.default_rng(0)
+    spiral = (2, 32, 32, 32, 32, 2)
+    data = {sizes: _random_matrices(sizes, rng) for sizes in (TUTORIAL_SIZES, spiral)}
+    grid.update_matrices(*data[TUTORIAL_SIZES])
+    _settle(app)
+    deeper, shallower = [], []
+    for _ in range(runs):
+        for sizes, times in ((spiral, deeper), (TUTORIAL_SIZES, shallower)):
+            t0 = time.perf_counter()
+            grid.update_matrices(*data[sizes])
+            while grid.pending_rows():
+                app.processEvents()
+            _settle(app)
+            times.append((time.perf_counter() - t0) * 1e3)
+    grid.close()
+    grid.deleteLater()
+    app.processEvents()
+    return statistics.median(deeper), statistics.median(shallower)
+
+
+def deep_switch_ms(layers: int = 32) -> tuple[float, float]:
+    """(ms to the first paint of the grid's viewport, ms until no row is pending and the event loop
+    is idle) after update_matrices switches a shown 900x700 grid from Tutorial to 2-8x31-1."""
+    app = _app()
+    grid = _shown(HeatmapGrid(), 900, 700)
+    rng = np.random.default_rng(0)
+    grid.update_matrices(*_random_matrices(TUTORIAL_SIZES, rng))
+    _settle(app)
+    deep = _random_matrices((2,) + (8,) * (layers - 1) + (1,), rng)
+    counter = _PaintCounter(grid.graphics.viewport())
+    t0 = time.perf_counter()
+    grid.update_matrices(*deep)
+    while counter.count == 0:
+        app.processEvents()
+    first = (time.perf_counter() - t0) * 1e3
+    while grid.pending_rows():
+        app.processEvents()
+    _settle(app)
+    total = (time.perf_counter() - t0) * 1e3
+    grid.close()
+    grid.deleteLater()
+    app.processEvents()
+    return first, total
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -200,6 +283,9 @@ def main(argv=None) -> int:
     tutorial_update, tutorial_frame = heatmap_costs_ms(TUTORIAL_SIZES)
     wide_update, wide_frame = heatmap_costs_ms((2, 512, 512, 2), frames=20)
     build, reshape, same = set_network_ms()
+    baseline = pyqtgraph_panels_ms()
+    deeper, shallower = switch_ms()
+    deep_first, deep_all = deep_switch_ms()
     paints, append_ms = paints_per_append(min(args.n, 600_000))
     results = {
         "n": args.n,
@@ -212,6 +298,12 @@ def main(argv=None) -> int:
         "heatmap_set_network_ms_tutorial": round(build, 1),
         "heatmap_set_network_ms_width_change": round(reshape, 1),
         "heatmap_set_network_ms_same_sizes": round(same, 2),
+        "pyqtgraph_panels_ms_tutorial": round(baseline, 1),
+        "heatmap_set_network_over_pyqtgraph_panels": round(build / baseline, 2),
+        "heatmap_switch_ms_tutorial_to_spiral": round(deeper, 1),
+        "heatmap_switch_ms_spiral_to_tutorial": round(shallower, 1),
+        "heatmap_switch_ms_to_32_layers_first_paint": round(deep_first, 1),
+        "heatmap_switch_ms_to_32_layers_all_rows": round(deep_all, 1),
         "loss_paints_per_append": round(paints, 2),
         "loss_append_and_paint_ms": round(append_ms, 2),
     }
@@ -219,7 +311,7 @@ def main(argv=None) -> int:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:28s} {value}")
+            print(f"{key:42s} {value}")
     return 0
 
 

@@ -82,17 +82,36 @@ def test_png_is_a_real_png(plot_widget, tmp_path, which):
     assert not image.isNull() and image.width() > 100 and image.height() > 100
 
 
-def test_png_width_and_graphics_layout_scene(qtbot, tmp_path):
+@pytest.fixture
+def layout(qtbot):
+    """A shown 300x200 GraphicsLayoutWidget with one plot."""
     layout = pg.GraphicsLayoutWidget()
     qtbot.addWidget(layout)
     layout.resize(300, 200)
     layout.addPlot().plot([1, 3, 2])
     layout.show()
     qtbot.waitExposed(layout)
+    return layout
+
+
+def test_png_width_and_graphics_layout_scene(layout, tmp_path):
     export_plot(tmp_path / "wide.png", layout.getItem(0, 0), width=600)
     assert QtGui.QImage(str(tmp_path / "wide.png")).width() == 600
     export_plot(tmp_path / "scene.svg", layout)  # the whole layout: its scene
     assert ET.parse(tmp_path / "scene.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_png_defaults_to_twice_the_screen_size_and_refuses_a_bad_scale(layout, tmp_path):
+    item = layout.getItem(0, 0)
+    width = round(item.sceneBoundingRect().width())
+    export_plot(tmp_path / "twice.png", item)
+    assert QtGui.QImage(str(tmp_path / "twice.png")).width() == 2 * width
+    export_plot(tmp_path / "four.png", item, scale=4)
+    assert QtGui.QImage(str(tmp_path / "four.png")).width() == 4 * width
+    for bad in (0, -1, float("nan"), "2"):
+        with pytest.raises(ValueError, match="scale: .* expected a number > 0"):
+            export_plot(tmp_path / "bad.png", item, scale=bad)
+    assert not (tmp_path / "bad.png").exists()
 
 
 def test_svg_is_valid_xml_with_an_svg_root(plot_widget, tmp_path):

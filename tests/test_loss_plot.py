@@ -202,12 +202,12 @@ def test_no_si_prefix_on_the_loss_axis(plot):
 
 
 def legend_names(plot):
-    return [label.text for _, label in plot.plot_item.legend.items]
+    return [label.text for _, label in plot.legend.items]
 
 
 def legend_rect_in_view(plot):
     """The legend's rectangle in the ViewBox's data coordinates."""
-    legend = plot.plot_item.legend
+    legend = plot.legend
     return plot.plot_item.vb.mapSceneToView(legend.mapToScene(legend.boundingRect())).boundingRect()
 
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QImage, QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, QSlider, QSpinBox, QTabBar
 from session_helpers import accept_csv, isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
 
@@ -40,7 +40,7 @@ def test_menus_and_their_shortcuts(lab):
                                       fm.import_csv_action, fm.quit_action)}
     assert [k.toString() for k in keys.values()] == ["Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Shift+S", "Ctrl+I", "Ctrl+Q"]
     assert texts(fm.export_menu) == ["Loss history (CSV)...", "Step losses (CSV)...", "Loss plot as PNG...",
-                                     "Loss plot as SVG...", "Weights (NumPy .npz)..."]
+                                     "Loss plot as SVG...", "Weights (NumPy .npz)...", "PNG resolution"]
     assert texts(menu(window, "Help")) == ["Guide", "Jumping Back rules", "About Backprop Lab"]
     shortcuts = [k.toString() for a in window.findChildren(QAction) for k in a.shortcuts()]
     assert len(shortcuts) == len(set(shortcuts)), "a shortcut is used twice"
@@ -153,6 +153,29 @@ def test_exports_hold_what_the_session_holds(qtbot, lab, tmp_path):
             assert np.array_equal(npz[f"b{l}"], snap.biases[l - 1])
     assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ET.parse(tmp_path / "loss.svg").getroot().tag.endswith("svg")
+
+
+def test_png_exports_at_twice_the_screen_size_or_the_resolution_chosen(qtbot, lab, tmp_path):
+    """An exported loss plot was 468x238, the size on screen: too small for a slide (issue 9, item 20)."""
+    window = lab.window
+    step(qtbot, lab, 2)
+    qtbot.waitUntil(lambda: window.loss_plot.n_points() == 2)
+    fm = window.file_menu
+    on_screen = window.loss_plot.plot_widget.size()
+    fm.png_menu.aboutToShow.emit()
+    assert [a.text() for a in fm.png_menu.actions()] == [
+        f"{k}x ({on_screen.width() * k} x {on_screen.height() * k} px)" for k in (1, 2, 3, 4)]
+    assert fm.png_scale_actions[2].isChecked()  # the default
+    for scale, name in ((None, "default.png"), (3, "triple.png"), (1, "screen.png")):
+        if scale is not None:
+            fm.png_scale_actions[scale].trigger()
+        lab.save_paths.append(str(tmp_path / name))
+        on_screen = window.loss_plot.plot_widget.size()  # (the banner of the export before moved it)
+        fm.export_actions["loss_plot_png"].trigger()
+        image = QImage(str(tmp_path / name))
+        k = scale or 2
+        assert image.width() == on_screen.width() * k, name
+        assert abs(image.height() - on_screen.height() * k) <= k, name
 
 
 def test_a_cancelled_export_writes_nothing(qtbot, lab, tmp_path):

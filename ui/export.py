@@ -21,6 +21,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from engine.atomic import atomic_open, atomic_write  # noqa: F401  (atomic_write: part of this module's API)
 
 PLOT_SUFFIXES = (".png", ".svg")
+PNG_SCALES = (1, 2, 3, 4)  # what File > Export > PNG resolution offers, times the size on screen
+DEFAULT_PNG_SCALE = 2  # on-screen size is ~470 px wide in a docked window: too small for slides or print
 
 
 # --- loss history as CSV -----------------------------------------------------------------------------
@@ -145,24 +147,28 @@ def _check_suffix(path: Path) -> str:
     return suffix
 
 
-def export_plot(path, plot, width: int | None = None) -> Path:
+def export_plot(path, plot, width: int | None = None, scale: float = DEFAULT_PNG_SCALE) -> Path:
     """Save ``plot`` as PNG or SVG, chosen by the suffix of ``path`` (case-insensitive).
 
     ``plot``: a PlotItem, PlotWidget, GraphicsLayoutWidget (its whole scene), GraphicsScene, or a widget
-    with a ``plot_item`` (LossPlot). ``width``: PNG width in pixels (height keeps the aspect ratio);
-    default the size on screen. Raises ValueError for any other suffix, before anything is drawn."""
+    with a ``plot_item`` (LossPlot). PNG size: ``width`` pixels wide if given, else ``scale`` times the
+    size on screen (default twice); the height keeps the aspect ratio. Raises ValueError for any other
+    suffix or a scale that is not a number > 0, before anything is drawn."""
     path = Path(path)
     suffix = _check_suffix(path)
+    if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale: {scale!r} is not allowed; expected a number > 0 (1 = the size on screen)")
     target = _export_target(plot)
     if suffix == ".svg":
         with _closed_paths_hidden():
             data = pg.exporters.SVGExporter(target).export(toBytes=True)
     else:
         exporter = pg.exporters.ImageExporter(target)
-        if width is not None:
-            exporter.parameters()["width"] = int(width)
         if exporter.parameters()["width"] <= 0 or exporter.parameters()["height"] <= 0:
             raise ValueError("plot: it has no size on screen; expected a plot with a visible area")
+        # (the exporter keeps the aspect ratio: setting the width sets the height)
+        exporter.parameters()["width"] = int(width) if width is not None else \
+            round(exporter.parameters()["width"] * scale)
         image = exporter.export(toBytes=True)
         buffer = QtCore.QBuffer()
         buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from ui.export import DEFAULT_PNG_SCALE, PNG_SCALES
 
 RUN_FILTER = "Backprop Lab runs (*.npz);;All files (*)"
 # kind -> (menu text, tooltip, file name suggested, file filter)
@@ -84,6 +86,7 @@ class FileMenu(QObject):
             action.triggered.connect(lambda _=False, k=kind: self.export_requested.emit(k))
             self.export_menu.addAction(action)
             self.export_actions[kind] = action
+        self._build_png_resolution(window)
         self.quit_action = _action(window, "&Quit", "Close the window (asks about unsaved changes)", "Ctrl+Q")
 
         self.new_action.triggered.connect(self.new_requested)
@@ -102,6 +105,35 @@ class FileMenu(QObject):
                 self.menu.addAction(item)
         self.menu.setToolTipsVisible(True)
         self.set_recent([])
+
+    def _build_png_resolution(self, window) -> None:
+        """Export > PNG resolution: 1x to 4x the plot's size on screen, each with its pixels."""
+        self.png_menu = QMenu("PNG &resolution", window)
+        self.png_menu.setToolTipsVisible(True)
+        group = QActionGroup(self.png_menu)
+        self.png_scale_actions: dict[int, QAction] = {}
+        for scale in PNG_SCALES:
+            action = _action(window, f"{scale}x", f"PNG exports {scale} times the plot's size on screen")
+            action.setCheckable(True)
+            action.setChecked(scale == DEFAULT_PNG_SCALE)
+            group.addAction(action)
+            self.png_menu.addAction(action)
+            self.png_scale_actions[scale] = action
+        self.png_menu.aboutToShow.connect(self._label_png_scales)
+        self.export_menu.addSeparator()
+        self.export_menu.addMenu(self.png_menu)
+
+    @property
+    def png_scale(self) -> int:
+        """The PNG resolution chosen: the plot's size on screen times this."""
+        return next(s for s, a in self.png_scale_actions.items() if a.isChecked())
+
+    def _label_png_scales(self) -> None:
+        plot = getattr(self.window, "loss_plot", None)
+        size = plot.plot_widget.size() if plot is not None else None
+        for scale, action in self.png_scale_actions.items():
+            pixels = f" ({size.width() * scale} x {size.height() * scale} px)" if size is not None else ""
+            action.setText(f"{scale}x{pixels}")
 
     @property
     def window(self) -> QMainWindow:  # not an attribute: the lambdas below must not keep the window alive

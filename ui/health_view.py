@@ -7,12 +7,16 @@ past moment, a cursor marks it on the curves and the table shows that moment's h
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.health import HealthTracker
 from ui import theme
+from ui.empty_state import EmptyState
+from ui.log_axis import LogAxis
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 3  # curves over epochs: a redraw of 27 curves costs ~4 ms, 3 a second reads as live
@@ -26,7 +30,13 @@ SUMMARIES = {
             "reaches them.",
 }
 COLUMNS = ("layer", "activation", "||W||", "||dW||", "||dW||/||W||", "dead ReLUs", "status")
-PLOT_MIN_PX = 110  # per plot shown (title and axis included): in a short dock the table gives way, not the plots
+PLOT_MIN_PX = 90  # per plot shown (title and axis included): in a short dock the table gives way, not the plots
+
+
+def _number(value: float, fmt: str, exists: bool = True) -> str:
+    """A table cell's number; "—" for one that does not exist yet (nan before the first step),
+    while a diverged run's nan and inf stay what they are."""
+    return format(value, fmt) if exists or math.isfinite(value) else "—"
 
 
 class HealthView(QtWidgets.QWidget):
@@ -42,15 +52,23 @@ class HealthView(QtWidgets.QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        # a read-out: no selection to paint over the warning colours
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMaximumHeight(170)
-        self.table.setMinimumHeight(75)  # the header and a row or two: it scrolls
+        # compact rows (Qt's default is ~30 px): a short dock still shows four or five layers
+        row_px = self.table.fontMetrics().height() + 6
+        self.table.verticalHeader().setMinimumSectionSize(row_px)
+        self.table.verticalHeader().setDefaultSectionSize(row_px)
+        self.table.setMaximumHeight(row_px * 9 + 4)
+        self.table.setMinimumHeight(row_px * 5 + 4)  # the header and four rows; more scroll
         self.layer_choice = QtWidgets.QComboBox()
         self.layer_choice.setToolTip("The layer whose weight distribution over time is shown")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
         self.graphics.setMinimumHeight(PLOT_MIN_PX * 2)
-        self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)")
+        self.norms = self.graphics.addPlot(row=0, col=0, title="||dW|| (solid) and ||W|| (dashed)",
+                                           axisItems={"left": LogAxis("left")})
         self.norms.setLogMode(y=True)
         # no legend (9 entries hide the curves): the table's layer cells carry the curve colours
         self.dead_plot = self.graphics.addPlot(row=1, col=0, title="dead ReLU fraction")
@@ -64,6 +82,12 @@ class HealthView(QtWidgets.QWidget):
         self.hist_image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
         self.hist_plot.addItem(self.hist_image)
         self.hist_plot.setLabel("left", "weight")
+        for plot in (self.norms, self.dead_plot, self.hist_plot):
+            for name in ("left", "bottom"):
+                plot.getAxis(name).enableAutoSIPrefix(False)  # no "epoch (x0.001)" on a short history
+        # until two records (the first step's gradients): a note over axes that read sensibly
+        self.empty_states = [EmptyState(self.norms, y_range=(-3.0, 1.0)), EmptyState(self.dead_plot),
+                             EmptyState(self.hist_plot, y_range=(-1.0, 1.0))]
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         choice = QtWidgets.QHBoxLayout()
@@ -84,6 +108,7 @@ class HealthView(QtWidgets.QWidget):
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.layer_choice.currentIndexChanged.connect(self.throttle.redraw)
         self._show_warnings([])
+        self._show_empty(True)
 
     # --- inputs from the window ---------------------------------------------------------------
     def set_data(self, dataset) -> None:
@@ -112,6 +137,11 @@ class HealthView(QtWidgets.QWidget):
             return
         if len(self._curves) != t.n_layers:
             self._rebuild(frame)
+        self._show_empty(t.n < 2)
+        if t.n < 2:
+            self._update_table(frame)
+            self._show_warnings(self.warnings())
+            return
         x = t.epochs
         for l, (grad, weight, dead) in enumerate(self._curves):
             for item, y in ((grad, t.grad_norms[:, l]), (weight, t.weight_norms[:, l])):
@@ -168,21 +198,36 @@ class HealthView(QtWidgets.QWidget):
         for r in range(L):
             for c in range(len(COLUMNS)):
                 self.table.setItem(r, c, QtWidgets.QTableWidgetItem())
-            self.table.item(r, 0).setForeground(pg.intColor(r, hues=max(L, 2)))
-            self.table.item(r, 0).setBackground(QtGui.QColor(theme.BACKGROUND))  # as behind the curves
+            # the curve colour as a swatch beside the name, which keeps the table's own text colour: as the
+            # text itself it read poorly (blue on black) or not at all (red on a warning's orange)
+            self.table.item(r, 0).setData(QtCore.Qt.ItemDataRole.DecorationRole, pg.intColor(r, hues=max(L, 2)))
             self.table.item(r, 0).setToolTip("the colour of this layer's curves")
+
+    def _show_empty(self, empty: bool) -> None:
+        for state in self.empty_states:
+            if state.empty != empty:
+                state.show(empty)
+        self.hist_image.setVisible(not empty)
+        if empty:
+            for curves in self._curves:
+                for item in curves:
+                    item.setData([], [])
 
     def _update_table(self, frame) -> None:
         for h in self._healths():
-            cells = (f"w{h.layer + 1}", frame.activations[h.layer], f"{h.weight_norm:.3g}",
-                     f"{h.grad_norm:.3g}", f"{h.ratio:.2e}",
-                     "" if h.dead_fraction is None else f"{h.dead_fraction:.0%}", h.warning or "ok")
+            # nan before the first step: no gradient yet (a diverged layer has its warning instead)
+            trained = math.isfinite(h.grad_norm) or h.warning is not None
+            cells = (f"w{h.layer + 1}", frame.activations[h.layer], _number(h.weight_norm, ".3g"),
+                     _number(h.grad_norm, ".3g", trained), _number(h.ratio, ".2e", trained),
+                     "" if h.dead_fraction is None else f"{h.dead_fraction:.0%}",
+                     h.warning or ("ok" if trained else "not trained yet"))
             brush = QtGui.QBrush(QtGui.QColor(COLORS[h.warning])) if h.warning else QtGui.QBrush()
+            text_brush = QtGui.QBrush(QtGui.QColor("white")) if h.warning else QtGui.QBrush()  # as the banner
             for c, text in enumerate(cells):
                 item = self.table.item(h.layer, c)
                 item.setText(text)
-                if c:  # the layer cell keeps its curve colour readable
-                    item.setBackground(brush)
+                item.setBackground(brush)
+                item.setForeground(text_brush)
 
     def _show_warnings(self, warnings) -> None:
         worst = next((k for k in ("exploding", "vanishing", "dead") if any(w[1] == k for w in warnings)), None)

@@ -1,4 +1,4 @@
-"""One heatmap of the grid (ui/heatmaps.py): a matrix as an ImageItem in a PlotItem, with a colour bar
+"""One heatmap of the grid (ui/heatmaps.py): a matrix as an ImageItem in a light plot, with a colour bar
 whose symmetric range (-m, m) keeps zero the middle colour and does not flicker."""
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.heatmap_parts import ColourBar, IndexRuler, Title
 
 
 def nice_ceil(x: float) -> float:
@@ -61,71 +62,75 @@ def max_abs(a: np.ndarray) -> float:
     return m
 
 
-class _IndexAxis(pg.AxisItem):
-    """Cell indices: ticks on whole numbers only (pyqtgraph would label half cells of a small
-    matrix), no closer than LABEL_PX (pyqtgraph runs "10" and "20" together on a narrow matrix)."""
+class MatrixPlot(pg.GraphicsWidget):
+    """Title, row indices, the image's ViewBox, column indices and the colour bar, in one grid layout.
 
-    LABEL_PX = 20
+    The parts of a pg.PlotItem a matrix needs, under the same names (vb, titleLabel, getAxis,
+    hideAxis, setTitle), painted by ui/heatmap_parts.py instead of pyqtgraph's rich-text items."""
 
-    def tickSpacing(self, minVal, maxVal, size):
-        needed = max(abs(maxVal - minVal) * self.LABEL_PX / max(size, 1.0), 1.0)
-        step = next(k * 10**e for e in range(12) for k in (1, 2, 5) if k * 10**e >= needed)
-        levels = [(s, offset) for s, offset in super().tickSpacing(minVal, maxVal, size) if s >= step]
-        return levels or [(float(step), 0.0)]
+    def __init__(self, title_px: int, axis_px: int):
+        super().__init__()
+        self.layout = QtWidgets.QGraphicsGridLayout()
+        self.layout.setContentsMargins(1, 1, 1, 1)
+        self.layout.setHorizontalSpacing(0)
+        self.layout.setVerticalSpacing(0)
+        self.setLayout(self.layout)
+        # each part parented here, so that Qt, not Python's garbage collector, owns and deletes it
+        self.vb = pg.ViewBox(parent=self, enableMenu=False, enableMouse=False, invertY=True, defaultPadding=0.0)
+        self.axes = {"left": IndexRuler("left", self.vb, axis_px, parent=self),
+                     "bottom": IndexRuler("bottom", self.vb, axis_px, parent=self)}
+        self.titleLabel = Title(title_px, parent=self)
+        self.bar = ColourBar(parent=self)
+        self.layout.addItem(self.titleLabel, 0, 0, 1, 2)
+        self.layout.addItem(self.axes["left"], 1, 0)
+        self.layout.addItem(self.vb, 1, 1)
+        self.layout.addItem(self.axes["bottom"], 2, 1)
+        self.layout.addItem(self.bar, 3, 1)
+        self.layout.setColumnStretchFactor(1, 1)
+        self.layout.setRowStretchFactor(1, 1)
 
+    def getAxis(self, name: str) -> IndexRuler:
+        return self.axes[name]
 
-class _Title(pg.LabelItem):
-    """A plot title that may overhang its column (into the axis and colour bar beside it) rather
-    than set the column's minimum width: a narrow grid squeezes the images, not the last column off."""
+    def hideAxis(self, name: str) -> None:
+        self.axes[name].hide()
+        self.layout.removeItem(self.axes[name])
 
-    def updateMin(self):  # (pyqtgraph calls it on every setText and resize)
-        super().updateMin()
-        self.setMinimumWidth(0)
-        self._sizeHint[QtCore.Qt.SizeHint.MinimumSize] = (0, self._sizeHint[QtCore.Qt.SizeHint.MinimumSize][1])
+    def setTitle(self, title: str) -> None:
+        self.titleLabel.setText(title)
+
+    def set_shape(self, rows: int, cols: int) -> None:
+        self.axes["left"].set_cells(rows)
+        self.axes["bottom"].set_cells(cols)
+        self.vb.setRange(xRange=(-0.5, cols - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
+
+    def addItem(self, item, ignoreBounds: bool = False) -> None:
+        self.vb.addItem(item, ignoreBounds=ignoreBounds)
 
 
 class MatrixPanel:
-    """One matrix: a PlotItem holding an ImageItem, with its ColorBarItem and levels.
+    """One matrix: a MatrixPlot holding an ImageItem, its colour bar and levels.
 
-    Building one costs ~30 ms (pyqtgraph's PlotItem and ColorBarItem are heavy), so panels are
-    kept and reconfigured when only the matrix shapes change."""
+    Cheap to build (a pg.PlotItem with a pg.ColorBarItem took ~15 ms, which made a preset switch
+    a visible hitch), and still kept and reconfigured when only the matrix shapes change."""
 
-    TITLE_PX = 18  # pyqtgraph's 30 px title row and ~40 px axis would leave a small grid no room
-    AXIS_PX = 22
-    HEADER_PX = TITLE_PX + AXIS_PX + 2  # + the PlotItem's 1 px margins
+    TITLE_PX = 17  # pyqtgraph's 30 px title row and ~40 px axis would leave a small grid no room
+    AXIS_PX = 13
+    VB_MIN_PX = 24
+    HEADER_PX = TITLE_PX + AXIS_PX + ColourBar.HEIGHT + 2  # + the plot's 1 px margins
 
     def __init__(self, layer: int, kind: str):
         self.layer, self.kind, self.shape, self.title = layer, kind, (0, 0), None
-        self.plot = pg.PlotItem(enableMenu=False, axisItems={"left": _IndexAxis("left"), "bottom": _IndexAxis("bottom")})
-        self.plot.hideButtons()
-        self.plot.getAxis("bottom").setHeight(self.AXIS_PX)
-        self.plot.layout.removeItem(self.plot.titleLabel)  # pyqtgraph's title, for a _Title
-        self.plot.titleLabel.setParentItem(None)
-        self.plot.titleLabel = _Title("", parent=self.plot)
-        self.plot.layout.addItem(self.plot.titleLabel, 0, 1)
-        self.plot.vb.setMinimumWidth(14 if kind in ("b", "grad_b") else 20)  # how far a narrow grid squeezes
-        # no zoom or pan: the wheel must scroll the surrounding QScrollArea
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.vb.invertY(True)  # row 0 at the top, as the matrix is written
+        self.plot = MatrixPlot(self.TITLE_PX, self.AXIS_PX)
+        self.plot.vb.setMinimumWidth(16 if kind in ("b", "grad_b") else self.VB_MIN_PX)  # how far a narrow grid squeezes
         self.image = pg.ImageItem(axisOrder="row-major")
         # one unit per cell, shifted half a cell: cell (i, j) is centred on (j, i) whatever the shape
         self.image.setPos(-0.5, -0.5)
+        self.image.setLookupTable(_lookup_table())
+        self.image.setLevels((-1.0, 1.0))
         self.plot.addItem(self.image)
         self.levels = SymmetricLevels()
-        self.bar = pg.ColorBarItem(
-            values=(-1.0, 1.0), colorMap=theme.diverging_colormap(), width=10,
-            interactive=False, colorMapMenu=False,
-        )
-        self.bar.setImageItem(self.image, insert_in=self.plot)
-        # room for the widest label of a 1-2-5 step, "-0.0005" (pyqtgraph drops a label that does
-        # not fit), in a slightly smaller font so that four bars leave the images some width
-        font = QtGui.QFont()
-        font.setPointSizeF(8.0)
-        self.bar.axis.setStyle(tickFont=font, tickTextOffset=3)
-        self.bar.axis.setWidth(46)
-        self._label_bar()
-        for axis in (self.bar.axis, self.plot.getAxis("left"), self.plot.getAxis("bottom")):
-            axis.enableAutoSIPrefix(False)  # cell indices and our own bar labels: never "(x0.001)"
+        self.bar = self.plot.bar
         self.highlight = None
         if kind in ("w", "grad_w"):
             self.highlight = QtWidgets.QGraphicsRectItem(QtCore.QRectF(-0.5, -0.5, 1, 1))
@@ -136,15 +141,11 @@ class MatrixPanel:
 
     def configure(self, title: str, shape: tuple[int, int]) -> None:
         """A new network: title, shape (rows, cols); the colour range starts over."""
-        if title != self.title:  # setTitle re-lays the whole grid out (~10 ms): only when it changes
+        if title != self.title:  # setTitle re-lays the whole grid out: only when it changes
             self.title = title
-            self.plot.setTitle(title, size="9pt")
-            self.plot.layout.setRowFixedHeight(0, self.TITLE_PX)
-            self.plot.titleLabel.setMaximumHeight(self.TITLE_PX)
+            self.plot.setTitle(title)
         self.levels = SymmetricLevels()
-        if tuple(self.bar.levels()) != (-1.0, 1.0):  # (unchanged, it would still repaint every bar)
-            self.bar.setLevels((-1.0, 1.0))
-            self._label_bar()
+        self._set_levels(1.0)
         if self.highlight is not None:
             self.highlight.setVisible(False)
         if shape == self.shape:
@@ -152,7 +153,7 @@ class MatrixPanel:
         self.shape = shape
         rows, cols = shape
         self.image.clear()
-        self.plot.setRange(xRange=(-0.5, cols - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
+        self.plot.set_shape(rows, cols)
 
     def show(self, data: np.ndarray, settle: bool = False) -> None:
         """data: (rows, cols) matrix. Skips unchanged data (a paused run resends the same arrays).
@@ -163,13 +164,12 @@ class MatrixPanel:
             # changes its array in place
             self.image.setImage(np.array(data, copy=True), autoLevels=False)
         if self.levels.update(max_abs(data), settle):
-            self.bar.setLevels((-self.levels.m, self.levels.m))
-            self._label_bar()
+            self._set_levels(self.levels.m)
 
-    def _label_bar(self):
-        # three labels, -m, 0, m: pyqtgraph's automatic ticks print tiny gradients as "0.000"
-        m = self.levels.m
-        self.bar.axis.setTicks([[(-m, f"{-m:.3g}"), (0.0, "0"), (m, f"{m:.3g}")]])
+    def _set_levels(self, m: float) -> None:
+        if self.bar.m != m or tuple(self.image.getLevels()) != (-m, m):  # (unchanged: no repaint)
+            self.image.setLevels((-m, m))
+            self.bar.setLevels((-m, m))
 
     def cell_at(self, scene_pos: QtCore.QPointF) -> tuple[int, int] | None:
         """(i, j) of the cell under a scene position, None outside the matrix."""
@@ -179,3 +179,14 @@ class MatrixPanel:
         i, j = math.floor(p.y() + 0.5), math.floor(p.x() + 0.5)
         rows, cols = self.shape
         return (i, j) if 0 <= i < rows and 0 <= j < cols else None
+
+
+_LUT = None
+
+
+def _lookup_table() -> np.ndarray:
+    """(256, 3) uint8: the diverging map, shared by every image."""
+    global _LUT
+    if _LUT is None:
+        _LUT = theme.diverging_colormap().getLookupTable(0.0, 1.0, 256)
+    return _LUT

@@ -6,6 +6,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.elided_label import ElidedLabel
+from ui.empty_state import EmptyState
+from ui.legend import legend_above
+from ui.log_axis import LogAxis
 from ui.theme import format_value
 
 
@@ -98,14 +102,15 @@ class LossPlot(QtWidgets.QWidget):
 
     HOVER_RATE = 30  # mouse-move readouts per second; more only burns the CPU the trainer needs
     X_PADDING, Y_PADDING = 0.02, 0.05  # of the data's span, on each side
-    LEGEND_OFFSET = 10  # px from the right and the top (or bottom) edge of the view
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._train = GrowingCurve()
         self._test = GrowingCurve()
 
-        self.value_label = QtWidgets.QLabel("no epochs yet")
+        # as long as the figures it reads: it must not set the window's minimum width (presenter mode's
+        # larger font pushed a 1280 px window past the screen)
+        self.value_label = ElidedLabel("no epochs yet")
         self.log_checkbox = QtWidgets.QCheckBox("Log scale")
         self.log_checkbox.setChecked(True)
         self.log_checkbox.setToolTip("Logarithmic loss axis: steady learning looks like a straight line going down")
@@ -119,7 +124,7 @@ class LossPlot(QtWidgets.QWidget):
         toolbar.addWidget(self.log_checkbox)
         toolbar.addWidget(self.auto_button)
 
-        self.plot_widget = pg.PlotWidget(background=theme.BACKGROUND)
+        self.plot_widget = pg.PlotWidget(background=theme.BACKGROUND, axisItems={"left": LogAxis("left")})
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "epoch")
         self.plot_item.setLabel("left", "loss")
@@ -131,10 +136,7 @@ class LossPlot(QtWidgets.QWidget):
         # log the precomputed log10 data a second time; the ViewBox menu (View All...) stays
         self.plot_item.setMenuEnabled(False, enableViewBoxMenu=True)
         self.plot_item.hideButtons()  # the "A" button: the toolbar's "Auto" does that
-        self.legend = self.plot_item.addLegend(
-            offset=(-self.LEGEND_OFFSET, self.LEGEND_OFFSET), brush=theme.legend_brush(), pen=theme.legend_pen()
-        )
-        self._legend_at_top = True
+        self.legend = legend_above(self.plot_item)  # above the data: a run's points are never hidden
         self._curves = {}
         for key in ("train", "test"):
             # 'peak' draws each bucket's min and max, so spikes stay visible when thousands of
@@ -168,6 +170,8 @@ class LossPlot(QtWidgets.QWidget):
         vb.sigStateChanged.connect(self._on_view_state_changed)  # the ViewBox menu's "Auto" ticks
         vb.menu.viewAll.triggered.connect(self.auto_range)  # and its "View All"
         self._following = False
+        self.empty_state = EmptyState(self.plot_item, x_range=(0, 10), y_range=self._empty_y_range(),
+                                      auto_range=False)  # (it follows the data its own way)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -222,7 +226,6 @@ class LossPlot(QtWidgets.QWidget):
                     item.viewRangeChanged()  # no new data, but the new range still clips it
         for key in changed:
             self._show(key)
-        self._place_legend()
 
     def _show(self, key: str) -> None:
         buf = self._train if key == "train" else self._test
@@ -268,6 +271,11 @@ class LossPlot(QtWidgets.QWidget):
         """The hover readout, '' when the mouse is not over the data."""
         return self._hover.textItem.toPlainText() if self._hover.isVisible() else ""
 
+    def _empty_y_range(self) -> tuple[float, float]:
+        """Before any loss: 0.001 to 1 on the log axis (log10 values), 0 to 1 on the linear one, with
+        room for the end labels."""
+        return (-3.15, 0.15) if self.log_scale() else (-0.05, 1.05)
+
     def _set_following(self, on: bool) -> None:
         if on == self._following:
             return
@@ -283,7 +291,10 @@ class LossPlot(QtWidgets.QWidget):
         log = self.log_scale()
         curves = [buf for buf in (self._train, self._test) if buf.n]
         if not curves:
+            self.empty_state.show(True, y_range=self._empty_y_range())
             return
+        if self.empty_state.empty:
+            self.empty_state.show(False)
         x0, x1 = min(int(buf.x[0]) for buf in curves), max(int(buf.x[-1]) for buf in curves)
         pad = max((x1 - x0) * self.X_PADDING, 0.5)  # a lone epoch gets a unit-wide view
         ranges = {"xRange": (x0 - pad, x1 + pad)}
@@ -298,19 +309,6 @@ class LossPlot(QtWidgets.QWidget):
         # the ViewBox applies a new range to its transform just before the next paint, and moving
         # items from inside a paint schedules a second one: apply it now
         vb.updateMatrix()
-
-    def _place_legend(self) -> None:
-        """The legend sits top right, unless the newest loss is up there (a rising or diverging run):
-        then bottom right, so it does not hide the points being watched."""
-        if self._train.n == 0:
-            return
-        y = self._train.log_y[-1] if self.log_scale() else self._train.y[-1]
-        y0, y1 = self.plot_item.vb.viewRange()[1]
-        at_top = not (np.isfinite(y) and y > (y0 + y1) / 2)
-        if at_top != self._legend_at_top:
-            self._legend_at_top = at_top
-            offset = self.LEGEND_OFFSET
-            self.legend.setOffset((-offset, offset if at_top else -offset))
 
     # --- slots ------------------------------------------------------------------------------
     def _on_view_state_changed(self, *_):

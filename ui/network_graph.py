@@ -19,6 +19,14 @@ from ui import theme
 from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
+MARKER_Y = -0.55  # the top of the "+N more" note under a summarised column
+Y_RANGE = (-0.75, 0.55)  # room for the note's two lines below the lowest unit
+
+
+def _marker_font() -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPointSizeF(8.0)
+    return font
 MAX_EDGES = 400
 WIDTHS = (0.7, 1.4, 2.4, 3.8)  # px, for |w| in the 1st..4th quarter of the network's largest |w|
 NODE_PX = 13
@@ -167,8 +175,12 @@ class NetworkGraph(QtWidgets.QWidget):
         self._markers = []
         for k, (n, s) in enumerate(zip(sizes, self._shown)):
             if n > len(s):
-                marker = pg.TextItem(f"+{n - len(s)} more", color="#BBBBBB", anchor=(0.5, 0))
-                marker.setPos(k, -0.55)
+                # two short lines, narrower than the gap between columns: "+463 more" on one line ran
+                # into its neighbour's "+464 more" in a 512-wide network
+                marker = pg.TextItem(f"+{n - len(s)}\nmore", color="#BBBBBB", anchor=(0.5, 0))
+                marker.setFont(_marker_font())
+                marker.textItem.document().setDefaultTextOption(QtGui.QTextOption(QtCore.Qt.AlignmentFlag.AlignHCenter))
+                marker.setPos(k, MARKER_Y)
                 self.plot.addItem(marker)
                 self._markers.append(marker)
         self._sizes = tuple(sizes)
@@ -193,7 +205,7 @@ class NetworkGraph(QtWidgets.QWidget):
         sizes = tuple(frame.sizes)
         if sizes != self._sizes or self._selection_needs_layout():
             self._layout(sizes)
-            self.plot.setRange(xRange=(-0.3, len(sizes) - 0.7), yRange=(-0.62, 0.55), padding=0)
+            self.plot.setRange(xRange=(-0.3, len(sizes) - 0.7), yRange=Y_RANGE, padding=0)
         net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
         self._draw_edges(net, frame.grad_w)
         self._draw_nodes(net)

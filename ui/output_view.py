@@ -13,6 +13,8 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui import theme
+from ui.elided_label import ElidedLabel
+from ui.legend import legend_above
 from ui.view_throttle import SnapshotThrottle
 
 # Okabe-Ito, colour-vision-deficiency safe, enough for the 8 classes the app allows
@@ -48,15 +50,17 @@ class OutputView(QtWidgets.QWidget):
         self.sample = QtWidgets.QSpinBox()
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("The training sample whose y_hat and y the bars show")
-        self.info = QtWidgets.QLabel("")
+        # as long as the outputs: it must not set the dock's minimum width (in presenter mode's larger
+        # font that pushed the window past a 1280 px screen)
+        self.info = ElidedLabel("")
         bar = QtWidgets.QHBoxLayout()
-        for w in (self.discretize, self.sample, self.info):
-            bar.addWidget(w)
-        bar.addStretch(1)
+        bar.addWidget(self.discretize)
+        bar.addWidget(self.sample)
+        bar.addWidget(self.info, 1)
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
-        self.legend = self.plot.addLegend(offset=(-10, 10), brush=theme.legend_brush(), pen=theme.legend_pen())
+        self.legend = legend_above(self.plot.getPlotItem())  # above the bars, which reach up to 1
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
@@ -135,6 +139,12 @@ class OutputView(QtWidgets.QWidget):
         self.bars_hat.setVisible(bars)
         self.bars_y.setVisible(bars)
         self.plot.setAspectLocked(plane)
+        # what one kind drew must not outlive it: the bars' "y1, y2" ticks on the plane's x-axis,
+        # the tutorial's y_hat in the header of XOR (each _setup_* then sets its own)
+        self.plot.getAxis("bottom").setTicks(None)
+        for side in ("bottom", "left"):
+            self.plot.setLabel(side, "")
+        self.info.setText("")
         self.legend.clear()
         if bars:
             self.legend.addItem(self.bars_hat, "y_hat")

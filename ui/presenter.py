@@ -8,11 +8,14 @@ Settings panel stay visible while it is on (the preset picker and the training t
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
+
+from ui.view_throttle import on_screen
 
 FONT_SCALE = 1.5
+RESTORE_ATTEMPTS = 20  # event-loop turns to wait for the panels' normal sizes when leaving
 PEN_SCALE = 2.0
 ALWAYS_SHOWN = ("Preset",)
 DEFAULT_SECTIONS = ("Preset", "Network", "Training")
@@ -29,6 +32,7 @@ class Presenter(QObject):
         self._on = False
         self._base_font: QFont | None = None
         self._pens: dict[int, tuple[object, pg.QtGui.QPen]] = {}  # id(curve) -> (curve, its own pen)
+        self._layout = None  # the window's dock layout from before presenter mode (QMainWindow.saveState)
         self.action = QAction("&Presenter mode", window, checkable=True)
         self.action.setShortcuts([QKeySequence("F11"), QKeySequence("Ctrl+Shift+P")])
         self.action.setToolTip("Larger fonts and thicker lines for a projector; only the lesson's controls "
@@ -50,9 +54,6 @@ class Presenter(QObject):
         menu.insertAction(first, self.action)
         menu.insertMenu(first, self.lesson_menu)
         menu.insertSeparator(first)
-        rebuilt = getattr(window, "views_rebuilt", None)
-        if rebuilt is not None:  # a new network may bring new heatmaps
-            rebuilt.connect(lambda: self._on and self._pin_heatmap_fonts())
         closing = getattr(window, "about_to_close", None)
         if closing is not None:  # other windows, and the next test, get the normal font back
             closing.connect(self.restore_font)
@@ -74,10 +75,34 @@ class Presenter(QObject):
             blocked = self.action.blockSignals(True)
             self.action.setChecked(on)
             self.action.blockSignals(blocked)
+        if on and self.window.isVisible():
+            # larger fonts widen the docks, and Qt keeps them wide once the fonts shrink again: the
+            # layout from before comes back exactly when presenter mode is left
+            self._layout = (self.window.saveState(), self._dock_sizes())
         self._apply_font()
         self._apply_pens()
         self._apply_sections()
+        if not on and self._layout is not None:
+            QTimer.singleShot(0, self, self._restore_layout)  # (self: not after the window is gone)
         self.toggled.emit(on)
+
+    def _dock_sizes(self) -> dict:
+        """The sizes of the docks on screen (a dock tabbed behind another has a hidden geometry)."""
+        return {dock.objectName(): dock.size() for dock in self.window.findChildren(QDockWidget) if on_screen(dock)}
+
+    def _restore_layout(self, attempts: int = RESTORE_ATTEMPTS) -> None:
+        """Puts the saved dock layout back. The panels take their normal minimum widths over a few
+        deferred layout passes after the font change (ui/config_panel.py fits its width to its rows
+        each time), and until then they hold a dock wide: so try again, a turn of the event loop
+        later, until the docks have their old sizes."""
+        if self._on or self._layout is None:
+            return  # switched on again meanwhile: keep the layout to restore for the next time off
+        state, sizes = self._layout
+        self.window.restoreState(state)
+        if self._dock_sizes() == sizes or attempts <= 1:
+            self._layout = None
+        else:
+            QTimer.singleShot(0, self, lambda: self._restore_layout(attempts - 1))
 
     def shown_sections(self) -> list[str]:
         return list(ALWAYS_SHOWN) + [n for n, a in self.section_actions.items() if a.isChecked()]
@@ -117,22 +142,12 @@ class Presenter(QObject):
             QApplication.setFont(font)
         else:
             self.restore_font()
-        self._pin_heatmap_fonts()
+        # (the heatmaps keep their size: they paint with their own 8-9 pt fonts, one label per unit)
         plot = self.window.loss_plot.plot_item
         tick_font = QApplication.font() if self._on else None
         for name in ("left", "bottom"):
             plot.getAxis(name).setStyle(tickFont=tick_font)
             plot.getAxis(name).label.setFont(QApplication.font())
-
-    def _pin_heatmap_fonts(self) -> None:
-        """The heatmaps' axes keep the normal size: their labels are one per unit and would run into each
-        other. (pyqtgraph draws ticks with the application font unless an axis has its own.)"""
-        heatmaps = getattr(self.window, "heatmaps", None)
-        if heatmaps is None:
-            return
-        for item in heatmaps.graphics.scene().items():
-            if isinstance(item, pg.AxisItem):
-                item.setStyle(tickFont=self._base_font if self._on else None)
 
     def _apply_pens(self) -> None:
         """The loss curves twice as wide while on; their own pens back when off."""

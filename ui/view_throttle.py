@@ -17,8 +17,15 @@ from PySide6 import QtCore, QtWidgets
 
 
 def on_screen(widget: QtWidgets.QWidget) -> bool:
-    """Shown and not covered: a dock tabbed behind another is "visible" to Qt but has no visible region."""
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+    """Shown and not covered: a dock tabbed behind another is "visible" to Qt but has no visible region.
+    Qt also leaves out of a widget's region what its own opaque children cover, so a widget that a
+    child fills exactly (a scroll area's contents as tall as its viewport) counts by its children."""
+    if not widget.isVisible():
+        return False
+    if not widget.visibleRegion().isEmpty():
+        return True
+    return any(on_screen(child) for child in widget.findChildren(
+        QtWidgets.QWidget, options=QtCore.Qt.FindChildOption.FindDirectChildrenOnly))
 
 
 class SnapshotThrottle:
