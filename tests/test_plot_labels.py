@@ -68,15 +68,14 @@ def bottom_tick_strings(view):
 
 
 def test_output_view_drops_the_bars_labels_when_a_plane_or_curve_comes(qtbot):
-    from test_views import trained
+    from test_views import feed, trained
     from ui.output_view import OutputView
 
     view = shown(qtbot, OutputView(), 640, 480)
     view.throttle.min_interval = 0.0
     for name in ("tutorial", "xor", "tutorial", "sine"):
-        trainer, snap = trained(name)
-        view.set_data(trainer.data)
-        view.show_snapshot(snap, trainer.config)
+        trainer, _ = trained(name)
+        feed(view, name)
         ticks = bottom_tick_strings(view)
         bottom = view.plot.getAxis("bottom").labelText
         if name == "tutorial":
@@ -87,18 +86,17 @@ def test_output_view_drops_the_bars_labels_when_a_plane_or_curve_comes(qtbot):
             assert "y_hat" not in view.info.text()
             assert ticks and all(float(t) == float(t) for t in ticks), ticks  # numbers, not y1, y2
             assert bottom == trainer.data.feature_names[0]
-            assert legend_names(view.legend) == []
+            # no bars' legend left: the plane's is its class names, a curve has none
+            assert legend_names(view.legend) == (list(trainer.data.target_names) if view.mode == "plane" else [])
 
 
 def test_output_bars_legend_sits_above_the_data(qtbot):
-    from test_views import trained
+    from test_views import feed
     from ui.output_view import OutputView
 
     view = shown(qtbot, OutputView(), 640, 480)
     view.throttle.min_interval = 0.0
-    trainer, snap = trained("tutorial", steps=3000)
-    view.set_data(trainer.data)
-    view.show_snapshot(snap, trainer.config)
+    feed(view, "tutorial", 3000)
     view.plot.grab()
     legend = view.legend.mapRectToScene(view.legend.boundingRect())
     assert not legend.intersects(view.plot.getViewBox().sceneBoundingRect())
@@ -152,11 +150,13 @@ def table_texts(view):
 def test_the_health_view_before_training_says_no_data_and_shows_no_nan(qtbot):
     from ui.health_view import HealthView
 
+    from app.run_model import RunModel
     from engine.config import TrainConfig, build
     from engine.snapshot import SnapshotCursor
     from resources import load_preset
 
-    view = shown(qtbot, HealthView(), 640, 600)
+    model = RunModel()  # records the health history the view draws, as in the window
+    view = shown(qtbot, HealthView(model.health), 640, 600)
     view.throttle.min_interval = 0.0
     trainer = build(TrainConfig.from_dict(load_preset("vanishing")["config"]))
     cursor = SnapshotCursor()
@@ -164,9 +164,10 @@ def test_the_health_view_before_training_says_no_data_and_shows_no_nan(qtbot):
     def snapshot():
         return cursor.take(trainer, generation=1, status=trainer.status, steps_per_second=0.0, elapsed=0.0)
 
-    snap = snapshot()
+    model.set_network(trainer.config, trainer.data, 1)
+    model.take_snapshot(snapshot())
     view.set_data(trainer.data)
-    view.show_snapshot(snap, trainer.config)
+    view.show_frame(model.frame, trainer.config)
     view.graphics.grab()
     rows = table_texts(view)
     assert rows and not any("nan" in cell for row in rows for cell in row), rows
@@ -180,8 +181,9 @@ def test_the_health_view_before_training_says_no_data_and_shows_no_nan(qtbot):
             bottom, _ = axis_texts(plot, "bottom")
             assert bottom and all(0 <= float(t) <= 10 for t in bottom), bottom
     trainer.run_for(60.0, max_steps=20)
-    view._last_record = -1e9  # record this one now (records are rate-limited)
-    view.show_snapshot(snapshot(), trainer.config)
+    model._last_health = -1e9  # record this one now (records are rate-limited)
+    model.take_snapshot(snapshot())
+    view.show_frame(model.frame, trainer.config)
     assert view.empty_states[0].text() == ""
     assert all(row[-1] in ("ok", "vanishing") for row in table_texts(view))
 
@@ -201,14 +203,12 @@ def contrast(a, b):
 
 
 def test_health_table_shows_several_layers_in_readable_colours(qtbot):
-    from test_views import trained
+    from test_views import feed
     from ui.health_view import HealthView
 
     view = shown(qtbot, HealthView(), 430, 400)  # about the dock the window gives it at 1280x800
     view.throttle.min_interval = 0.0
-    trainer, snap = trained("vanishing", steps=20)
-    view.set_data(trainer.data)
-    view.show_snapshot(snap, trainer.config)
+    feed(view, "vanishing", 20)
     view.grab()
     table, viewport = view.table, view.table.viewport().rect()
     whole = [r for r in range(table.rowCount()) if viewport.contains(table.visualRect(table.model().index(r, 0)))]
@@ -237,7 +237,8 @@ def test_more_notes_of_neighbouring_wide_columns_do_not_overlap(qtbot, width):
     trainer, snap = trained("moons", 2, layers=[2, 512, 512, 512, 1], activations=["relu", "relu", "relu", "sigmoid"])
     graph.set_data(trainer.data)
     graph.select_weight(2, 300, 301)  # one more unit drawn in two columns: "+463 more" beside "+464 more"
-    graph.show_snapshot(snap, trainer.config)
+    from engine.frame import Frame
+    graph.show_frame(Frame.from_snapshot(snap), trainer.config)
     graph.grab()
     notes = [m for m in graph._markers if m.isVisible()]
     assert sorted(" ".join(m.textItem.toPlainText().split()) for m in notes) == ["+463 more", "+463 more", "+464 more"]

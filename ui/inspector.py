@@ -22,12 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ui.elided_label import ElidedLabel
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 4
 SET_SIZE = 512  # samples in "training set" mode (evenly spaced over the training set when it has more)
 SHOWN = 8  # entries of a vector written out
-MODES = (("step", "the step's batch"), ("sample", "one sample"), ("set", "the training set"))
+MODES = (("step", "step's batch"), ("sample", "one sample"), ("set", "training set"))
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Inspector(QtWidgets.QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.title = QtWidgets.QLabel()
+        self.title = ElidedLabel()  # "Jumping back to w3[1, 4]": never the window's minimum width
         self.title.setStyleSheet("font-weight: bold")
         self.bias = QtWidgets.QCheckBox("bias")
         self.bias.setToolTip("Walk to the bias b[i] of the selected unit instead of the weight w[i, j]")

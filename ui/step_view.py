@@ -45,20 +45,22 @@ class StepView(QtWidgets.QWidget):
         self.position = QtWidgets.QLabel()
         self.phase_list = QtWidgets.QListWidget()
         self.phase_list.setMaximumHeight(120)
+        self.phase_list.setMinimumHeight(36)  # (a short dock scrolls it: a projector's 720 px must do)
         self.phase_list.setToolTip("The phases of the step: forward layer by layer, the loss, backward layer by "
                                    "layer, the update")
         self.browser = QtWidgets.QTextBrowser()
+        self.browser.setMinimumHeight(40)
         self.browser.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
         self.layer_choice = QtWidgets.QComboBox()
         self.layer_choice.setToolTip("The layer whose update is drawn")
         self.update_plots = pg.GraphicsLayoutWidget()
         theme.dark_background(self.update_plots)
-        self.update_plots.setMinimumHeight(140)
+        self.update_plots.setMinimumHeight(80)
         self._panels = [MatrixPanel(1, kind) for kind in ("w", "grad_w", "w")]
         for col, panel in enumerate(self._panels):
             self.update_plots.addItem(panel.plot, row=0, col=col)
-        bar = QtWidgets.QHBoxLayout()
-        for w in (self.title, self.back, self.next, self.done, self.position):
+        bar = QtWidgets.QHBoxLayout()  # the title above the buttons: a narrow dock must not widen the window
+        for w in (self.back, self.next, self.done, self.position):
             bar.addWidget(w)
         bar.addStretch(1)
         update_bar = QtWidgets.QHBoxLayout()
@@ -72,6 +74,7 @@ class StepView(QtWidgets.QWidget):
         box.addWidget(self.update_plots, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.phase_list)
         layout.addWidget(self.browser, 2)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
+
+from ui.elided_label import ElidedLabel
 
 SLIDER_MAX = 100_000  # slider positions: a run of millions of steps maps onto these, so dragging stays smooth
 
@@ -27,13 +29,14 @@ class Timeline(QWidget):
         self.live_button = QPushButton("Live")
         self.live_button.setToolTip("Back to the newest step, as training goes on (End)")
         self.live_button.setEnabled(False)
-        self.label = QLabel("live")
-        self.label.setMinimumWidth(200)
+        self.label = ElidedLabel("live")  # as long as its figures, but never the window's minimum width
+        self.label.setMinimumWidth(0)
+        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Timeline"))
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+        layout.addWidget(self.slider, 2)
+        layout.addWidget(self.label, 1)
         layout.addWidget(self.live_button)
         self._steps = 0
         self._per_epoch = 1
