@@ -6,26 +6,8 @@ by the window, so they are exported in the GUI thread, as shown.
 """
 from __future__ import annotations
 
-import numpy as np
-
-from ui.export import export_loss_csv, export_plot, export_step_losses_csv, export_weights_npz
-
-
-def write_loss_csv(path, trainer) -> None:
-    """``epoch,train_loss,test_loss`` (+ accuracies for classification), one row per completed epoch."""
-    n = len(trainer.train_losses)
-    classification = trainer.data.task == "classification"
-    export_loss_csv(path, np.arange(1, n + 1), trainer.train_losses.view(), trainer.test_losses.view(),
-                    trainer.train_accuracy.view() if classification else None,
-                    trainer.test_accuracy.view() if classification else None)
-
-
-def write_step_losses_csv(path, trainer) -> None:
-    export_step_losses_csv(path, trainer.step_losses.view())
-
-
-def write_weights_npz(path, trainer) -> None:
-    export_weights_npz(path, trainer.network.weights, trainer.network.biases)
+from engine.exports import write_loss_csv, write_step_losses_csv, write_weights_npz
+from ui.export import export_plot
 
 
 # kind -> (writer(path, trainer) run by the worker, what the message calls it)

@@ -16,14 +16,13 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.frame import Frame
 from engine.health import HealthTracker, layer_health, probe_batch
+from engine.network import has_parameter
 from engine.status import Status
 
 
 def fits_selection(selection: tuple, sizes) -> bool:
     """Whether the network of ``sizes`` (units per layer, inputs first) has the selected parameter."""
-    kind, layer, i = selection[:3]
-    j = selection[3] if kind == "w" else 0
-    return 1 <= layer < len(sizes) and i < sizes[layer] and j < sizes[layer - 1]
+    return has_parameter(sizes, *selection)
 
 HEALTH_HZ = 5  # health records a second while training: norms, a bincount and a probe forward pass each
 PROBE_FLOPS = 2_000_000  # probe samples x parameters per record: 256 samples for the presets, fewer for wide nets

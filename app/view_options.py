@@ -33,4 +33,5 @@ def check_arguments(args, layers=None) -> None:
 
 def fits(layers, layer: int, i: int, j: int) -> bool:
     """Whether w_layer[i, j] exists in a network of ``layers`` units per layer (inputs first)."""
-    return 1 <= layer < len(layers) and i < layers[layer] and j < layers[layer - 1]
+    from engine.network import has_parameter
+    return has_parameter(layers, "w", layer, i, j)

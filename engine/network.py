@@ -29,6 +29,12 @@ def layer_views(flat: np.ndarray, sizes) -> tuple[list[np.ndarray], list[np.ndar
     return ws, bs
 
 
+def has_parameter(sizes, kind: str, layer: int, i: int, j: int = 0) -> bool:
+    """Whether a network of ``sizes`` (units per layer, inputs first) has w_layer[i, j] (``kind`` "w") or
+    b_layer[i] (``kind`` "b"); ``layer`` is 1-based, as the tutorial writes w1 .. wL."""
+    return 1 <= layer < len(sizes) and 0 <= i < sizes[layer] and (kind == "b" or 0 <= j < sizes[layer - 1])
+
+
 def _dtype_name(dtype):
     try:
         return np.dtype(dtype).name

@@ -10,8 +10,9 @@ import pytest
 from PySide6 import QtGui
 
 from ui import export
-from ui.export import (copy_matrix_to_clipboard, export_loss_csv, export_plot, export_step_losses_csv,
-                       export_weights_npz, matrix_as_numpy_text)
+from engine.exports import export_loss_csv, export_step_losses_csv, export_weights_npz
+from ui.export import (copy_matrix_to_clipboard, export_plot,
+                       matrix_as_numpy_text)
 
 
 def read_csv(path):

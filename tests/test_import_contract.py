@@ -32,3 +32,27 @@ def test_ui_does_not_import_app():
     loaded = _modules_after_import("ui")
     assert "ui" in loaded and "PySide6" in loaded
     assert "app" not in loaded
+
+
+# What a widget may take from the engine: types and pure functions, never the hot path of training
+# (engine.backprop) nor the computations whose results the run model or the training thread hands over.
+COMPUTATIONS = ("Backprop", "walk_back", "gradient_check", "numeric_gradient_of", "central_difference",
+                "HealthTracker", "inspect_parameter", "step_phases", "Replayer")
+
+
+def test_widgets_draw_and_the_engine_computes():
+    import ast
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and (
+                    node.module == "engine.backprop" or node.module.startswith("app")):
+                offenders.append(f"{path.name}: from {node.module} import ...")
+            elif isinstance(node, ast.Import) and any(a.name.startswith(("app", "engine.backprop")) for a in node.names):
+                offenders.append(f"{path.name}: import {', '.join(a.name for a in node.names)}")
+            elif isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in COMPUTATIONS:
+                    offenders.append(f"{path.name}:{node.lineno}: calls {name}")
+    assert offenders == []

@@ -1,5 +1,6 @@
 """What a user reads on the plots' axes: log-axis labels that never pile up (issue 9, item 18)."""
 import numpy as np
+from engine.health import HealthTracker
 import pytest
 from PySide6 import QtCore, QtGui
 
@@ -206,7 +207,7 @@ def test_health_table_shows_several_layers_in_readable_colours(qtbot):
     from test_views import feed
     from ui.health_view import HealthView
 
-    view = shown(qtbot, HealthView(), 430, 400)  # about the dock the window gives it at 1280x800
+    view = shown(qtbot, HealthView(HealthTracker()), 430, 400)  # about the dock the window gives it at 1280x800
     view.throttle.min_interval = 0.0
     feed(view, "vanishing", 20)
     view.grab()

@@ -118,3 +118,18 @@ def test_runs_that_quit_by_themselves_keep_no_settings(qtbot, tmp_path):
     qtbot.waitUntil(lambda: session.is_dirty())
     assert window.close()  # no question, no settings
     assert not (tmp_path / "config").exists() or not any((tmp_path / "config").rglob("*.conf"))
+
+
+def test_the_pace_chosen_is_remembered_per_preset(qtbot, isolated):
+    from session_helpers import open_lab
+    lab = open_lab(qtbot, isolated / "settings.ini", preset="xor")
+    window, model = lab.window, lab.controller.model
+    assert model.pace is None  # a batched preset opens at full speed
+    window.pace.pace_chosen.emit(50.0)
+    lab.session.choose_preset("tutorial")
+    assert model.pace == 500  # the tutorial's own pace
+    lab.session.choose_preset("xor")
+    assert model.pace == 50 and window.pace.pace() == 50
+    window.close()
+    again = open_lab(qtbot, isolated / "settings.ini", preset="xor")  # and after a restart
+    assert again.controller.model.pace == 50

@@ -1,6 +1,7 @@
 """The see-inside views driven as real widgets: output grid vs a direct forward pass, clicking edges,
 the inspector's numbers vs the engine, the step control, the health warnings, every preset."""
 import numpy as np
+from engine.health import HealthTracker
 import pytest
 from PySide6 import QtCore
 
@@ -77,7 +78,7 @@ def make(qtbot):
     made = []
 
     def _make(cls, name=None, steps=5):
-        view = cls()
+        view = cls(HealthTracker()) if cls is HealthView else cls()
         qtbot.addWidget(view)
         made.append(view)
         view.resize(640, 480)

@@ -43,7 +43,7 @@ class HealthView(QtWidgets.QWidget):
     """Draws ``tracker`` (an ``engine.health.HealthTracker`` someone else records); ``show_frame(frame, config,
     healths)`` marks the moment shown, ``healths`` its LayerHealth per layer (None: the tracker's latest)."""
 
-    def __init__(self, tracker: HealthTracker | None = None, parent=None):
+    def __init__(self, tracker: HealthTracker, parent=None):
         super().__init__(parent)
         self.warning_label = QtWidgets.QLabel()
         self.warning_label.setWordWrap(True)
@@ -99,7 +99,7 @@ class HealthView(QtWidgets.QWidget):
         layout.addLayout(choice)
         layout.addWidget(self.graphics, 1)
 
-        self.tracker = tracker if tracker is not None else HealthTracker()
+        self.tracker = tracker  # recorded by the run model; this view only reads it
         self.data = None
         self._moment_healths = None
         self._cursors = []
