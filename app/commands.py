@@ -111,6 +111,13 @@ class Recover:
 
 
 @dataclass(frozen=True)
+class Undo:
+    """Bring back the trainer the last SetTrainer replaced (weights, optimizer and history), as ``generation``."""
+
+    generation: int
+
+
+@dataclass(frozen=True)
 class Save:
     """Write with ``writer(path, trainer)`` between two slices; ``token`` comes back in the SaveResult."""
 
@@ -143,4 +150,4 @@ class SaveResult:
     config: object = field(default=None, compare=False)
 
 
-CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover)
+CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover, Undo)

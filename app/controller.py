@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import weakref
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,9 +31,23 @@ FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss":
                "test_fraction": "the test fraction", "n_classes": "the number of classes", "seed": "the seed"}
 
 
-def describe(changes: dict) -> str:
-    names = [FIELD_NAMES.get(k, k) for k in changes if k != "activations" or "layers" not in changes]
-    return "You changed " + ", ".join(names) + " while training."
+def names_of(changes: dict) -> str:
+    return ", ".join(FIELD_NAMES.get(k, k) for k in changes if k != "activations" or "layers" not in changes)
+
+
+def describe(changes: dict, running: bool = True) -> str:
+    return f"You changed {names_of(changes)} " + ("while training." if running else "of a network already trained.")
+
+
+@dataclass
+class UndoEntry:
+    """What Edit > Undo brings back: the network a change replaced (the worker keeps its trainer)."""
+
+    text: str  # "Undo changing the layers"
+    config: object
+    data: object
+    preset: str | None
+    based_on: str | None
 
 
 class Controller(QObject):
@@ -52,6 +67,7 @@ class Controller(QObject):
         self.window = window
         self.model = model if model is not None else RunModel(self)
         self._sent = 0  # CONTROL commands posted; see TrainingWorker.snapshot_ready
+        self.undo_entry: UndoEntry | None = None
         self._tokens = itertools.count(1)
         self.pending_saves: list[cmd.Save] = []  # posted to the worker, not reported yet, oldest first
         self._host = WorkerThread()
@@ -121,7 +137,7 @@ class Controller(QObject):
         except (ConfigError, OSError) as err:  # e.g. a CSV file that has gone since
             self.window.show_problem(f"Could not reset: {err}")
             return
-        self._install(trainer, run=False)
+        self._install(trainer, run=False, undo="Undo resetting the weights")
 
     def set_pace(self, steps_per_second: float | None) -> None:
         self.model.set_pace(steps_per_second)
@@ -238,8 +254,8 @@ class Controller(QObject):
         if self.model.running and not self.window.ask_apply(f"You chose the preset '{preset['title']}' while training."):
             self.model.set_preset(self.model.preset, self.model.based_on)  # the picker shows what is in force
             return False
+        self._install(build(config, fit_io=True), run=False, undo="Undo loading the preset")
         self.model.set_preset(name, None)
-        self._install(build(config, fit_io=True), run=False)
         self.set_pace(preset.get("pace"))  # a lesson opens at a pace a learner can follow
         self.window.set_document(preset["title"])
         return True
@@ -257,7 +273,9 @@ class Controller(QObject):
         try:
             if not structural:
                 return self._apply_live(changes)
-            if self.model.running and not self.window.ask_apply(describe(structural)):
+            # anything that draws new weights asks first while there is training to lose (running, paused or
+            # done); Edit > Undo brings the old network back anyway
+            if self._has_history() and not self.window.ask_apply(describe(structural, self.model.running)):
                 self.model.set_config(config)  # keep training: the fields show what is in force
                 return False
             trainer, note = self._build_changed(changes)
@@ -266,8 +284,9 @@ class Controller(QObject):
             self.window.show_config_error(f"{err} (the current network is kept)", err.field)
             return False
         # the network is no longer the preset's: the picker and its description must not say it is
-        self.model.set_preset(None, self.model.preset or self.model.based_on)
-        self._install(trainer, run=self.model.running)
+        preset, based_on = None, self.model.preset or self.model.based_on
+        self._install(trainer, run=self.model.running, undo=f"Undo changing {names_of(structural)}")
+        self.model.set_preset(preset, based_on)
         if note:
             self.window.show_note(note)
         return True
@@ -323,8 +342,29 @@ class Controller(QObject):
         return save
 
     # -- plumbing -----------------------------------------------------------------------------------
-    def _install(self, trainer, run: bool) -> None:
+    def _has_history(self) -> bool:
+        return self.model.running or self.model.steps > 0
+
+    def undo(self) -> None:
+        """Edit > Undo: the network, optimizer and history that the last change replaced, paused."""
+        entry, self.undo_entry = self.undo_entry, None
+        self.window.set_undo(None)
+        if entry is None:
+            return
         m = self.model
+        generation = m.generation + 1
+        self._control(cmd.Undo(generation))
+        self._set_running(False)
+        m.set_preset(entry.preset, entry.based_on)
+        m.set_network(entry.config, entry.data, generation)
+        self.network_built.emit(entry.config)
+
+    def _install(self, trainer, run: bool, undo: str | None = None) -> None:
+        m = self.model
+        # the network replaced, if it has training to lose (the worker keeps its trainer for Undo)
+        self.undo_entry = UndoEntry(undo, m.config, m.data, m.preset, m.based_on) \
+            if undo and self._has_history() else None
+        self.window.set_undo(self.undo_entry.text if self.undo_entry else None)
         generation = m.generation + 1
         self._control(cmd.SetTrainer(trainer, generation, run))
         m.set_network(trainer.config, trainer.data, generation)

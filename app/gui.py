@@ -89,6 +89,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     w.step_requested.connect(c.step)
     w.reset_requested.connect(c.reset)
     w.take_apart_requested.connect(c.take_apart)
+    w.undo_requested.connect(c.undo)
     w.phase_back_requested.connect(c.back_phase)
     w.more_epochs_requested.connect(c.more_epochs)
     w.recover_requested.connect(c.recover)

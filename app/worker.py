@@ -61,6 +61,7 @@ class TrainingWorker(QObject):
         super().__init__()
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._trainer = None
+        self._previous = None  # the trainer the last SetTrainer replaced, for Undo
         self._replayer = None
         self._generation = -1
         self._cursor = SnapshotCursor()
@@ -109,7 +110,7 @@ class TrainingWorker(QObject):
             else:
                 self._busy_since = None
             self._maybe_emit()
-        self._trainer = self._replayer = None
+        self._trainer = self._replayer = self._previous = None
         self.finished.emit()
 
     def _busy(self) -> bool:
@@ -137,8 +138,18 @@ class TrainingWorker(QObject):
         self._acked = True
 
     def _on_SetTrainer(self, c: cmd.SetTrainer) -> None:
-        trainer = c.trainer
-        self._trainer, self._generation, self._replayer = trainer, c.generation, None
+        # the trainer replaced is kept (one level): Edit > Undo brings it back, history and all
+        self._previous = self._trainer
+        self._adopt(c.trainer, c.generation, c.run)
+
+    def _on_Undo(self, c: cmd.Undo) -> None:
+        if self._previous is None:
+            return
+        self._previous, trainer = None, self._previous
+        self._adopt(trainer, c.generation, False)
+
+    def _adopt(self, trainer, generation: int, run: bool) -> None:
+        self._trainer, self._generation, self._replayer = trainer, generation, None
         self._cursor = SnapshotCursor()
         self._epoch_limit = trainer.config.epochs
         self._elapsed, self._rate, self._rate_mark = 0.0, 0.0, (0.0, 0)
@@ -148,8 +159,8 @@ class TrainingWorker(QObject):
         elif self._limit_reached():
             self._running, self._status = False, Status.DONE
         else:
-            self._running = c.run
-            self._status = Status.RUNNING if c.run else (Status.PAUSED if trainer.steps else Status.READY)
+            self._running = run
+            self._status = Status.RUNNING if run else (Status.PAUSED if trainer.steps else Status.READY)
         self._restart_pace()
         self._changed(urgent=True)
 

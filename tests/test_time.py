@@ -254,3 +254,43 @@ def test_on_a_past_moment_the_step_after_it_is_taken_apart(qtbot, lab):
     while model.phases is not None:
         controller.next_phase()
     wait_frame(qtbot, model, 13)  # finishing the walk shows the moment it led to
+
+
+def test_a_change_that_draws_new_weights_asks_when_paused_and_undo_brings_the_run_back(qtbot, lab):
+    parts = lab("spiral", epochs=None)
+    window, controller, model = parts.window, parts.controller, parts.model
+    asked = []
+    window.ask_apply = lambda text: asked.append(text) or False  # "Keep training"
+    snap = train_until(qtbot, parts, 50)
+    layers = controller.config.layers
+    window.config_panel.layer_editor.add_layer()  # Add hidden layer, while paused
+    assert asked and "already trained" in asked[-1]
+    assert controller.config.layers == layers and model.steps == snap.steps  # nothing was lost
+    window.ask_apply = lambda text: True  # now "Apply"
+    window.config_panel.layer_editor.add_layer()
+    qtbot.waitUntil(lambda: len(controller.config.layers) == len(layers) + 1)
+    assert window.undo.isEnabled() and window.undo.text() == "&Undo changing the layers"
+    before = wait_snapshot(qtbot, controller, lambda s: s.status != "running")
+    assert before.steps == 0
+    window.undo.trigger()  # Edit > Undo (Ctrl+Z)
+    back = wait_snapshot(qtbot, controller, lambda s: s.steps == snap.steps)
+    assert controller.config.layers == layers and back.sizes == tuple(layers)
+    qtbot.waitUntil(lambda: window.loss_plot.n_points() == snap.epoch)  # the history came back too
+    assert np.array_equal(back.weights[0], snap.weights[0]) and not window.undo.isEnabled()
+
+
+def test_step_and_train_at_the_epoch_limit_both_offer_to_raise_it(qtbot, lab):
+    parts = lab("xor", epochs=3)
+    window, controller = parts.window, parts.controller
+    controller.train()
+    wait_snapshot(qtbot, controller, lambda s: s.status == "done")
+    for action in (window.transport.step, window.transport.train_pause):  # F10, then Space
+        window.banner.dismiss()
+        action.trigger()
+        assert "The epoch limit (3) is reached" in window.banner.text()
+        assert controller.model.epochs == 3  # never past the limit
+    window.banner.button("+100 epochs").click()
+    assert controller.config.epochs == 103
+    window.transport.step.trigger()
+    stepped = wait_snapshot(qtbot, controller, lambda s: s.epoch == 4 and s.status == "paused")
+    assert stepped.epoch == 4

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     reset_requested = Signal()
     take_apart_requested = Signal()
     phase_back_requested = Signal()
+    undo_requested = Signal()
     more_epochs_requested = Signal(int)
     recover_requested = Signal()
     config_edited = Signal(dict)
@@ -171,6 +172,14 @@ class MainWindow(QMainWindow):
         for action in self.timeline_actions:
             menu.addAction(action)
         self.copy_numpy = CopyAsNumpy(self, self.heatmaps, before=menu.menuAction())  # the Edit menu
+        self.undo = QAction("&Undo", self)
+        self.undo.setShortcut("Ctrl+Z")
+        self.undo.setEnabled(False)
+        self.undo.setToolTip("Bring back the network and history that the last change of the network replaced")
+        self.undo.triggered.connect(self.undo_requested)
+        edit = self.copy_numpy.menu
+        edit.insertAction(edit.actions()[0] if edit.actions() else None, self.undo)
+        edit.insertSeparator(edit.actions()[1] if len(edit.actions()) > 1 else None)
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.settings_dock.toggleViewAction())
         log = QAction("&Log scale", self, checkable=True, checked=True)
@@ -287,6 +296,11 @@ class MainWindow(QMainWindow):
                  ("Reset weights", self.reset_requested.emit)])
         elif previous == "diverged":
             self.banner.dismiss()
+
+    def set_undo(self, text: str | None) -> None:
+        """What Edit > Undo would bring back ("Undo changing the layers"), or None: nothing."""
+        self.undo.setText(f"&{text}" if text else "&Undo")
+        self.undo.setEnabled(bool(text))
 
     def offer_more_epochs(self, limit: int) -> None:
         """Train or Step at the epoch limit: say so, and offer to raise it in one click."""
