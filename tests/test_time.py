@@ -294,3 +294,25 @@ def test_step_and_train_at_the_epoch_limit_both_offer_to_raise_it(qtbot, lab):
     window.transport.step.trigger()
     stepped = wait_snapshot(qtbot, controller, lambda s: s.epoch == 4 and s.status == "paused")
     assert stepped.epoch == 4
+
+
+def test_accuracy_is_shown_for_classification_in_the_status_line_the_plot_header_and_as_a_plot(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    window = parts.window
+    snap = train_until(qtbot, parts, 200)
+    plot, status = window.loss_plot, window.status
+    trainer = headless("xor", 0, epochs=None)
+    trainer.run_for(60.0, max_steps=snap.steps)
+    acc, test_acc = trainer.train_accuracy.view()[-1], trainer.test_accuracy.view()[-1]
+    qtbot.waitUntil(lambda: status.accuracy_label.text() == f"accuracy {acc:.1%}, test {test_acc:.1%}")
+    qtbot.waitUntil(lambda: f"accuracy {acc:.1%} (test {test_acc:.1%})" in plot.value_label.text())
+    assert plot.accuracy_checkbox.isVisible()
+    plot.accuracy_checkbox.setChecked(True)  # the curves show the accuracies instead
+    x, y, test = plot.curves()
+    assert np.allclose(y, trainer.train_accuracy.view()) and not plot.log_scale()
+    assert plot.plot_item.getAxis("left").labelText == "accuracy"
+    plot.accuracy_checkbox.setChecked(False)
+    assert plot.log_scale() and np.allclose(plot.curves()[1], trainer.train_losses.view())
+    parts.controller.load_preset("sine")  # regression: no accuracy anywhere
+    qtbot.waitUntil(lambda: not plot.accuracy_checkbox.isVisible())
+    assert not status.accuracy_label.isVisible()

@@ -105,8 +105,7 @@ class LossPlot(QtWidgets.QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._train = GrowingCurve()
-        self._test = GrowingCurve()
+        self._new_buffers()
 
         # as long as the figures it reads: it must not set the window's minimum width (presenter mode's
         # larger font pushed a 1280 px window past the screen)
@@ -115,12 +114,17 @@ class LossPlot(QtWidgets.QWidget):
         self.log_checkbox.setChecked(True)
         self.log_checkbox.setToolTip("Logarithmic loss axis: steady learning looks like a straight line going down")
         self.log_checkbox.toggled.connect(self.set_log_scale)
+        self.accuracy_checkbox = QtWidgets.QCheckBox("Accuracy")
+        self.accuracy_checkbox.setToolTip("Plot the train and test accuracy instead of the loss (classification)")
+        self.accuracy_checkbox.setVisible(False)  # until a classification run's accuracies come
+        self.accuracy_checkbox.toggled.connect(self.show_accuracy)
         self.auto_button = QtWidgets.QPushButton("Auto")
         self.auto_button.setToolTip("Follow new data again after zooming or panning (or double-click the plot)")
         self.auto_button.clicked.connect(self.auto_range)
         toolbar = QtWidgets.QHBoxLayout()
         toolbar.setContentsMargins(6, 2, 6, 2)
         toolbar.addWidget(self.value_label, 1)
+        toolbar.addWidget(self.accuracy_checkbox)
         toolbar.addWidget(self.log_checkbox)
         toolbar.addWidget(self.auto_button)
 
@@ -182,8 +186,8 @@ class LossPlot(QtWidgets.QWidget):
     # --- data -------------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget every point (a new network or run); the view follows the data again."""
-        self._train = GrowingCurve()  # new buffers: a long run's hundreds of MB are given back
-        self._test = GrowingCurve()
+        self._new_buffers()  # new buffers: a long run's hundreds of MB are given back
+        self.accuracy_checkbox.setVisible(False)
         for item in self._curves.values():
             item.setData([], [])
         self.legend.removeItem(self._curves["test"])
@@ -193,22 +197,53 @@ class LossPlot(QtWidgets.QWidget):
         self.value_label.setText("no epochs yet")
         self.auto_range()
 
-    def append(self, first_epoch: int, train: np.ndarray, test: np.ndarray) -> None:
+    def _new_buffers(self) -> None:
+        self._loss = (GrowingCurve(), GrowingCurve())  # train, test
+        self._accuracy = (GrowingCurve(), GrowingCurve())
+        self._train, self._test = self._loss  # the pair drawn: the loss, or the accuracy
+
+    def append(self, first_epoch: int, train: np.ndarray, test: np.ndarray, train_acc=(), test_acc=()) -> None:
         """train: (e,) float64 losses of epochs first_epoch .. first_epoch+e-1; test: (e,), or (0,)
-        without a test set."""
-        train = np.asarray(train, dtype=np.float64).ravel()
-        test = np.asarray(test, dtype=np.float64).ravel()
-        if len(train) == 0 and len(test) == 0:
+        without a test set; train_acc, test_acc: the same epochs' accuracies ((0,) for regression)."""
+        new = [np.asarray(a, dtype=np.float64).ravel() for a in (train, test, train_acc, test_acc)]
+        if not any(len(a) for a in new):
             return
-        epochs = np.arange(first_epoch, first_epoch + max(len(train), len(test)), dtype=np.int64)
-        if len(train):
-            self._train.extend(epochs[: len(train)], train)
-        if len(test):
-            if self._test.n == 0:
-                self.legend.addItem(self._curves["test"], "test")
-            self._test.extend(epochs[: len(test)], test)
-        self._redraw([key for key, new in (("train", train), ("test", test)) if len(new)])
+        epochs = np.arange(first_epoch, first_epoch + max(len(a) for a in new), dtype=np.int64)
+        had_test = self._test.n
+        for buf, values in zip(self._loss + self._accuracy, new):
+            if len(values):
+                buf.extend(epochs[: len(values)], values)
+        if self._test.n and not had_test:
+            self.legend.addItem(self._curves["test"], "test")
+        if len(new[2]) and not self.accuracy_checkbox.isVisible():
+            self.accuracy_checkbox.setVisible(True)
+        shown = new[2:] if self._train is self._accuracy[0] else new[:2]
+        self._redraw([key for key, values in zip(("train", "test"), shown) if len(values)])
         self._update_value_label()
+
+    def show_accuracy(self, on: bool) -> None:
+        """Plot the accuracies (linear, 0 to 1) instead of the losses, or the losses again."""
+        on = bool(on)
+        if self.accuracy_checkbox.isChecked() != on:
+            self.accuracy_checkbox.setChecked(on)  # (which calls back here)
+            return
+        had_test = self._test.n
+        self._train, self._test = self._accuracy if on else self._loss
+        if on and self.log_scale():
+            self._log_before_accuracy = True
+            self.set_log_scale(False)
+        elif not on and getattr(self, "_log_before_accuracy", False):
+            self._log_before_accuracy = False
+            self.set_log_scale(True)
+        if bool(self._test.n) != bool(had_test):
+            (self.legend.addItem(self._curves["test"], "test") if self._test.n
+             else self.legend.removeItem(self._curves["test"]))
+        self.plot_item.setLabel("left", "accuracy" if on else "loss")
+        self.auto_range()
+        self._redraw()
+
+    def accuracy_shown(self) -> bool:
+        return self._train is self._accuracy[0]
 
     def _redraw(self, changed=("train", "test")) -> None:
         """Hands the `changed` curves their data; while following, moves the view first, with
@@ -339,12 +374,15 @@ class LossPlot(QtWidgets.QWidget):
             self.epoch_clicked.emit(float(np.clip(round(x), 0, self._train.x[-1])))
 
     def _update_value_label(self):
-        n = self._train.n
-        if n == 0:
+        train, test = self._loss
+        if train.n == 0:
             return
-        parts = [f"epoch {int(self._train.x[-1])}", f"train {format_value(self._train.y[-1])}"]
-        if self._test.n:
-            parts.append(f"test {format_value(self._test.y[-1])}")
+        parts = [f"epoch {int(train.x[-1])}", f"train {format_value(train.y[-1])}"]
+        if test.n:
+            parts.append(f"test {format_value(test.y[-1])}")
+        train_acc, test_acc = self._accuracy
+        if train_acc.n:
+            parts.append(f"accuracy {train_acc.y[-1]:.1%}" + (f" (test {test_acc.y[-1]:.1%})" if test_acc.n else ""))
         self.value_label.setText(" · ".join(parts))
 
     def _on_mouse_moved(self, event):

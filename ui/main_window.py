@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         self.layout_restored = False  # restore_settings found a dock layout of this LAYOUT_VERSION
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
-        self._pending_losses: list[tuple[int, np.ndarray, np.ndarray]] = []
+        # (first epoch, train loss, test loss, train accuracy, test accuracy) of each snapshot not drawn yet
+        self._pending_losses: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._accuracy: tuple[float | None, float | None] = (None, None)  # the newest train, test accuracy
         self._latest = None  # the newest snapshot: its counters
         self._steps_per_epoch = 1
         self._heatmaps_first = False  # the next frame draws the heatmaps before the losses
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self._config = config
         self._pending_losses.clear()
         self._latest, self._frame_shown, self._last_loss = None, None, None
+        self._accuracy = (None, None)
         self._heatmaps_stale = False
         self._views_stale = True
         self._rebuild_timer.start(0)
@@ -262,8 +265,12 @@ class MainWindow(QMainWindow):
         """Take in one live ``engine.snapshot.Snapshot``: its records and counters; cheap bookkeeping now,
         drawing in the next frame."""
         if len(snapshot.new_train_losses):
-            self._pending_losses.append((snapshot.first_epoch, snapshot.new_train_losses, snapshot.new_test_losses))
+            self._pending_losses.append((snapshot.first_epoch, snapshot.new_train_losses, snapshot.new_test_losses,
+                                         snapshot.new_train_accuracy, snapshot.new_test_accuracy))
             self._last_loss = float(snapshot.new_train_losses[-1])
+            if len(snapshot.new_train_accuracy):
+                test = snapshot.new_test_accuracy
+                self._accuracy = (float(snapshot.new_train_accuracy[-1]), float(test[-1]) if len(test) else None)
         self._latest = snapshot
         self._frame.request()
         self._show_state(snapshot)
@@ -333,15 +340,17 @@ class MainWindow(QMainWindow):
     def _draw_losses(self) -> None:
         chunks, self._pending_losses = self._pending_losses, []
         first = chunks[0][0]
-        train = np.concatenate([c[1] for c in chunks]) if len(chunks) > 1 else chunks[0][1]
-        tests = [c[2] for c in chunks if len(c[2])]
-        test = np.concatenate(tests) if len(tests) == len(chunks) else np.empty(0)
-        self.loss_plot.append(first, train, test)
+        series = []
+        for k in range(1, 5):  # a series missing from some chunk (no test set, a regression) is left out
+            parts = [c[k] for c in chunks if len(c[k])]
+            series.append(np.concatenate(parts) if parts and len(parts) == len(chunks) else np.empty(0))
+        self.loss_plot.append(first, *series)
 
     def _draw_counters(self) -> None:
         snap = self._latest
         if snap is not None:
-            self.status.show_counters(snap.epoch, self._last_loss, snap.steps_per_second, snap.elapsed)
+            self.status.show_counters(snap.epoch, self._last_loss, snap.steps_per_second, snap.elapsed,
+                                      *self._accuracy)
             self.timeline.set_run(snap.steps, self._steps_per_epoch, self._config.epochs if self._config else None)
 
     # -- messages and questions -----------------------------------------------------------------------

@@ -45,6 +45,8 @@ class TrainingStatusBar(QStatusBar):
         self.replay_label.setToolTip("The moment every view shows; End or Live returns to the newest step")
         self.replay_label.hide()
         self.loss_label = QLabel()
+        self.accuracy_label = QLabel()
+        self.accuracy_label.hide()  # classification only
         self.rate_label = QLabel()
         self.elapsed_label = QLabel()
         self.progress = QProgressBar()
@@ -56,6 +58,8 @@ class TrainingStatusBar(QStatusBar):
         self.addWidget(self.replay_label)
         for label, tip in ((self.epoch_label, "Completed epochs"),
                            (self.loss_label, "Training loss of the last epoch"),
+                           (self.accuracy_label, "Share of training (and test) samples classified right in the last "
+                                                 "epoch"),
                            (self.rate_label, "Training steps (mini-batches) per second"),
                            (self.elapsed_label, "Time spent training this network")):
             label.setToolTip(tip)
@@ -95,9 +99,14 @@ class TrainingStatusBar(QStatusBar):
             self.progress.setRange(0, limit)
             self.progress.setFormat("%v / %m epochs")
 
-    def show_counters(self, epoch: int, loss: float | None, steps_per_second: float, elapsed: float) -> None:
+    def show_counters(self, epoch: int, loss: float | None, steps_per_second: float, elapsed: float,
+                      accuracy: float | None = None, test_accuracy: float | None = None) -> None:
         self.epoch_label.setText(f"epoch {epoch:,}")
         self.loss_label.setText("loss \u2014" if loss is None else f"loss {format_loss(loss)}")
+        self.accuracy_label.setVisible(accuracy is not None)
+        if accuracy is not None:
+            self.accuracy_label.setText(f"accuracy {accuracy:.1%}"
+                                        + (f", test {test_accuracy:.1%}" if test_accuracy is not None else ""))
         self.rate_label.setText(f"{steps_per_second:,.0f} steps/s" if steps_per_second else "\u2014 steps/s")
         self.elapsed_label.setText(format_elapsed(elapsed))
         if self._limit:
