@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self._pending_losses.clear()
         self._latest, self._frame_shown, self._last_loss = None, None, None
         self._accuracy = (None, None)
+        self.status.show_counters(0, None, 0.0, 0.0)  # the new network's, until its first snapshot
         self._heatmaps_stale = False
         self._views_stale = True
         self._rebuild_timer.start(0)
