@@ -44,7 +44,7 @@ class StepView(QtWidgets.QWidget):
         self.done.setToolTip("Leave the step taken apart and show the run again")
         self.position = QtWidgets.QLabel()
         self.phase_list = QtWidgets.QListWidget()
-        self.phase_list.setMaximumHeight(120)
+        self.phase_list.setMaximumHeight(96)  # five phases in view: the numbers below get the rest
         self.phase_list.setMinimumHeight(36)  # (a short dock scrolls it: a projector's 720 px must do)
         self.phase_list.setToolTip("The phases of the step: forward layer by layer, the loss, backward layer by "
                                    "layer, the update")
@@ -77,7 +77,7 @@ class StepView(QtWidgets.QWidget):
         layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.phase_list)
-        layout.addWidget(self.browser, 2)
+        layout.addWidget(self.browser, 3)
         layout.addWidget(self.update_box, 1)
         self.walk = None
         self.index = 0

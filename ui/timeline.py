@@ -88,12 +88,17 @@ class Timeline(QWidget):
         self.slider.setRange(0, n)
         self.slider.setValue(round(step * n / self._steps) if self._steps else 0)
         self.slider.blockSignals(blocked)
-        self.label.setText(self.describe(step))
+        self.label.setText(self.describe(step, short=True))
+        self.label.setToolTip(self.describe(step))
 
-    def describe(self, step: int) -> str:
+    def describe(self, step: int, short: bool = False) -> str:
+        """"epoch 137 of 10,000, replay" (the status line); ``short``: "epoch 137 · replay" (beside the slider)."""
         epoch = step // self._per_epoch
-        limit = f" of {self._epoch_limit:,}" if self._epoch_limit else ""
         within = step - epoch * self._per_epoch
+        if short:
+            return f"epoch {epoch:,}" + (f" +{within}" if within else "") + \
+                (" · live" if self._moment is None else " · replay")
+        limit = f" of {self._epoch_limit:,}" if self._epoch_limit else ""
         part = f", step {within} of the next" if within else ""
         return f"epoch {epoch:,}{limit}{part}, " + ("live" if self._moment is None else "replay")
 
