@@ -118,6 +118,13 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class SetReplayBudget:
+    """The memory the keyframes of the run may take (bytes); thinned at once if they take more."""
+
+    budget_bytes: int
+
+
+@dataclass(frozen=True)
 class Save:
     """Write with ``writer(path, trainer)`` between two slices; ``token`` comes back in the SaveResult."""
 

@@ -24,6 +24,7 @@ from engine.config import TrainConfig, build
 from engine.status import Status
 from engine.validation import ConfigError, shorten
 
+REPLAY_BUDGET_MB = 256  # the default memory for looking back: keyframes thinned evenly past it
 RUN_KEYS = ("epochs",)  # changes how long to train, not what: applied live too
 FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss": "the loss", "optimizer":
                "the optimizer", "init": "the initialisation", "dtype": "the precision", "batch_size": "the batch size",
@@ -68,6 +69,7 @@ class Controller(QObject):
         self.model = model if model is not None else RunModel(self)
         self._sent = 0  # CONTROL commands posted; see TrainingWorker.snapshot_ready
         self.undo_entry: UndoEntry | None = None
+        self.replay_budget = REPLAY_BUDGET_MB * 2**20  # bytes the keyframes of a run may take (a setting)
         self._tokens = itertools.count(1)
         self.pending_saves: list[cmd.Save] = []  # posted to the worker, not reported yet, oldest first
         self._host = WorkerThread()
@@ -342,6 +344,12 @@ class Controller(QObject):
         return save
 
     # -- plumbing -----------------------------------------------------------------------------------
+    def set_replay_budget(self, megabytes: int) -> None:
+        """Memory for the keyframes that replay any past step: more keeps them closer together (faster scrubbing
+        of a long run), less thins them."""
+        self.replay_budget = int(megabytes) * 2**20
+        self._host.post(cmd.SetReplayBudget(self.replay_budget))
+
     def _has_history(self) -> bool:
         return self.model.running or self.model.steps > 0
 
@@ -365,6 +373,8 @@ class Controller(QObject):
         self.undo_entry = UndoEntry(undo, m.config, m.data, m.preset, m.based_on) \
             if undo and self._has_history() else None
         self.window.set_undo(self.undo_entry.text if self.undo_entry else None)
+        if trainer.keyframes is not None:
+            trainer.keyframes.set_budget(self.replay_budget)  # (not training yet: the GUI thread may)
         generation = m.generation + 1
         self._control(cmd.SetTrainer(trainer, generation, run))
         m.set_network(trainer.config, trainer.data, generation)

@@ -90,6 +90,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     w.reset_requested.connect(c.reset)
     w.take_apart_requested.connect(c.take_apart)
     w.undo_requested.connect(c.undo)
+    w.replay_budget_chosen.connect(c.set_replay_budget)
     w.phase_back_requested.connect(c.back_phase)
     w.more_epochs_requested.connect(c.more_epochs)
     w.recover_requested.connect(c.recover)
@@ -152,6 +153,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
         w.config_edited.connect(s.refresh)  # after the controller applied (or refused) the edit
         c.saved.connect(s.on_saved)
         w.pace.pace_chosen.connect(s.remember_pace)
+        w.replay_budget_chosen.connect(s.remember_replay_budget)
         presenter = getattr(window, "presenter", None)
         if presenter is not None:
             presenter.toggled.connect(s.remember_presenter)

@@ -72,6 +72,10 @@ class Session(QObject):
         except ValueError:
             return False, None
 
+    def remember_replay_budget(self, megabytes: int) -> None:
+        if self.settings is not None:
+            keys.write(self.settings, keys.REPLAY_BUDGET, int(megabytes))
+
     def remember_lesson_sections(self, names: list) -> None:
         if self.settings is not None:
             keys.write(self.settings, keys.LESSON_SECTIONS, names)
@@ -81,6 +85,10 @@ class Session(QObject):
         """What the window shows first: ``trainer`` loaded from ``path`` (the command line), else
         ``preset``, else the last session's file if it is still there, else the last preset."""
         if self.settings is not None:
+            budget = self.settings.value(keys.REPLAY_BUDGET)
+            if budget is not None and str(budget).isdigit() and int(budget) > 0:
+                self.controller.replay_budget = int(budget) * 2**20
+                self.window.set_replay_budget(int(budget))
             presenter = getattr(self.window, "presenter", None)
             if presenter is not None:
                 sections = self.settings.value(keys.LESSON_SECTIONS)

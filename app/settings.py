@@ -21,6 +21,7 @@ LAST_PRESET = "session/last_preset"  # the preset New starts from
 RECENT = "session/recent"  # run files, newest first
 PRESENTER = "view/presenter"  # presenter mode on/off
 LESSON_SECTIONS = "view/lesson_sections"  # the settings sections presenter mode shows
+REPLAY_BUDGET = "replay/budget_mb"  # memory for the keyframes that replay past steps, in MB
 PACE = "pace/"  # + a preset's name: the pace last chosen for it ("full" or steps per second)
 
 MAX_RECENT = 8

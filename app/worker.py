@@ -288,6 +288,10 @@ class TrainingWorker(QObject):
         self._status = Status.PAUSED if self._trainer.steps else Status.READY
         self._changed(urgent=True)
 
+    def _on_SetReplayBudget(self, c: cmd.SetReplayBudget) -> None:
+        if self._trainer is not None and self._trainer.keyframes is not None:
+            self._trainer.keyframes.set_budget(c.budget_bytes)
+
     def _on_Recover(self, c: cmd.Recover) -> None:
         if self._trainer is None or c.generation != self._generation:
             return

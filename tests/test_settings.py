@@ -133,3 +133,19 @@ def test_the_pace_chosen_is_remembered_per_preset(qtbot, isolated):
     window.close()
     again = open_lab(qtbot, isolated / "settings.ini", preset="xor")  # and after a restart
     assert again.controller.model.pace == 50
+
+
+def test_the_replay_memory_is_a_setting_that_bounds_the_keyframes(qtbot, isolated):
+    from session_helpers import open_lab, wait_snapshot
+    lab = open_lab(qtbot, isolated / "settings.ini", preset="xor")
+    lab.window.replay_actions[64].trigger()  # Train > Replay memory > 64 MB
+    assert lab.controller.replay_budget == 64 * 2**20
+    lab.window.close()
+    again = open_lab(qtbot, isolated / "settings.ini", preset="xor")
+    assert again.controller.replay_budget == 64 * 2**20 and again.window.replay_actions[64].isChecked()
+    again.controller.train()
+    wait_snapshot(qtbot, again.controller, lambda s: s.steps > 100)
+    again.controller.pause()
+    # the trainer the worker trains keeps its keyframes within that budget
+    trainer = again.controller._host.worker._trainer
+    assert trainer.keyframes.budget_bytes == 64 * 2**20

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -38,6 +38,7 @@ FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock
 DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
 # Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
 # stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
+REPLAY_BUDGETS_MB = (64, 256, 1024, 4096)
 LAYOUT_VERSION = 2  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back
 
 
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
     take_apart_requested = Signal()
     phase_back_requested = Signal()
     undo_requested = Signal()
+    replay_budget_chosen = Signal(int)  # megabytes
     more_epochs_requested = Signal(int)
     recover_requested = Signal()
     config_edited = Signal(dict)
@@ -169,6 +171,18 @@ class MainWindow(QMainWindow):
         menu.insertAction(self.transport.reset, self.take_apart)
         menu.insertAction(self.transport.reset, self.phase_back)
         menu.addMenu(self.pace.menu)
+        self.replay_menu = menu.addMenu("Replay &memory")
+        self.replay_menu.setToolTipsVisible(True)
+        group = QActionGroup(self)
+        self.replay_actions = {}
+        for mb in REPLAY_BUDGETS_MB:
+            action = QAction(f"{mb:,} MB" if mb < 1024 else f"{mb // 1024} GB", self, checkable=True)
+            action.setToolTip("Memory for looking back at any step of a run: more keeps scrubbing a long run fast")
+            action.triggered.connect(lambda _=False, mb=mb: self.replay_budget_chosen.emit(mb))
+            group.addAction(action)
+            self.replay_menu.addAction(action)
+            self.replay_actions[mb] = action
+        self.replay_actions[256].setChecked(True)
         menu.addSeparator()
         self.timeline_actions = self.timeline.key_actions(self)
         for action in self.timeline_actions:
@@ -304,6 +318,11 @@ class MainWindow(QMainWindow):
                  ("Reset weights", self.reset_requested.emit)])
         elif previous == "diverged":
             self.banner.dismiss()
+
+    def set_replay_budget(self, megabytes: int) -> None:
+        action = self.replay_actions.get(int(megabytes))
+        if action is not None:
+            action.setChecked(True)
 
     def set_undo(self, text: str | None) -> None:
         """What Edit > Undo would bring back ("Undo changing the layers"), or None: nothing."""
