@@ -178,11 +178,13 @@ class MainWindow(QMainWindow):
         for mb in REPLAY_BUDGETS_MB:
             action = QAction(f"{mb:,} MB" if mb < 1024 else f"{mb // 1024} GB", self, checkable=True)
             action.setToolTip("Memory for looking back at any step of a run: more keeps scrubbing a long run fast")
-            action.triggered.connect(lambda _=False, mb=mb: self.replay_budget_chosen.emit(mb))
+            action.setData(mb)
             group.addAction(action)
             self.replay_menu.addAction(action)
             self.replay_actions[mb] = action
         self.replay_actions[256].setChecked(True)
+        # a bound method, not a lambda holding the window: a connection of its own child would keep it alive
+        group.triggered.connect(self._on_replay_action)
         menu.addSeparator()
         self.timeline_actions = self.timeline.key_actions(self)
         for action in self.timeline_actions:
@@ -318,6 +320,9 @@ class MainWindow(QMainWindow):
                  ("Reset weights", self.reset_requested.emit)])
         elif previous == "diverged":
             self.banner.dismiss()
+
+    def _on_replay_action(self, action) -> None:
+        self.replay_budget_chosen.emit(int(action.data()))
 
     def set_replay_budget(self, megabytes: int) -> None:
         action = self.replay_actions.get(int(megabytes))
