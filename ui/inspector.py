@@ -87,16 +87,23 @@ class Inspector(QtWidgets.QWidget):
         self.browser = QtWidgets.QTextBrowser()
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.browser.setFont(font)
-        top, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
-        for w in (self.title, self.bias, self.mode, self.sample):
+        # three short rows rather than two long ones: a narrow dock must not widen the window (1024 px)
+        top, samples, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
+        for w in (self.title, self.bias):
             top.addWidget(w)
+        for w in (self.mode, self.sample):
+            samples.addWidget(w)
+        samples.addStretch(1)
         top.addStretch(1)
+        for button in (self.reset, self.back, self.next):
+            button.setMinimumWidth(52)  # (the style's own minimum is wider: the dock may be narrow)
         for w in (self.reset, self.back, self.next, self.position):
             steps.addWidget(w)
         steps.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
+        layout.addLayout(samples)
         layout.addLayout(steps)
         layout.addWidget(self.browser, 1)
 

@@ -89,7 +89,7 @@ class _Curve(pg.PlotDataItem):
 
 
 class LossPlot(QtWidgets.QWidget):
-    """Loss curves with a toolbar row (current values, "Log scale", "Auto") above a pyqtgraph plot.
+    """Loss curves with a toolbar row (current values, "Log", "Acc", "Auto") above a pyqtgraph plot.
 
     The view follows the data (x: first to last epoch, y: the losses' range) until the user pans
     or zooms; "Auto" or a double-click follows again. Following is done here, not by pyqtgraph's
@@ -110,11 +110,11 @@ class LossPlot(QtWidgets.QWidget):
         # as long as the figures it reads: it must not set the window's minimum width (presenter mode's
         # larger font pushed a 1280 px window past the screen)
         self.value_label = ElidedLabel("no epochs yet")
-        self.log_checkbox = QtWidgets.QCheckBox("Log scale")
+        self.log_checkbox = QtWidgets.QCheckBox("Log")  # short: at 1024 px the figures beside it need the room
         self.log_checkbox.setChecked(True)
         self.log_checkbox.setToolTip("Logarithmic loss axis: steady learning looks like a straight line going down")
         self.log_checkbox.toggled.connect(self.set_log_scale)
-        self.accuracy_checkbox = QtWidgets.QCheckBox("Accuracy")
+        self.accuracy_checkbox = QtWidgets.QCheckBox("Acc")
         self.accuracy_checkbox.setToolTip("Plot the train and test accuracy instead of the loss (classification)")
         self.accuracy_checkbox.setVisible(False)  # until a classification run's accuracies come
         self.accuracy_checkbox.toggled.connect(self.show_accuracy)
