@@ -85,6 +85,7 @@ class Inspector(QtWidgets.QWidget):
             button.setToolTip(tip)
         self.position = QtWidgets.QLabel()
         self.browser = QtWidgets.QTextBrowser()
+        self.browser.setMinimumHeight(36)  # it scrolls: a projector's 720 px must still fit the window
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.browser.setFont(font)
         # three short rows rather than two long ones: a narrow dock must not widen the window (1024 px)
