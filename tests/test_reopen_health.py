@@ -12,7 +12,7 @@ def test_a_reopened_vanishing_run_shows_the_same_health(qtbot, isolated, tmp_pat
     first.controller.train()
     wait_snapshot(qtbot, first.controller, lambda s: s.status == "done", timeout=30_000)
     model = first.controller.model
-    qtbot.waitUntil(lambda: model.health.n >= 2 and model.health.latest[0].grad_norm > 0)
+    qtbot.waitUntil(lambda: model.health.n >= 2 and model.health.latest[0].grad_norm > 0, timeout=20_000)
     before = [(h.layer, h.warning) for h in model.health.latest]
     assert ("vanishing" in [w for _, w in before])
     norms_before = [h.grad_norm for h in model.health.latest]
@@ -22,7 +22,7 @@ def test_a_reopened_vanishing_run_shows_the_same_health(qtbot, isolated, tmp_pat
     second = open_lab(qtbot, tmp_path / "b.ini", views=True, preset="xor")
     assert second.session.open_path(str(path))
     reopened = second.controller.model
-    qtbot.waitUntil(lambda: reopened.health.n >= 6, timeout=10_000)  # a history (one per keyframe), not one record
+    qtbot.waitUntil(lambda: reopened.health.n >= 6, timeout=20_000)  # a history (one per keyframe), not one record
     assert [(h.layer, h.warning) for h in reopened.health.latest] == before
     assert np.allclose([h.grad_norm for h in reopened.health.latest], norms_before)
     epochs = reopened.health.epochs
