@@ -15,8 +15,13 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(VENV)/bin/backprop-lab
 
+# A run that dies of a signal (not one with a failed test) is run once more: the whole suite segfaulted twice in
+# about fifteen runs on 2026-12-01, in pyqtgraph's ImageItem.paint during pytest-qt's teardown (not reproduced
+# alone, not seen in the app; under investigation). A failed test fails the target at once.
 test: $(VENV)/.installed
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q; status=$$?; \
+	if [ $$status -ge 128 ]; then echo "pytest died of signal $$((status - 128)): running the suite once more"; \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q; else exit $$status; fi
 
 bench: $(VENV)/.installed
 	$(PY) bench/engine_bench.py
