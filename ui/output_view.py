@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from engine.unit_maps import plane_grid
 from ui import theme
 from ui.elided_label import ElidedLabel
 from ui.legend import legend_above
@@ -81,7 +82,8 @@ class OutputView(QtWidgets.QWidget):
         self.mode = None  # "plane", "curve" or "bars"
         self._grid = None  # what grid_values() returns
         self._xs = self._ys = None
-        self._grid_X = None  # (2, res*res) grid points, column r*res + c is (xs[c], ys[r])
+        self._grid_X = None  # (n_0, res*res) the network's inputs at the grid points, column r*res + c at (xs[c], ys[r])
+        self.plane_points = None  # (2, res*res) the raw grid points themselves (plane mode)
         self._needs_range = False  # fit the view to what the first render after set_data draws
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.discretize.toggled.connect(self.throttle.redraw)
@@ -93,7 +95,8 @@ class OutputView(QtWidgets.QWidget):
         """engine.datasets.Dataset: chooses the mode and draws the data points."""
         self.data = dataset
         self._grid = None
-        if dataset.task == "classification" and dataset.n_features == 2:
+        # over the raw plane (x1, x2) whatever input features the network sees
+        if dataset.task == "classification" and dataset.n_raw_features == 2:
             self.mode = "plane"
         elif dataset.n_features == 1 and dataset.n_outputs == 1:
             self.mode = "curve"
@@ -152,14 +155,14 @@ class OutputView(QtWidgets.QWidget):
 
     def _setup_plane(self) -> None:
         d = self.data
-        X = np.hstack([d.X_train, d.X_test])
+        P_train, P_test = d.plane_X_train, d.plane_X_test  # the raw points, before input features
+        X = np.hstack([P_train, P_test])
         lo, hi = X.min(axis=1), X.max(axis=1)
         span = np.maximum(hi - lo, 1e-9)
         lo, hi = lo - PAD * span, hi + PAD * span
         res = self.resolution
-        self._xs, self._ys = np.linspace(lo[0], hi[0], res), np.linspace(lo[1], hi[1], res)
-        gx, gy = np.meshgrid(self._xs, self._ys)  # gx[r, c] = xs[c], gy[r, c] = ys[r]
-        self._grid_X = np.vstack([gx.ravel(), gy.ravel()])
+        self._xs, self._ys, self.plane_points = plane_grid(lo, hi, res)
+        self._grid_X = d.inputs(self.plane_points)  # what the network sees at each grid point
         dx, dy = (hi - lo) / (res - 1)
         self.image.setImage(np.zeros((res, res, 3), np.uint8), autoLevels=False, levels=(0, 255))
         # after setImage (setRect scales by the image's size): pixel centres on the grid points
@@ -167,10 +170,11 @@ class OutputView(QtWidgets.QWidget):
         colors = [pg.mkColor(*c) for c in CLASS_COLORS.astype(int)]
         brushes = [pg.mkBrush(colors[c % len(colors)]) for c in d.labels_train]
         pens = [pg.mkPen(colors[c % len(colors)].lighter(130), width=2) for c in d.labels_test]
-        self.train_points.setData(x=d.X_train[0], y=d.X_train[1], brush=brushes)
-        self.test_points.setData(x=d.X_test[0], y=d.X_test[1], pen=pens, brush=None)
-        self.plot.setLabel("bottom", d.feature_names[0])
-        self.plot.setLabel("left", d.feature_names[1])
+        self.train_points.setData(x=P_train[0], y=P_train[1], brush=brushes)
+        self.test_points.setData(x=P_test[0], y=P_test[1], pen=pens, brush=None)
+        names = d.feature_names if not d.features else ["x1", "x2"]  # with features, X's rows are the features
+        self.plot.setLabel("bottom", names[0])
+        self.plot.setLabel("left", names[1])
         # the classes by name (a CSV file's own labels, "setosa", or a preset's, "same sign"), in their colours
         self._class_swatches = [pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=0.8),
                                                    brush=pg.mkBrush(colors[c % len(colors)]))
@@ -200,6 +204,15 @@ class OutputView(QtWidgets.QWidget):
         self.plot.setLabel("bottom", "output (left bar: y_hat, right bar: y)")
         self.plot.setLabel("left", "value")
 
+    def _class_words(self, y_hat: np.ndarray, s: int) -> str:
+        """"predicted setosa, true versicolor: " for a classification sample, "" otherwise (classes by name)."""
+        d = self.data
+        if d.task != "classification" or d.labels_train is None or not np.isfinite(y_hat).all():
+            return ""
+        names = d.target_names if len(d.target_names) >= (d.n_classes or 0) else [str(c) for c in range(d.n_classes)]
+        predicted = int(y_hat[0] >= 0.5) if len(y_hat) == 1 else int(y_hat.argmax())
+        return f"predicted {names[predicted]}, true {names[int(d.labels_train[s])]}: "
+
     # --- drawing ----------------------------------------------------------------------------------
     def _render(self, frame, config) -> None:
         d = self.data
@@ -223,8 +236,9 @@ class OutputView(QtWidgets.QWidget):
                 k = np.arange(d.n_outputs)
                 self.bars_hat.setOpts(x=k - 0.19, height=np.nan_to_num(y_hat))
                 self.bars_y.setOpts(x=k + 0.19, height=d.Y_train[:, s])
-                self.info.setText(f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
-                                  f"{', ...' if len(y_hat) > 6 else ''}]")
+                text = (f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
+                        f"{', ...' if len(y_hat) > 6 else ''}]")
+                self.info.setText(self._class_words(y_hat, s) + text)
         if self._needs_range:
             self._needs_range = False
             self.plot.autoRange()
