@@ -143,4 +143,11 @@ class SaveResult:
     config: object = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class SetUnitMaps:
+    """Compute every unit's map over the plane with each snapshot and replayed moment (2-D datasets), or stop."""
+
+    enabled: bool
+
+
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover)

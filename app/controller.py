@@ -367,3 +367,17 @@ class Controller(QObject):
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""
         return self._host.stop(timeout_ms)
+
+    # -- unit maps (issue #11) ----------------------------------------------------------------------------
+    def show_unit(self, column: int, unit: int) -> None:
+        """The Output view shows unit ``unit`` of column ``column``'s map (0: the inputs) instead of the output."""
+        layers = self.model.config.layers if self.model.config is not None else ()
+        if 0 <= column < len(layers) and 0 <= unit < layers[column]:
+            self.model.set_unit_shown((int(column), int(unit)))
+
+    def show_output(self, *_ignored) -> None:
+        """The Output view shows the network's output again (also for every new network)."""
+        self.model.set_unit_shown(None)
+
+    def set_unit_maps(self, enabled: bool) -> None:
+        self._host.post(cmd.SetUnitMaps(bool(enabled)))

@@ -157,7 +157,19 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
             presenter.sections_changed.connect(s.remember_lesson_sections)
     else:
         w.preset_chosen.connect(c.load_preset)
+    wire_unit_maps(parts)
     return parts
+
+
+def wire_unit_maps(parts) -> None:
+    """Issue #11's unit maps: a click on a unit shows its map in the Output view, "Show output" goes back."""
+    v, m, c = parts.views, parts.model, parts.controller
+    m.network_changed.connect(c.show_output)
+    if v is None:
+        return
+    v.graph.unit_chosen.connect(c.show_unit)
+    v.output.output_requested.connect(c.show_output)
+    m.unit_shown_changed.connect(v.output.show_unit)
 
 
 def run_gui(argv) -> int:

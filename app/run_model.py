@@ -57,6 +57,8 @@ class RunModel(QObject):
     phases_changed = Signal(object)
     phase_changed = Signal(int)
     inspection_changed = Signal(object)
+    # unit maps (issue #11): the unit whose map the Output view shows instead of the output, (column, unit) or None
+    unit_shown_changed = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -83,6 +85,7 @@ class RunModel(QObject):
         self._probe = None
         self._last_health = -1e9
         self._health_steps = -1
+        self.unit_shown: tuple | None = None  # unit maps: (column, unit) the Output view shows, None the output
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -145,7 +148,7 @@ class RunModel(QObject):
         """A live snapshot of the current network: records, status, and the live frame."""
         self.snapshot = snapshot
         self.steps, self.epochs = snapshot.steps, snapshot.epoch
-        self.live_frame = Frame.from_snapshot(snapshot)
+        self.live_frame = self._keep_unit_maps(Frame.from_snapshot(snapshot), self.live_frame)
         self.set_status(snapshot.status)
         self.snapshot_changed.emit(snapshot)
         self._record_health(self.live_frame)
@@ -212,6 +215,21 @@ class RunModel(QObject):
             self.health.record(self.live_frame.step / self.steps_per_epoch, latest, self.live_frame.weights)
         self._health_steps = max(self._health_steps, frames[-1].step)
         self.health_changed.emit()
+
+    def set_unit_shown(self, unit: tuple | None) -> None:
+        """Unit maps: the unit (column 0 = inputs, unit) whose map the Output view shows; None: the output."""
+        if unit != self.unit_shown:
+            self.unit_shown = unit
+            self.unit_shown_changed.emit(unit)
+
+    @staticmethod
+    def _keep_unit_maps(frame: Frame, previous: Frame | None) -> Frame:
+        """While training, the worker computes unit maps a few times a second, not for every snapshot: a live
+        frame without them shows the previous live frame's (at most 1/UNIT_MAP_HZ old), not none."""
+        if (frame.unit_maps is None and previous is not None and previous.generation == frame.generation
+                and previous.sizes == frame.sizes and frame.status == "running"):
+            frame.unit_maps = previous.unit_maps
+        return frame
 
     # -- internals ----------------------------------------------------------------------------------------
     def _show(self, frame: Frame) -> None:

@@ -83,3 +83,41 @@ def unit_maps(network: Network, grid: np.ndarray, features=()) -> list[np.ndarra
     For one frame; a view that redraws keeps a ``UnitMaps`` and calls ``compute``.
     """
     return [m.copy() for m in UnitMaps(network, grid, features).compute(network)]
+
+
+PLANE_PAD = 0.1  # fraction of the data's span added around it on the plane
+PLANE_RESOLUTION = 50  # the Output view's grid, and the unit maps' (the same plane and pixels)
+
+
+def plane_of(dataset, res: int = PLANE_RESOLUTION) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``plane_grid`` over a 2-D dataset's raw points (train and test, ``plane_X_*``) and PLANE_PAD of their
+    span around them: the plane the Output view draws and the unit maps are computed on."""
+    X = np.hstack([dataset.plane_X_train, dataset.plane_X_test])
+    lo, hi = X.min(axis=1), X.max(axis=1)
+    span = np.maximum(hi - lo, 1e-9)
+    return plane_grid(lo - PLANE_PAD * span, hi + PLANE_PAD * span, res)
+
+
+def maps_for(dataset) -> "UnitMapSource | None":
+    """What computes the unit maps of ``dataset``'s networks, or None when it is not over the plane."""
+    if dataset is None or dataset.n_raw_features != 2:
+        return None
+    return UnitMapSource(plane_of(dataset)[2], dataset.features)
+
+
+class UnitMapSource:
+    """``UnitMaps`` over one grid for whichever network it is given (one per architecture and dtype, kept):
+    the live network and a replayed moment's float64 one alternate while a run is scrubbed."""
+
+    def __init__(self, grid: np.ndarray, features=()):
+        self.grid, self.features = grid, features
+        self._kept: dict = {}
+
+    def copies(self, network: Network) -> list[np.ndarray]:
+        """[a_0 (n_0, G), ..., a_L (n_L, G)] as float32 copies (what crosses to the window: half the bytes)."""
+        key = (network.sizes, network.dtype, tuple(f.spec() for f in network.activations))
+        maps = self._kept.get(key)
+        if maps is None:
+            maps = self._kept[key] = UnitMaps(network, self.grid, self.features)
+        with np.errstate(all="ignore"):  # a diverged network's maps are nan, drawn dark
+            return [m.astype(np.float32) for m in maps.compute(network)]

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
+from ui.graph_unit_maps import GraphUnitMaps
 from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
@@ -38,6 +39,7 @@ LEVELS = 21  # quantised fill colours: brushes are made once, not per node per f
 class NetworkGraph(QtWidgets.QWidget):
     weight_selected = QtCore.Signal(int, int, int)  # layer (1-based), i (output unit), j (input unit)
     bias_selected = QtCore.Signal(int, int)  # layer (1-based), i
+    unit_chosen = QtCore.Signal(int, int)  # column (0 = inputs), unit: show its map in the Output view
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,6 +87,7 @@ class NetworkGraph(QtWidgets.QWidget):
         for item in (self.band, self.nodes, self.selected_edge, self.selected_node):
             self.plot.addItem(item)
         self._markers: list[pg.TextItem] = []
+        self.unit_maps = GraphUnitMaps(self)  # each unit's activation over the plane (2-D datasets)
 
         self.data = None
         self._sizes: tuple = ()
@@ -209,6 +212,7 @@ class NetworkGraph(QtWidgets.QWidget):
         net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
         self._draw_edges(net, frame.grad_w)
         self._draw_nodes(net)
+        self.unit_maps.draw(frame)
         self._refresh_selection()
 
     def _draw_edges(self, net, grad_w) -> None:
@@ -325,7 +329,9 @@ class NetworkGraph(QtWidgets.QWidget):
         return f"w{hit[1]}[{hit[2]}, {hit[3]}] = {self._edge_w[k]:.4g}; gradient {self._edge_g[k]:.4g}"
 
     def _on_mouse_moved(self, scene_pos) -> None:
-        text = self.hover_text(self.hit(scene_pos))
+        hit = self.hit(scene_pos)
+        self.unit_maps.hover(*(hit[1:] if hit is not None and hit[0] == "node" else (None,)))
+        text = self.hover_text(hit)
         self.plot.setToolTip(text)
         if text:
             QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.plot)
@@ -339,6 +345,9 @@ class NetworkGraph(QtWidgets.QWidget):
         if hit[0] == "edge":
             self.select_weight(*hit[1:])
             self.weight_selected.emit(*hit[1:])
-        elif hit[1] > 0:  # a bias belongs to every node but the inputs
-            self.select_bias(hit[1], hit[2])
-            self.bias_selected.emit(hit[1], hit[2])
+        else:
+            if self.unit_maps.images:  # a unit with a map: the Output view shows it large
+                self.unit_chosen.emit(hit[1], hit[2])
+            if hit[1] > 0:  # a bias belongs to every node but the inputs
+                self.select_bias(hit[1], hit[2])
+                self.bias_selected.emit(hit[1], hit[2])

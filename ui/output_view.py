@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from engine.unit_maps import plane_grid
+from engine.unit_maps import PLANE_RESOLUTION, plane_of
 from ui import theme
 from ui.elided_label import ElidedLabel
 from ui.legend import legend_above
@@ -41,9 +41,13 @@ def class_image(outputs: np.ndarray, discretize: bool) -> np.ndarray:
 
 
 class OutputView(QtWidgets.QWidget):
-    """``set_data(dataset)`` once per dataset, then ``show_frame(frame, config)`` for the moment shown."""
+    """``set_data(dataset)`` once per dataset, then ``show_frame(frame, config)`` for the moment shown.
+    ``show_unit((column, unit))`` draws that unit's map (the frame's ``unit_maps``) in place of the output, and
+    ``output_requested`` asks for the output back."""
 
-    def __init__(self, parent=None, resolution: int = 50):
+    output_requested = QtCore.Signal()
+
+    def __init__(self, parent=None, resolution: int = PLANE_RESOLUTION):
         super().__init__(parent)
         self.resolution = resolution
         self.discretize = QtWidgets.QCheckBox("Discretize")
@@ -58,6 +62,12 @@ class OutputView(QtWidgets.QWidget):
         bar.addWidget(self.discretize)
         bar.addWidget(self.sample)
         bar.addWidget(self.info, 1)
+        self.back = QtWidgets.QPushButton("Show output")
+        self.back.setToolTip("Show the network's output over the plane again, in place of the unit's map")
+        self.back.clicked.connect(self.output_requested)
+        self.back.hide()
+        bar.addWidget(self.back)
+        self.unit = None  # (column, unit) whose map is shown in place of the output, or None
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
@@ -156,12 +166,10 @@ class OutputView(QtWidgets.QWidget):
     def _setup_plane(self) -> None:
         d = self.data
         P_train, P_test = d.plane_X_train, d.plane_X_test  # the raw points, before input features
-        X = np.hstack([P_train, P_test])
-        lo, hi = X.min(axis=1), X.max(axis=1)
-        span = np.maximum(hi - lo, 1e-9)
-        lo, hi = lo - PAD * span, hi + PAD * span
         res = self.resolution
-        self._xs, self._ys, self.plane_points = plane_grid(lo, hi, res)
+        self._xs, self._ys, self.plane_points = plane_of(d, res)  # the plane the unit maps are computed on
+        lo = np.array([self._xs[0], self._ys[0]])
+        hi = np.array([self._xs[-1], self._ys[-1]])
         self._grid_X = d.inputs(self.plane_points)  # what the network sees at each grid point
         dx, dy = (hi - lo) / (res - 1)
         self.image.setImage(np.zeros((res, res, 3), np.uint8), autoLevels=False, levels=(0, 255))
@@ -204,6 +212,30 @@ class OutputView(QtWidgets.QWidget):
         self.plot.setLabel("bottom", "output (left bar: y_hat, right bar: y)")
         self.plot.setLabel("left", "value")
 
+    def show_unit(self, unit: tuple | None) -> None:
+        """Draw unit ``unit`` = (column, index)'s map over the plane instead of the output; None: the output."""
+        self.unit = None if unit is None else tuple(unit)
+        self.back.setVisible(self.unit is not None and self.mode == "plane")
+        if self.unit is None:
+            self.info.setText("")
+        self.throttle.redraw()
+
+    def _unit_image(self, frame) -> np.ndarray | None:
+        """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
+        from ui.unit_map_images import unit_images, unit_name  # (it takes the class colours from here)
+        maps = frame.unit_maps
+        if self.unit is None or maps is None:
+            return None
+        k, u = self.unit
+        res = self.resolution
+        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
+            return None
+        act = None if k == 0 else frame.activations[k - 1].partition(":")[0]
+        names = self.data.feature_names
+        self.info.setText(f"{unit_name(k, u, [a.partition(':')[0] for a in frame.activations], names)} "
+                          "over the plane")
+        return unit_images(maps[k][u:u + 1], act, res)[0]
+
     def _class_words(self, y_hat: np.ndarray, s: int) -> str:
         """"predicted setosa, true versicolor: " for a classification sample, "" otherwise (classes by name)."""
         d = self.data
@@ -225,8 +257,9 @@ class OutputView(QtWidgets.QWidget):
                 res = self.resolution
                 self._grid = out.reshape(res, res) if out.shape[0] == 1 else out.reshape(-1, res, res)
                 grid = np.nan_to_num(self._grid, nan=0.5)
-                self.image.setImage(class_image(grid, self.discretize.isChecked()), autoLevels=False,
-                                    levels=(0, 255))
+                image = self._unit_image(frame)
+                self.image.setImage(class_image(grid, self.discretize.isChecked()) if image is None else image,
+                                    autoLevels=False, levels=(0, 255))
             elif self.mode == "curve":
                 y = net.forward(self._grid_X)[0]
                 self.curve.setData(self._xs, y) if np.isfinite(y).all() else self.curve.setData([], [])
