@@ -379,5 +379,14 @@ class Controller(QObject):
         """The Output view shows the network's output again (also for every new network)."""
         self.model.set_unit_shown(None)
 
+    def choose_sample(self, index: int) -> None:
+        """The training sample whose forward pass the graph (and the Output view's bars) show."""
+        data = self.model.data
+        if data is not None and 0 <= index < data.n_train:
+            self.model.set_sample(int(index))
+
+    def forget_sample(self, *_ignored) -> None:
+        self.model.set_sample(0)
+
     def set_unit_maps(self, enabled: bool) -> None:
         self._host.post(cmd.SetUnitMaps(bool(enabled)))

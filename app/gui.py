@@ -170,6 +170,19 @@ def wire_unit_maps(parts) -> None:
     v.graph.unit_chosen.connect(c.show_unit)
     v.output.output_requested.connect(c.show_output)
     m.unit_shown_changed.connect(v.output.show_unit)
+    wire_sample(parts)
+
+
+def wire_sample(parts) -> None:
+    """Issue #11's forward pass for one sample: one sample everywhere, picked on the plane or in a spin box."""
+    v, m, c = parts.views, parts.model, parts.controller
+    v.output.sample_chosen.connect(c.choose_sample)
+    v.output.sample.valueChanged.connect(c.choose_sample)
+    v.graph.sample.valueChanged.connect(c.choose_sample)
+    m.sample_changed.connect(v.graph.sample.setValue)
+    m.sample_changed.connect(v.output.show_sample)
+    m.network_changed.connect(c.forget_sample)  # before clear_sample: a new dataset starts at sample 0, unringed
+    m.network_changed.connect(v.output.clear_sample)
 
 
 def run_gui(argv) -> int:

@@ -59,6 +59,7 @@ class RunModel(QObject):
     inspection_changed = Signal(object)
     # unit maps (issue #11): the unit whose map the Output view shows instead of the output, (column, unit) or None
     unit_shown_changed = Signal(object)
+    sample_changed = Signal(int)  # the training sample whose forward pass the graph and Output view show
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,6 +87,7 @@ class RunModel(QObject):
         self._last_health = -1e9
         self._health_steps = -1
         self.unit_shown: tuple | None = None  # unit maps: (column, unit) the Output view shows, None the output
+        self.sample = 0  # the training sample whose forward pass is shown
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -221,6 +223,11 @@ class RunModel(QObject):
         if unit != self.unit_shown:
             self.unit_shown = unit
             self.unit_shown_changed.emit(unit)
+
+    def set_sample(self, index: int) -> None:
+        if index != self.sample:
+            self.sample = index
+            self.sample_changed.emit(index)
 
     @staticmethod
     def _keep_unit_maps(frame: Frame, previous: Frame | None) -> Frame:

@@ -90,3 +90,40 @@ def test_no_maps_off_the_plane(qtbot, lab):
     train_until(qtbot, parts, 5)
     assert parts.model.frame.unit_maps is None
     assert parts.views.graph.unit_maps.placed == []
+
+
+# --- the forward pass for one sample --------------------------------------------------------------------
+def test_clicking_a_point_picks_the_sample_the_graph_shows(qtbot, lab):
+    parts = lab("xor")
+    views, model = parts.views, parts.model
+    train_until(qtbot, parts, 10)
+    out, graph = views.output, views.graph
+    k = 37
+    x, y = model.data.plane_X_train[:, k]
+    out.grab()
+    scene = out.plot.getViewBox().mapViewToScene(QPointF(x, y))
+    qtbot.mouseClick(out.plot.viewport(), Qt.MouseButton.LeftButton, pos=out.plot.mapFromScene(scene))
+    assert model.sample == k and graph.sample.value() == k
+    cx, cy = out.chosen.getData()
+    assert (cx[0], cy[0]) == (x, y)
+    views.show_view("graph")
+    qtbot.waitUntil(lambda: getattr(graph, "_trace", None) is not None)
+    net = model.frame.network
+    qtbot.waitUntil(lambda: graph._trace[0] is net)
+    text = graph.hover_text(("node", 1, 2))
+    a0 = model.data.X_train[:, k]
+    w, b = net.weights[0][2], net.biases[0][2, 0]
+    z = float(w @ a0 + b)
+    assert text.startswith("z1[2] = sum_j w1[2, j] x[j] + b1[2]")
+    assert f"{w[0]:.3g}\u00d7{a0[0]:.3g} + {w[1]:.3g}\u00d7{a0[1]:.3g} + {b:.3g}" in text
+    assert f"= {z:.4g}" in text and f"tanh(z) = {np.tanh(z):.4g}" in text
+    graph.sample.setValue(5)  # the graph's own spin box: one sample everywhere
+    assert model.sample == 5 and out.chosen.getData()[0][0] == model.data.plane_X_train[0, 5]
+
+
+def test_a_click_away_from_the_points_picks_nothing(qtbot, lab):
+    parts = lab("xor")
+    out = parts.views.output
+    out.grab()
+    scene = out.plot.getViewBox().mapViewToScene(QPointF(50.0, 50.0))
+    assert out.nearest_sample(scene) is None

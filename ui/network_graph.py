@@ -245,7 +245,8 @@ class NetworkGraph(QtWidgets.QWidget):
         if self.data is not None and self.data.n_features == net.sizes[0]:
             s = min(self.sample.value(), self.data.n_train - 1)
             with np.errstate(all="ignore"):
-                _, _, acts = net.forward(self.data.X_train[:, s:s + 1], trace=True)
+                _, zs, acts = net.forward(self.data.X_train[:, s:s + 1], trace=True)
+            self._trace = (net, zs, acts)  # for the hovered unit's sum written out (ui/unit_sum.py)
         levels, rings, values, biases = [], [], [], []
         bmax = max((float(np.nanmax(np.abs(b))) for b in net.biases), default=0.0) or 1.0
         for k, units in enumerate(self._shown):
@@ -323,10 +324,19 @@ class NetworkGraph(QtWidgets.QWidget):
             k, u = hit[1:]
             if k == 0:
                 return f"x[{u}] = {self._node_values[n]:.4g}"
+            if getattr(self, "_trace", None) is not None:
+                return self._sum_text(k, u)
             return (f"a{k}[{u}] = {self._node_values[n]:.4g} ({self._node_acts[k]}); "
                     f"bias b{k}[{u}] = {self._node_bias[n]:.4g}")
         k = int(np.flatnonzero((self._edge_ids == (hit[1] - 1, hit[2], hit[3])).all(axis=1))[0])
         return f"w{hit[1]}[{hit[2]}, {hit[3]}] = {self._edge_w[k]:.4g}; gradient {self._edge_g[k]:.4g}"
+
+    def _sum_text(self, k: int, u: int) -> str:
+        """Unit u of column k's z = sum w a + b for the sample shown, with the numbers."""
+        from ui.unit_sum import unit_sum_text
+        net, zs, acts = self._trace  # of the frame drawn, which the node fills show
+        return unit_sum_text(k, u, net.weights[k - 1][u], acts[k - 1][:, 0], float(net.biases[k - 1][u, 0]),
+                             float(zs[k - 1][u, 0]), float(acts[k][u, 0]), self._node_acts[k])
 
     def _on_mouse_moved(self, scene_pos) -> None:
         hit = self.hit(scene_pos)

@@ -46,6 +46,7 @@ class OutputView(QtWidgets.QWidget):
     ``output_requested`` asks for the output back."""
 
     output_requested = QtCore.Signal()
+    sample_chosen = QtCore.Signal(int)  # a training point clicked on the plane or the curve
 
     def __init__(self, parent=None, resolution: int = PLANE_RESOLUTION):
         super().__init__(parent)
@@ -87,6 +88,11 @@ class OutputView(QtWidgets.QWidget):
             self.plot.addItem(item)
         self.legend.clear()  # _apply_mode adds y_hat and y in bar mode; _setup_plane the class names
         self.image.setZValue(-10)
+        # the sample whose forward pass the graph shows, ringed (show_sample)
+        self.chosen = pg.ScatterPlotItem(size=16, pen=pg.mkPen(theme.HIGHLIGHT_COLOR, width=2.5), brush=None)
+        self.chosen.setZValue(20)
+        self.plot.addItem(self.chosen)
+        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
         self.data = None
         self.mode = None  # "plane", "curve" or "bars"
@@ -219,6 +225,45 @@ class OutputView(QtWidgets.QWidget):
         if self.unit is None:
             self.info.setText("")
         self.throttle.redraw()
+
+    def clear_sample(self, *_ignored) -> None:
+        """A new dataset: no sample ringed until one is chosen."""
+        self.chosen.setData([], [])
+
+    def show_sample(self, index: int) -> None:
+        """Ring training sample ``index`` on the plane or the curve (and show it in the bars)."""
+        d = self.data
+        if d is None or not 0 <= index < d.n_train:
+            self.chosen.setData([], [])
+            return
+        self.sample.setValue(index)
+        if self.mode == "plane":
+            self.chosen.setData([d.plane_X_train[0, index]], [d.plane_X_train[1, index]])
+        elif self.mode == "curve":
+            self.chosen.setData([d.X_train[0, index]], [d.Y_train[0, index]])
+        else:
+            self.chosen.setData([], [])
+
+    def nearest_sample(self, scene_pos, max_px: float = 10.0) -> int | None:
+        """The training point drawn within ``max_px`` pixels of a scene position, nearest first; None if none."""
+        if self.mode not in ("plane", "curve") or self.data is None or not self.data.n_train:
+            return None
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        x, y = self.train_points.getData()
+        p = vb.mapSceneToView(scene_pos)
+        sx, sy = vb.viewPixelSize()
+        d = np.hypot((x - p.x()) / sx, (y - p.y()) / sy)
+        k = int(np.argmin(d))
+        return k if d[k] <= max_px else None
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        k = self.nearest_sample(event.scenePos())
+        if k is not None:
+            self.sample_chosen.emit(k)
 
     def _unit_image(self, frame) -> np.ndarray | None:
         """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
