@@ -171,6 +171,21 @@ def wire_unit_maps(parts) -> None:
     v.output.output_requested.connect(c.show_output)
     m.unit_shown_changed.connect(v.output.show_unit)
     wire_sample(parts)
+    wire_digits(parts)
+
+
+def wire_digits(parts) -> None:
+    """Issue #11's digits view: a dock beside the Output view, shown for image-shaped inputs only."""
+    from ui.digits_view import DigitsView
+    v, m, w = parts.views, parts.model, parts.window
+    view = v.digits = DigitsView(model=m)
+    view.dock = v.docks["digits"] = w.add_view("Digits", view)
+    view.dock.hide()
+    view.neighbour = v.docks["output"]  # in front again when the digits dock goes
+    view.neighbour.raise_()  # a dock tabified in front, then hidden, leaves its neighbour behind
+    m.network_changed.connect(view.on_network)  # bound methods: a lambda holding the model holds the window
+    m.frame_changed.connect(view.show_frame)
+    view.dock.visibilityChanged.connect(view.on_dock_shown)
 
 
 def wire_sample(parts) -> None:
