@@ -12,6 +12,7 @@ import itertools
 import os
 import weakref
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 import resources
@@ -28,6 +29,9 @@ FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss":
                "the optimizer", "init": "the initialisation", "dtype": "the precision", "batch_size": "the batch size",
                "dataset": "the dataset", "n_samples": "the number of samples", "noise": "the noise",
                "test_fraction": "the test fraction", "n_classes": "the number of classes", "seed": "the seed"}
+
+
+MAX_SET_VALUE = 1e6  # a weight typed by hand: beyond this, every unit it feeds saturates or overflows
 
 
 def describe(changes: dict) -> str:
@@ -64,6 +68,7 @@ class Controller(QObject):
         worker.history_ready.connect(self.model.seed_health)
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
+        worker.parameter_set.connect(self._on_parameter_set)
         self._host.start()
         # Whatever drops the last reference first (a test, a crash path), the thread is stopped before its
         # QThread can be destroyed while running, which would abort the process.
@@ -384,6 +389,56 @@ class Controller(QObject):
         data = self.model.data
         if data is not None and 0 <= index < data.n_train:
             self.model.set_sample(int(index))
+
+    # -- a parameter set by hand (issue #11) ------------------------------------------------------------------
+    def set_parameter(self, kind: str, layer: int, i: int, j: int | None, value) -> bool:
+        """Set w_layer[i, j] (kind "w") or b_layer[i] ("b") to ``value`` between two steps; a value that is not
+        a finite number, or a parameter the network lacks, is refused with one line saying so."""
+        config = self.model.config
+        name = f"w{layer}[{i}, {j}]" if kind == "w" else f"b{layer}[{i}]"
+        if config is None:
+            return False
+        sizes = config.layers
+        exists = 1 <= layer < len(sizes) and 0 <= i < sizes[layer] and (kind == "b" or 0 <= (j or 0) < sizes[layer - 1])
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if not exists or number is None or not np.isfinite(number) or abs(number) > MAX_SET_VALUE:
+            what = (f"{name}: the network {'-'.join(map(str, sizes))} has no such parameter" if not exists else
+                    f"{name}: {str(value)[:80]!r} is not allowed; expected a finite number within "
+                    f"+-{MAX_SET_VALUE:g}")
+            self.window.show_problem(what)
+            return False
+        self._host.post(cmd.SetParameter(self.model.generation, kind, int(layer), int(i),
+                                         None if kind == "b" else int(j), number))
+        return True
+
+    def edit_weight(self, layer: int, i: int, j: int) -> None:
+        """Ask for w_layer[i, j]'s new value (``ask_value``, a dialog) and set it."""
+        frame = self.model.live_frame  # the value in force now, whichever moment is shown
+        if frame is None or not 1 <= layer < len(frame.sizes):
+            return
+        value = self.ask_value(self.window, f"w{layer}[{i}, {j}]", float(frame.weights[layer - 1][i, j]))
+        if value is not None:
+            self.set_parameter("w", layer, i, j, value)
+
+    @staticmethod
+    def ask_value(parent, name: str, current: float):
+        from ui.weight_dialog import ask_value
+        return ask_value(parent, name, current)
+
+    def _on_parameter_set(self, result) -> None:
+        if result.generation != self.model.generation:
+            return
+        text = f"{result.name} set to {result.value:.4g} at epoch {result.epoch:.4g}"
+        if result.loss_before is not None:
+            text += f" (loss {result.loss_before:.4g} -> {result.loss_after:.4g})"
+        self.model.add_mark(result.epoch, text)
+        self.window.show_info(text)
+
+    def forget_marks(self, *_ignored) -> None:
+        self.model.clear_marks()
 
     def forget_sample(self, *_ignored) -> None:
         self.model.set_sample(0)

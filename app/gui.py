@@ -172,6 +172,18 @@ def wire_unit_maps(parts) -> None:
     m.unit_shown_changed.connect(v.output.show_unit)
     wire_sample(parts)
     wire_digits(parts)
+    wire_set_weight(parts)
+
+
+def wire_set_weight(parts) -> None:
+    """Issue #11's weights set by hand: double-click a graph edge; the change is marked on the loss curve."""
+    from ui.loss_marks import LossMarks
+    v, m, c, w = parts.views, parts.model, parts.controller, parts.window
+    w.loss_marks = LossMarks(w.loss_plot)
+    m.marks_changed.connect(w.loss_marks.show_marks)
+    m.network_changed.connect(c.forget_marks)
+    if v is not None:
+        v.graph.weight_edit_requested.connect(c.edit_weight)
 
 
 def wire_digits(parts) -> None:

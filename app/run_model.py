@@ -59,6 +59,7 @@ class RunModel(QObject):
     inspection_changed = Signal(object)
     # unit maps (issue #11): the unit whose map the Output view shows instead of the output, (column, unit) or None
     unit_shown_changed = Signal(object)
+    marks_changed = Signal(object)  # [(epoch, text)]: changes made by hand, marked on the loss curve
     sample_changed = Signal(int)  # the training sample whose forward pass the graph and Output view show
 
     def __init__(self, parent=None):
@@ -88,6 +89,7 @@ class RunModel(QObject):
         self._health_steps = -1
         self.unit_shown: tuple | None = None  # unit maps: (column, unit) the Output view shows, None the output
         self.sample = 0  # the training sample whose forward pass is shown
+        self.marks: list = []  # (epoch, text) of the changes made by hand in this run
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -223,6 +225,15 @@ class RunModel(QObject):
         if unit != self.unit_shown:
             self.unit_shown = unit
             self.unit_shown_changed.emit(unit)
+
+    def add_mark(self, epoch: float, text: str) -> None:
+        self.marks = self.marks + [(float(epoch), text)]
+        self.marks_changed.emit(self.marks)
+
+    def clear_marks(self) -> None:
+        if self.marks:
+            self.marks = []
+            self.marks_changed.emit(self.marks)
 
     def set_sample(self, index: int) -> None:
         if index != self.sample:

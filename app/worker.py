@@ -423,6 +423,30 @@ class TrainingWorker(QObject):
             target.unit_maps = source[1].copies(network)
 
 
+    # -- a parameter set by hand (issue #11) ------------------------------------------------------------------
+    parameter_set = Signal(object)  # app.commands.ParameterSet
+
+    def _on_SetParameter(self, c: cmd.SetParameter) -> None:
+        """Between two steps: the value goes into the network, a keyframe "edit" is pinned (replay never
+        crosses it), and a snapshot follows at once, so the views show the effect even when paused."""
+        trainer = self._trainer
+        if trainer is None or c.generation != self._generation:
+            return
+        net = trainer.network
+        array = net.weights[c.layer - 1] if c.kind == "w" else net.biases[c.layer - 1]
+        index = (c.i, c.j) if c.kind == "w" else (c.i, 0)
+        name = f"{c.kind}{c.layer}[{c.i}, {c.j}]" if c.kind == "w" else f"b{c.layer}[{c.i}]"
+        before = trainer.evaluate()["train_loss"]
+        old = float(array[index])
+        array[index] = c.value
+        after = trainer.evaluate()["train_loss"]
+        trainer.pin_keyframe("edit")
+        steps_per_epoch = -(-trainer.n // trainer.batch_size)
+        self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
+                                                 trainer.steps / steps_per_epoch, before, after))
+        self._changed(urgent=True)
+
+
 def get_nowait(q: queue.SimpleQueue):
     try:
         return q.get_nowait()

@@ -39,6 +39,7 @@ LEVELS = 21  # quantised fill colours: brushes are made once, not per node per f
 class NetworkGraph(QtWidgets.QWidget):
     weight_selected = QtCore.Signal(int, int, int)  # layer (1-based), i (output unit), j (input unit)
     bias_selected = QtCore.Signal(int, int)  # layer (1-based), i
+    weight_edit_requested = QtCore.Signal(int, int, int)  # a double-click on edge w_layer[i, j]: set its value
     unit_chosen = QtCore.Signal(int, int)  # column (0 = inputs), unit: show its map in the Output view
 
     def __init__(self, parent=None):
@@ -351,6 +352,9 @@ class NetworkGraph(QtWidgets.QWidget):
             return
         hit = self.hit(event.scenePos())
         if hit is None:
+            return
+        if hit[0] == "edge" and event.double():
+            self.weight_edit_requested.emit(*hit[1:])
             return
         if hit[0] == "edge":
             self.select_weight(*hit[1:])
