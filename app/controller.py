@@ -440,6 +440,46 @@ class Controller(QObject):
     def forget_marks(self, *_ignored) -> None:
         self.model.clear_marks()
 
+    # -- your own data, drawn (issue #11) -----------------------------------------------------------------
+    def add_point(self, x: float, y: float, label: int) -> bool:
+        """A point clicked into the Output view: (x1, x2) of class ``label``, or on a 1-D curve (x, y)
+        (label -1). The data becomes dataset 'drawn', a config edit like any other."""
+        from engine.drawing import with_point
+        drawn = self._drawn()
+        if drawn is None:
+            return False
+        if "targets" in drawn:
+            return self._draw(with_point(drawn, (x,), float(y)))
+        return self._draw(with_point(drawn, (x, y), int(label)))
+
+    def remove_point(self, x: float, y: float, px: float = 1.0, py: float = 1.0) -> bool:
+        """A right-click: the drawn point nearest (x, y) goes, distances in pixels (px, py: a pixel's size)."""
+        from engine.drawing import without_nearest
+        drawn = self._drawn()
+        if drawn is None:
+            return False
+        try:
+            return self._draw(without_nearest(drawn, (x, y), (px, py)))
+        except ConfigError as err:
+            self.window.show_problem(str(err))
+            return False
+
+    def _drawn(self) -> dict | None:
+        from engine.drawing import drawn_from
+        config, data = self.model.config, self.model.data
+        if config is None or data is None:
+            return None
+        if config.dataset == "drawn":
+            return config.drawn
+        try:
+            return drawn_from(data)
+        except ConfigError as err:
+            self.window.show_problem(str(err))
+            return None
+
+    def _draw(self, drawn: dict) -> bool:
+        return self.apply({"dataset": "drawn", "drawn": drawn})
+
     def forget_sample(self, *_ignored) -> None:
         self.model.set_sample(0)
 

@@ -173,6 +173,16 @@ def wire_unit_maps(parts) -> None:
     wire_sample(parts)
     wire_digits(parts)
     wire_set_weight(parts)
+    wire_drawing(parts)
+
+
+def wire_drawing(parts) -> None:
+    """Issue #11's own data: points clicked into (and right-clicked out of) the Output view."""
+    if parts.views is None:
+        return
+    out, c = parts.views.output, parts.controller
+    out.point_added.connect(c.add_point)
+    out.point_removed.connect(c.remove_point)
 
 
 def wire_set_weight(parts) -> None:

@@ -47,6 +47,10 @@ class OutputView(QtWidgets.QWidget):
 
     output_requested = QtCore.Signal()
     sample_chosen = QtCore.Signal(int)  # a training point clicked on the plane or the curve
+    # drawing your own data (the Draw button on): a click adds a point (x1, x2, class) or, on the curve,
+    # (x, y, -1); a right-click removes the nearest (x, y, pixel width, pixel height)
+    point_added = QtCore.Signal(float, float, int)
+    point_removed = QtCore.Signal(float, float, float, float)
 
     def __init__(self, parent=None, resolution: int = PLANE_RESOLUTION):
         super().__init__(parent)
@@ -68,6 +72,17 @@ class OutputView(QtWidgets.QWidget):
         self.back.clicked.connect(self.output_requested)
         self.back.hide()
         bar.addWidget(self.back)
+        self.draw = QtWidgets.QToolButton()
+        self.draw.setText("Draw")
+        self.draw.setCheckable(True)
+        self.draw.setToolTip("Draw your own data: click adds a point of the chosen class (shift-click: the next "
+                             "class), right-click removes the nearest; on a curve, click adds (x, y)")
+        self.draw_class = QtWidgets.QComboBox()
+        self.draw_class.setToolTip("The class a click adds")
+        self.draw_class.hide()
+        self.draw.toggled.connect(lambda on: self.draw_class.setVisible(on and self.mode == "plane"))
+        bar.addWidget(self.draw)
+        bar.addWidget(self.draw_class)
         self.unit = None  # (column, unit) whose map is shown in place of the output, or None
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
@@ -120,6 +135,7 @@ class OutputView(QtWidgets.QWidget):
             self.mode = "bars"
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
         self._apply_mode()
+        self._fill_draw_classes()
         if self.mode == "plane":
             self._setup_plane()
         elif self.mode == "curve":
@@ -259,11 +275,42 @@ class OutputView(QtWidgets.QWidget):
         return k if d[k] <= max_px else None
 
     def _on_mouse_clicked(self, event) -> None:
+        if self.draw.isChecked() and self.mode in ("plane", "curve"):
+            self._draw_click(event)
+            return
         if event.button() != QtCore.Qt.MouseButton.LeftButton:
             return
         k = self.nearest_sample(event.scenePos())
         if k is not None:
             self.sample_chosen.emit(k)
+
+    def _draw_click(self, event) -> None:
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        if event.button() == QtCore.Qt.MouseButton.RightButton:
+            sx, sy = vb.viewPixelSize()
+            self.point_removed.emit(p.x(), p.y(), sx, sy)
+        elif event.button() == QtCore.Qt.MouseButton.LeftButton:
+            if self.mode == "curve":
+                self.point_added.emit(p.x(), p.y(), -1)
+                return
+            k = max(self.draw_class.count(), 1)
+            shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+            self.point_added.emit(p.x(), p.y(), (self.draw_class.currentIndex() + shift) % k)
+
+    def _fill_draw_classes(self) -> None:
+        """The classes a click can add: the dataset's, by name; the choice is kept across new networks."""
+        d = self.data
+        names = list(d.target_names) if d.task == "classification" else []
+        if [self.draw_class.itemText(i) for i in range(self.draw_class.count())] != names:
+            index = self.draw_class.currentIndex()
+            self.draw_class.clear()
+            self.draw_class.addItems(names)
+            self.draw_class.setCurrentIndex(min(max(index, 0), len(names) - 1))
+        self.draw.setVisible(self.mode in ("plane", "curve"))
+        self.draw_class.setVisible(self.draw.isChecked() and self.mode == "plane")
 
     def _unit_image(self, frame) -> np.ndarray | None:
         """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
