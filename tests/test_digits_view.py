@@ -2,8 +2,9 @@
 their predicted and true class; shown for image-shaped inputs only, live and on replay."""
 import numpy as np
 
-from qt_helpers import wait_snapshot
+from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
+
 from ui import theme
 from ui.digits_view import strip_mosaic, tile_mosaic
 
@@ -53,3 +54,4 @@ def test_digits_dock_shows_weights_and_predictions_live_and_on_replay(qtbot, lab
                                                                              view.cmap)))
     parts.controller.load_preset("spiral")
     assert not view.dock.isVisible()
+    settle(qtbot, parts)

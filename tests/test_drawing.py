@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from engine.datasets import make_dataset
 from engine.drawing import drawn_from, with_point, without_nearest
 from engine.validation import ConfigError
+from qt_helpers import settle
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 
@@ -54,6 +55,7 @@ def test_click_adds_shift_click_the_next_class_right_click_removes(qtbot, lab):
     # drawn points train like any dataset
     train_until(qtbot, parts, 10)
     assert parts.model.data.name == "drawn" and parts.model.steps >= 10
+    settle(qtbot, parts)
 
 
 def test_without_draw_a_click_picks_a_sample_not_a_point(qtbot, lab):
@@ -61,6 +63,7 @@ def test_without_draw_a_click_picks_a_sample_not_a_point(qtbot, lab):
     out = parts.views.output
     click(qtbot, out, 0.31, 0.42)
     assert parts.controller.config.dataset == "xor"
+    settle(qtbot, parts)
 
 
 def test_curve_click_adds_x_y(qtbot, lab):
@@ -73,3 +76,4 @@ def test_curve_click_adds_x_y(qtbot, lab):
     assert c.config.dataset == "drawn" and "targets" in c.config.drawn
     assert c.config.drawn["points"][-1][0] == pytest.approx(0.5, abs=0.03)
     assert c.config.drawn["targets"][-1] == pytest.approx(0.8, abs=0.03)
+    settle(qtbot, parts)

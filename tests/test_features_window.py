@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from engine.datasets import accuracy
 from engine.features import apply_features
-from qt_helpers import wait_snapshot
+from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 
@@ -18,7 +18,7 @@ def click(qtbot, parts, name):
     qtbot.mouseClick(toggles(parts).buttons[name], Qt.MouseButton.LeftButton)
 
 
-def test_toggles_are_shown_for_plane_datasets_only(lab):
+def test_toggles_are_shown_for_plane_datasets_only(qtbot, lab):
     parts = lab("spiral")
     assert toggles(parts).isVisible()
     assert toggles(parts).checked() == ("x1", "x2")  # the raw inputs
@@ -29,6 +29,7 @@ def test_toggles_are_shown_for_plane_datasets_only(lab):
     parts.controller.load_preset("features")
     assert toggles(parts).isVisible()
     assert toggles(parts).checked() == ("x1", "x2", "x1^2", "x2^2")
+    settle(qtbot, parts)
 
 
 def test_a_toggle_is_a_config_edit_and_the_input_layer_follows(qtbot, lab):
@@ -45,6 +46,7 @@ def test_a_toggle_is_a_config_edit_and_the_input_layer_follows(qtbot, lab):
     click(qtbot, parts, "x1")
     click(qtbot, parts, "x1^2")
     assert parts.controller.config.features == ()
+    settle(qtbot, parts)
 
 
 def test_the_last_feature_cannot_go_off(qtbot, lab):
@@ -55,6 +57,7 @@ def test_the_last_feature_cannot_go_off(qtbot, lab):
     assert toggles(parts).buttons["x2"].isChecked()
     error = parts.window.config_panel.error_text()
     assert error.startswith("features:") and "at least one" in error
+    settle(qtbot, parts)
 
 
 def test_output_plane_stays_over_x1_x2_with_features(qtbot, lab):
@@ -75,6 +78,7 @@ def test_output_plane_stays_over_x1_x2_with_features(qtbot, lab):
     expected = frame.network.forward(apply_features(data.features, np.array([[xs[c]], [ys[r]]])))[0, 0]
     assert abs(view.grid_values()[r, c] - expected) < 1e-12
     assert snap.sizes[0] == 4
+    settle(qtbot, parts)
 
 
 def test_features_preset_is_solved_from_the_window(qtbot, lab):
@@ -93,6 +97,7 @@ def test_features_preset_is_solved_from_the_window(qtbot, lab):
     data, net = parts.model.data, parts.model.frame.network
     solved = accuracy(net.forward(data.X_test), data.labels_test)
     assert raw < 0.75 and solved > 0.95
+    settle(qtbot, parts)
 
 
 def test_bars_name_the_classes(qtbot, lab):
@@ -105,3 +110,4 @@ def test_bars_name_the_classes(qtbot, lab):
     true = names[int(parts.model.data.labels_train[view.sample.value()])]
     qtbot.waitUntil(lambda: f"true {true}" in view.info.text())
     assert view.info.text().startswith("predicted ") and view.info.text().split(",")[0][len("predicted "):] in names
+    settle(qtbot, parts)

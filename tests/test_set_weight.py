@@ -3,7 +3,7 @@ once even when paused, marked on the loss curve; bad values refused with one lin
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
-from qt_helpers import wait_snapshot
+from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 
@@ -37,6 +37,7 @@ def test_set_weight_while_paused_shows_at_once_and_is_marked(qtbot, lab):
     assert model.frame.weights[0][2, 1] != 0.5
     parts.controller.load_preset("xor")
     assert model.marks == [] and parts.window.loss_marks.texts() == []
+    settle(qtbot, parts)
 
 
 def test_double_click_on_an_edge_asks_and_sets(qtbot, lab):
@@ -53,6 +54,7 @@ def test_double_click_on_an_edge_asks_and_sets(qtbot, lab):
     double_click(qtbot, graph.plot.viewport(), pos)
     assert asked and asked[0][0] == "w1[3, 1]" and asked[0][1] == model.live_frame.weights[0][3, 1]
     wait_snapshot(qtbot, controller, lambda s: s.weights[0][3, 1] == -1.25)
+    settle(qtbot, parts)
 
 
 def test_bad_values_are_refused_with_one_line(qtbot, lab):
@@ -70,3 +72,4 @@ def test_bad_values_are_refused_with_one_line(qtbot, lab):
     assert c.set_parameter("b", 1, 0, None, 2.0)
     wait_snapshot(qtbot, c, lambda s: s.biases[0][0, 0] == 2.0)
     assert parts.model.marks[0][1].startswith("b1[0] set to 2")
+    settle(qtbot, parts)

@@ -5,8 +5,9 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
 from engine.unit_maps import plane_of, unit_maps
-from qt_helpers import wait_snapshot
+from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
+
 from ui.unit_map_images import unit_images
 
 
@@ -32,6 +33,7 @@ def test_live_frames_carry_the_maps_of_their_weights(qtbot, lab):
     assert parts.model.frame.live
     assert_maps_of(parts.model.frame, parts.model.data)
     assert parts.model.frame.unit_maps[0].shape == (4, 2500)
+    settle(qtbot, parts)
 
 
 def test_replayed_moments_carry_their_own_maps(qtbot, lab):
@@ -43,6 +45,7 @@ def test_replayed_moments_carry_their_own_maps(qtbot, lab):
     assert_maps_of(model.frame, model.data)
     live = model.live_frame.unit_maps[-1]
     assert not np.allclose(model.frame.unit_maps[-1], live)  # step 10's, not the newest
+    settle(qtbot, parts)
 
 
 def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
@@ -71,6 +74,7 @@ def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
     qtbot.mouseClick(out.back, Qt.MouseButton.LeftButton)
     assert model.unit_shown is None and not out.back.isVisible()
     qtbot.waitUntil(lambda: not np.array_equal(out.image.image, item.image))
+    settle(qtbot, parts)
 
 
 def test_wide_layers_get_maps_on_some_units_and_say_so(qtbot, lab):
@@ -82,6 +86,7 @@ def test_wide_layers_get_maps_on_some_units_and_say_so(qtbot, lab):
     assert maps.every > 1
     assert f"every {maps.every}" in maps.note.toPlainText()
     assert len([p for p in maps.placed if p[0] == 1]) == len(range(0, 32, maps.every))
+    settle(qtbot, parts)
 
 
 def test_no_maps_off_the_plane(qtbot, lab):
@@ -93,6 +98,9 @@ def test_no_maps_off_the_plane(qtbot, lab):
 
 
 # --- the forward pass for one sample --------------------------------------------------------------------
+    settle(qtbot, parts)
+
+
 def test_clicking_a_point_picks_the_sample_the_graph_shows(qtbot, lab):
     parts = lab("xor")
     views, model = parts.views, parts.model
@@ -119,6 +127,7 @@ def test_clicking_a_point_picks_the_sample_the_graph_shows(qtbot, lab):
     assert f"= {z:.4g}" in text and f"tanh(z) = {np.tanh(z):.4g}" in text
     graph.sample.setValue(5)  # the graph's own spin box: one sample everywhere
     assert model.sample == 5 and out.chosen.getData()[0][0] == model.data.plane_X_train[0, 5]
+    settle(qtbot, parts)
 
 
 def test_a_click_away_from_the_points_picks_nothing(qtbot, lab):
@@ -127,3 +136,4 @@ def test_a_click_away_from_the_points_picks_nothing(qtbot, lab):
     out.grab()
     scene = out.plot.getViewBox().mapViewToScene(QPointF(50.0, 50.0))
     assert out.nearest_sample(scene) is None
+    settle(qtbot, parts)
