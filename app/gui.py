@@ -157,8 +157,14 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
             presenter.sections_changed.connect(s.remember_lesson_sections)
     else:
         w.preset_chosen.connect(c.load_preset)
-    wire_unit_maps(parts)
+    wire_issue11(parts)
     return parts
+
+
+def wire_issue11(parts) -> None:
+    """Issue #11's window half: unit maps, one sample's forward pass, digits, weights set by hand, drawing."""
+    for wire in (wire_unit_maps, wire_sample, wire_digits, wire_set_weight, wire_drawing):
+        wire(parts)
 
 
 def wire_unit_maps(parts) -> None:
@@ -170,10 +176,6 @@ def wire_unit_maps(parts) -> None:
     v.graph.unit_chosen.connect(c.show_unit)
     v.output.output_requested.connect(c.show_output)
     m.unit_shown_changed.connect(v.output.show_unit)
-    wire_sample(parts)
-    wire_digits(parts)
-    wire_set_weight(parts)
-    wire_drawing(parts)
 
 
 def wire_drawing(parts) -> None:
@@ -200,6 +202,8 @@ def wire_digits(parts) -> None:
     """Issue #11's digits view: a dock beside the Output view, shown for image-shaped inputs only."""
     from ui.digits_view import DigitsView
     v, m, w = parts.views, parts.model, parts.window
+    if v is None:
+        return
     view = v.digits = DigitsView(model=m)
     view.dock = v.docks["digits"] = w.add_view("Digits", view)
     view.dock.hide()
@@ -213,6 +217,8 @@ def wire_digits(parts) -> None:
 def wire_sample(parts) -> None:
     """Issue #11's forward pass for one sample: one sample everywhere, picked on the plane or in a spin box."""
     v, m, c = parts.views, parts.model, parts.controller
+    if v is None:
+        return
     v.output.sample_chosen.connect(c.choose_sample)
     v.output.sample.valueChanged.connect(c.choose_sample)
     v.graph.sample.valueChanged.connect(c.choose_sample)

@@ -30,5 +30,6 @@ def shown(qtbot, widget, width: int, height: int):
 def settle(qtbot, parts):
     """Let the window finish rebuilding for its last network (a turn of the event loop later): a rebuild left
     pending would run during whichever test comes next."""
-    qtbot.waitUntil(lambda: not parts.window._rebuild_timer.isActive()
-                    and parts.window.heatmaps.n_layers() == len(parts.controller.config.layers) - 1)
+    heatmaps = parts.window.heatmaps  # which builds the rows out of view on later turns of the loop
+    qtbot.waitUntil(lambda: not parts.window._rebuild_timer.isActive() and not heatmaps.pending_rows()
+                    and heatmaps.n_layers() == len(parts.controller.config.layers) - 1)
