@@ -157,4 +157,38 @@ class SaveResult:
     config: object = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class SetUnitMaps:
+    """Compute every unit's map over the plane with each snapshot and replayed moment (2-D datasets), or stop."""
+
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class SetParameter:
+    """Set one weight (kind "w": w_layer[i, j]) or bias ("b": b_layer[i]) between two steps; 1-based layer."""
+
+    generation: int
+    kind: str
+    layer: int
+    i: int
+    j: int | None
+    value: float
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """What a SetParameter did: the parameter's name, old and new value, where in the run, the train loss
+    before and after (None when there are no training samples to measure it on)."""
+
+    generation: int
+    name: str
+    old: float
+    value: float
+    step: int
+    epoch: float
+    loss_before: float | None
+    loss_after: float | None
+
+
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover, Undo)

@@ -56,6 +56,10 @@ class RunModel(QObject):
     phases_changed = Signal(object)
     phase_changed = Signal(int)
     inspection_changed = Signal(object)
+    # unit maps (issue #11): the unit whose map the Output view shows instead of the output, (column, unit) or None
+    unit_shown_changed = Signal(object)
+    marks_changed = Signal(object)  # [(epoch, text)]: changes made by hand, marked on the loss curve
+    sample_changed = Signal(int)  # the training sample whose forward pass the graph and Output view show
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -82,6 +86,9 @@ class RunModel(QObject):
         self._probe = None
         self._last_health = -1e9
         self._health_steps = -1
+        self.unit_shown: tuple | None = None  # unit maps: (column, unit) the Output view shows, None the output
+        self.sample = 0  # the training sample whose forward pass is shown
+        self.marks: list = []  # (epoch, text) of the changes made by hand in this run
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -144,7 +151,7 @@ class RunModel(QObject):
         """A live snapshot of the current network: records, status, and the live frame."""
         self.snapshot = snapshot
         self.steps, self.epochs = snapshot.steps, snapshot.epoch
-        self.live_frame = Frame.from_snapshot(snapshot)
+        self.live_frame = self._keep_unit_maps(Frame.from_snapshot(snapshot), self.live_frame)
         self.set_status(snapshot.status)
         self.snapshot_changed.emit(snapshot)
         self._record_health(self.live_frame)
@@ -211,6 +218,35 @@ class RunModel(QObject):
             self.health.record(self.live_frame.step / self.steps_per_epoch, latest, self.live_frame.weights)
         self._health_steps = max(self._health_steps, frames[-1].step)
         self.health_changed.emit()
+
+    def set_unit_shown(self, unit: tuple | None) -> None:
+        """Unit maps: the unit (column 0 = inputs, unit) whose map the Output view shows; None: the output."""
+        if unit != self.unit_shown:
+            self.unit_shown = unit
+            self.unit_shown_changed.emit(unit)
+
+    def add_mark(self, epoch: float, text: str) -> None:
+        self.marks = self.marks + [(float(epoch), text)]
+        self.marks_changed.emit(self.marks)
+
+    def clear_marks(self) -> None:
+        if self.marks:
+            self.marks = []
+            self.marks_changed.emit(self.marks)
+
+    def set_sample(self, index: int) -> None:
+        if index != self.sample:
+            self.sample = index
+            self.sample_changed.emit(index)
+
+    @staticmethod
+    def _keep_unit_maps(frame: Frame, previous: Frame | None) -> Frame:
+        """While training, the worker computes unit maps a few times a second, not for every snapshot: a live
+        frame without them shows the previous live frame's (at most 1/UNIT_MAP_HZ old), not none."""
+        if (frame.unit_maps is None and previous is not None and previous.generation == frame.generation
+                and previous.sizes == frame.sizes and frame.status == "running"):
+            frame.unit_maps = previous.unit_maps
+        return frame
 
     # -- internals ----------------------------------------------------------------------------------------
     def _show(self, frame: Frame) -> None:

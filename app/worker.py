@@ -30,6 +30,7 @@ from engine.snapshot import SnapshotCursor
 from engine.status import Status
 
 MAX_FPS = 30
+UNIT_MAP_HZ = 5  # unit maps per second while training: as often as the graph redraws (ui/network_graph MAX_FPS)
 SNAPSHOT_BUDGET = 0.03  # of the worker's time for copying snapshots: a 512-wide network's take fewer per second
 SLICE_SECONDS = 0.01  # a command waits at most one slice (plus one step) before it is seen
 LAST_STEP_WAIT_MS = 60_000  # after stop()'s own timeout, for a step already under way
@@ -82,6 +83,9 @@ class TrainingWorker(QObject):
         self._pace: float | None = None
         self._pace_t0 = 0.0
         self._pace_done = 0
+        self._unit_maps_on = True  # unit maps: see the block at the end of the class
+        self._unit_map_source = None  # engine.unit_maps.UnitMapSource of the current trainer's data
+        self._unit_map_time = 0.0  # the clock when maps were last attached to a snapshot
 
     # -- called from any thread: they only post messages ---------------------------------------------
     def post(self, command) -> None:
@@ -226,7 +230,9 @@ class TrainingWorker(QObject):
     def _on_ShowMoment(self, c: cmd.ShowMoment) -> None:
         if self._trainer is None or c.generation != self._generation or c.step is None:
             return
-        self.moment_ready.emit(self._frame_of(self._replay().moment(c.step)))
+        frame = self._frame_of(self._replay().moment(c.step))
+        self._attach_unit_maps(frame, frame.network)
+        self.moment_ready.emit(frame)
 
     def _on_TakeApart(self, c: cmd.TakeApart) -> None:
         """The step after the moment shown, taken apart. From the newest step that is a step not taken yet:
@@ -410,7 +416,50 @@ class TrainingWorker(QObject):
         self._dirty = self._urgent = False
         self._acked = False
         self._last_emit = now
+        if self._status != Status.RUNNING or now - self._unit_map_time >= 1.0 / UNIT_MAP_HZ:
+            self._unit_map_time = now
+            self._attach_unit_maps(snap, self._trainer.network)
         self.snapshot_ready.emit(snap, self._control_seq)
+
+    # -- unit maps (issue #11): every unit's activation over the plane, with the frames of 2-D datasets ------
+    def _on_SetUnitMaps(self, c: cmd.SetUnitMaps) -> None:
+        self._unit_maps_on = c.enabled
+        self._changed()
+
+    def _attach_unit_maps(self, target, network) -> None:
+        """Set ``target.unit_maps`` (a Snapshot or a Frame) for ``network``, computed here, off the GUI thread."""
+        if not self._unit_maps_on or self._trainer is None:
+            return
+        source = self._unit_map_source
+        if source is None or source[0] is not self._trainer.data:
+            from engine.unit_maps import maps_for
+            source = self._unit_map_source = (self._trainer.data, maps_for(self._trainer.data))
+        if source[1] is not None:
+            target.unit_maps = source[1].copies(network)
+
+
+    # -- a parameter set by hand (issue #11) ------------------------------------------------------------------
+    parameter_set = Signal(object)  # app.commands.ParameterSet
+
+    def _on_SetParameter(self, c: cmd.SetParameter) -> None:
+        """Between two steps: the value goes into the network, a keyframe "edit" is pinned (replay never
+        crosses it), and a snapshot follows at once, so the views show the effect even when paused."""
+        trainer = self._trainer
+        if trainer is None or c.generation != self._generation:
+            return
+        net = trainer.network
+        array = net.weights[c.layer - 1] if c.kind == "w" else net.biases[c.layer - 1]
+        index = (c.i, c.j) if c.kind == "w" else (c.i, 0)
+        name = f"{c.kind}{c.layer}[{c.i}, {c.j}]" if c.kind == "w" else f"b{c.layer}[{c.i}]"
+        before = trainer.evaluate()["train_loss"]
+        old = float(array[index])
+        array[index] = c.value
+        after = trainer.evaluate()["train_loss"]
+        trainer.pin_keyframe("edit")
+        steps_per_epoch = -(-trainer.n // trainer.batch_size)
+        self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
+                                                 trainer.steps / steps_per_epoch, before, after))
+        self._changed(urgent=True)
 
 
 def get_nowait(q: queue.SimpleQueue):

@@ -1,7 +1,7 @@
 """The window while it trains: does drawing cost the trainer, and does the window stay responsive?
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--json] [--seconds 4] [--preset NAME]
-        [--no-views | --front graph|health]
+        [--no-views | --front graph|health] [--unit-maps on|off]
 
 The window is built as the app builds it, at 1280x800: ``app.views.install_views`` adds the Output, Network
 graph and Gradient health tabs, Output in front (``--front`` for another), and the Jumping Back inspector
@@ -72,7 +72,8 @@ def headless_steps_per_second(seconds: float, trainer=None, preset: str = "tutor
     return (trainer.steps - s0) / (time.perf_counter() - t0)
 
 
-def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool = True, front: str = "output") -> dict:
+def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool = True, front: str = "output",
+            unit_maps: bool = True) -> dict:
     """``rounds`` x (headless, live, headless): the machine is shared, so each live figure is compared with
     headless figures taken just before and after it, and the median ratio is reported."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
@@ -88,6 +89,7 @@ def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool =
     controller.load_preset(preset)
     controller.apply({"epochs": None})
     controller.set_pace(None)  # full speed: a lesson preset opens at a slower pace
+    controller.set_unit_maps(unit_maps)  # on as the app opens (2-D datasets); off to measure what they cost
     window.resize(1280, 800)
     window.show()
     if see_inside is not None:
@@ -266,10 +268,14 @@ def main(argv=None) -> int:
     parser.add_argument("--no-views", action="store_true", help="leave out the see-inside views (app.views)")
     parser.add_argument("--front", default="output", choices=("output", "graph", "health"),
                         help="the view tab in front (default: output, as the app opens)")
+    parser.add_argument("--unit-maps", default="on", choices=("on", "off"),
+                        help="the unit maps of 2-D datasets (default: on, as the app opens)")
     parser.add_argument("--no-time", action="store_true", help="leave out pace_error and the scrub figures (~40 s)")
     args = parser.parse_args(argv)
 
-    result = measure(args.rounds, args.seconds, args.preset, views=not args.no_views, front=args.front)
+    result = measure(args.rounds, args.seconds, args.preset, views=not args.no_views, front=args.front,
+                     unit_maps=args.unit_maps == "on")
+    result["unit_maps"] = args.unit_maps
     result.update({
         **({} if args.no_time else {**pace_error(), **scrub_ms("tutorial", 20_000), **scrub_ms("spiral", 5_000)}),
         "curve_redraw_1m_ms": curve_redraw_1m_ms(),

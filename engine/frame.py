@@ -30,6 +30,9 @@ class Frame:
     loss: float | None = None  # that step's batch loss (None before the first step)
     message: str = ""
     _network: Network | None = field(default=None, repr=False, compare=False)
+    # [a_0 (n_0, G), ..., a_L (n_L, G)]: every unit's activation over the plane's grid (engine/unit_maps.py
+    # plane_of), or None (not over the plane, or maps off)
+    unit_maps: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def network(self) -> Network:
@@ -46,12 +49,14 @@ class Frame:
                    status=str(snapshot.status), live=True, sizes=tuple(snapshot.sizes),
                    activations=tuple(snapshot.activations), weights=snapshot.weights, biases=snapshot.biases,
                    grad_w=snapshot.grad_w, grad_b=snapshot.grad_b,
-                   loss=float(losses[-1]) if len(losses) else None, message=snapshot.message)
+                   loss=float(losses[-1]) if len(losses) else None, message=snapshot.message,
+                   unit_maps=snapshot.unit_maps)
 
     def with_gradients(self, grad_w, grad_b) -> "Frame":
         """The same moment drawn with other gradients (one step taken apart: layers not yet reached are nan)."""
         return Frame(self.generation, self.step, self.epoch, self.status, self.live, self.sizes, self.activations,
-                     self.weights, self.biases, grad_w, grad_b, self.loss, self.message, self._network)
+                     self.weights, self.biases, grad_w, grad_b, self.loss, self.message, self._network,
+                     self.unit_maps)
 
 
 def blank_like(arrays) -> list:

@@ -33,6 +33,9 @@ class Snapshot:
     biases: list = field(default_factory=list)  # b_l (n_l, 1)
     grad_w: list = field(default_factory=list)
     grad_b: list = field(default_factory=list)
+    # every unit's activation over the input plane, [a_0 (n_0, G), ..., a_L (n_L, G)] float32 (2-D datasets
+    # with unit maps on; engine/unit_maps.py), else None
+    unit_maps: list | None = None
 
 
 class SnapshotCursor:

@@ -83,3 +83,55 @@ def unit_maps(network: Network, grid: np.ndarray, features=()) -> list[np.ndarra
     For one frame; a view that redraws keeps a ``UnitMaps`` and calls ``compute``.
     """
     return [m.copy() for m in UnitMaps(network, grid, features).compute(network)]
+
+
+PLANE_PAD = 0.1  # fraction of the data's span added around it on the plane
+PLANE_RESOLUTION = 50  # the Output view's grid, and the unit maps' (the same plane and pixels)
+
+
+def plane_of(dataset, res: int = PLANE_RESOLUTION) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``plane_grid`` over a 2-D dataset's raw points (train and test, ``plane_X_*``) and PLANE_PAD of their
+    span around them: the plane the Output view draws and the unit maps are computed on."""
+    X = np.hstack([dataset.plane_X_train, dataset.plane_X_test])
+    lo, hi = X.min(axis=1), X.max(axis=1)
+    span = np.maximum(hi - lo, 1e-9)
+    return plane_grid(lo - PLANE_PAD * span, hi + PLANE_PAD * span, res)
+
+
+def maps_for(dataset) -> "UnitMapSource | None":
+    """What computes the unit maps of ``dataset``'s networks, or None when it is not over the plane."""
+    if dataset is None or dataset.n_raw_features != 2:
+        return None
+    return UnitMapSource(plane_of(dataset)[2], dataset.features)
+
+
+CHUNK = 64  # grid points per product: small enough that OpenBLAS never threads it (see UnitMapSource)
+
+
+class UnitMapSource:
+    """``UnitMaps`` over one grid for whichever network it is given (one per architecture and dtype, kept):
+    the live network and a replayed moment's float64 one alternate while a run is scrubbed.
+
+    The grid is computed in chunks of CHUNK points. A 32x32 by 32x2500 product is large enough for OpenBLAS
+    to split over its threads, and on a busy 2-core machine (the window's GUI thread and the trainer) those
+    threads wait for each other: 68 ms median instead of 2 ms for spiral's maps, measured; products of
+    32x32x64 stay on the calling thread, as the trainer's own mini-batch products do."""
+
+    def __init__(self, grid: np.ndarray, features=()):
+        self.grid, self.features = grid, features
+        self._kept: dict = {}
+
+    def copies(self, network: Network) -> list[np.ndarray]:
+        """[a_0 (n_0, G), ..., a_L (n_L, G)] as float32 copies (what crosses to the window: half the bytes)."""
+        key = (network.sizes, network.dtype, tuple(f.spec() for f in network.activations))
+        chunks = self._kept.get(key)
+        if chunks is None:
+            G = self.grid.shape[1]
+            chunks = self._kept[key] = [UnitMaps(network, self.grid[:, s:s + CHUNK], self.features)
+                                        for s in range(0, G, CHUNK)]
+        out = [np.empty((n, self.grid.shape[1]), np.float32) for n in network.sizes]
+        with np.errstate(all="ignore"):  # a diverged network's maps are nan, drawn dark
+            for s, maps in zip(range(0, self.grid.shape[1], CHUNK), chunks):
+                for dst, a in zip(out, maps.compute(network)):
+                    dst[:, s:s + a.shape[1]] = a
+        return out

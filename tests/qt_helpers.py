@@ -25,3 +25,11 @@ def shown(qtbot, widget, width: int, height: int):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+def settle(qtbot, parts):
+    """Let the window finish rebuilding for its last network (a turn of the event loop later): a rebuild left
+    pending would run during whichever test comes next."""
+    heatmaps = parts.window.heatmaps  # which builds the rows out of view on later turns of the loop
+    qtbot.waitUntil(lambda: not parts.window._rebuild_timer.isActive() and not heatmaps.pending_rows()
+                    and heatmaps.n_layers() == len(parts.controller.config.layers) - 1)

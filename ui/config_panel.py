@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrol
 
 from engine.config import CONSTRAINTS
 from engine.datasets import DATASETS
+from ui.feature_toggles import raw_inputs
 from ui.fields import LogRateField, ValueField, fmt_number, number_parser
 from ui.layer_editor import LayerEditor
 
@@ -190,6 +191,8 @@ class ConfigPanel(QWidget):
         self.layer_editor = LayerEditor()
         self.layer_editor.edited.connect(lambda sizes, acts: self._emit({"layers": sizes, "activations": acts}))
         self.layer_editor.rejected.connect(self.show_error)
+        self.layer_editor.features.features_edited.connect(lambda f: self._emit({"features": f}))
+        self.layer_editor.features.rejected.connect(self.show_error)
         QVBoxLayout(box).addWidget(self.layer_editor)
         return box
 
@@ -275,6 +278,8 @@ class ConfigPanel(QWidget):
         """Show ``config`` (a TrainConfig) in every field, without emitting."""
         self._config = config
         self.layer_editor.set_layers(config.layers, config.activations, io_editable=config.dataset == "tutorial")
+        self.layer_editor.features.show_features(config.features)
+        self.layer_editor.features.setVisible(raw_inputs(config) == 2)
         for key, widget in self._fields.items():
             value = getattr(config, key)
             if isinstance(widget, QComboBox):

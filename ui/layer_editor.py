@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QTool
 
 from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS, LeakyReLU
 from engine.validation import Interval
+from ui.feature_toggles import FeatureToggles
 from ui.fields import ValueField, fmt_number, number_parser
 
 SIZE = Interval(int, 1, 512)
@@ -84,6 +85,10 @@ class LayerEditor(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(4)
         self._grid.setColumnStretch(2, 1)
+        # beside the Input row, where the input's (absent) activation would be; shown for 2-D datasets only
+        self.features = FeatureToggles()
+        self.features.hide()
+        self._grid.addWidget(self.features, 0, 2, 1, 5)
         self.add_button = QPushButton("Add hidden layer")
         self.add_button.setToolTip("Insert a hidden layer before the output layer")
         self.add_button.clicked.connect(self.add_layer)

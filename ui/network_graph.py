@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
+from ui.graph_unit_maps import GraphUnitMaps
 from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
@@ -38,6 +39,8 @@ LEVELS = 21  # quantised fill colours: brushes are made once, not per node per f
 class NetworkGraph(QtWidgets.QWidget):
     weight_selected = QtCore.Signal(int, int, int)  # layer (1-based), i (output unit), j (input unit)
     bias_selected = QtCore.Signal(int, int)  # layer (1-based), i
+    weight_edit_requested = QtCore.Signal(int, int, int)  # a double-click on edge w_layer[i, j]: set its value
+    unit_chosen = QtCore.Signal(int, int)  # column (0 = inputs), unit: show its map in the Output view
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,6 +88,7 @@ class NetworkGraph(QtWidgets.QWidget):
         for item in (self.band, self.nodes, self.selected_edge, self.selected_node):
             self.plot.addItem(item)
         self._markers: list[pg.TextItem] = []
+        self.unit_maps = GraphUnitMaps(self)  # each unit's activation over the plane (2-D datasets)
 
         self.data = None
         self._sizes: tuple = ()
@@ -209,6 +213,7 @@ class NetworkGraph(QtWidgets.QWidget):
         net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
         self._draw_edges(net, frame.grad_w)
         self._draw_nodes(net)
+        self.unit_maps.draw(frame)
         self._refresh_selection()
 
     def _draw_edges(self, net, grad_w) -> None:
@@ -241,7 +246,8 @@ class NetworkGraph(QtWidgets.QWidget):
         if self.data is not None and self.data.n_features == net.sizes[0]:
             s = min(self.sample.value(), self.data.n_train - 1)
             with np.errstate(all="ignore"):
-                _, _, acts = net.forward(self.data.X_train[:, s:s + 1], trace=True)
+                _, zs, acts = net.forward(self.data.X_train[:, s:s + 1], trace=True)
+            self._trace = (net, zs, acts)  # for the hovered unit's sum written out (ui/unit_sum.py)
         levels, rings, values, biases = [], [], [], []
         bmax = max((float(np.nanmax(np.abs(b))) for b in net.biases), default=0.0) or 1.0
         for k, units in enumerate(self._shown):
@@ -319,13 +325,24 @@ class NetworkGraph(QtWidgets.QWidget):
             k, u = hit[1:]
             if k == 0:
                 return f"x[{u}] = {self._node_values[n]:.4g}"
+            if getattr(self, "_trace", None) is not None:
+                return self._sum_text(k, u)
             return (f"a{k}[{u}] = {self._node_values[n]:.4g} ({self._node_acts[k]}); "
                     f"bias b{k}[{u}] = {self._node_bias[n]:.4g}")
         k = int(np.flatnonzero((self._edge_ids == (hit[1] - 1, hit[2], hit[3])).all(axis=1))[0])
         return f"w{hit[1]}[{hit[2]}, {hit[3]}] = {self._edge_w[k]:.4g}; gradient {self._edge_g[k]:.4g}"
 
+    def _sum_text(self, k: int, u: int) -> str:
+        """Unit u of column k's z = sum w a + b for the sample shown, with the numbers."""
+        from ui.unit_sum import unit_sum_text
+        net, zs, acts = self._trace  # of the frame drawn, which the node fills show
+        return unit_sum_text(k, u, net.weights[k - 1][u], acts[k - 1][:, 0], float(net.biases[k - 1][u, 0]),
+                             float(zs[k - 1][u, 0]), float(acts[k][u, 0]), self._node_acts[k])
+
     def _on_mouse_moved(self, scene_pos) -> None:
-        text = self.hover_text(self.hit(scene_pos))
+        hit = self.hit(scene_pos)
+        self.unit_maps.hover(*(hit[1:] if hit is not None and hit[0] == "node" else (None,)))
+        text = self.hover_text(hit)
         self.plot.setToolTip(text)
         if text:
             QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.plot)
@@ -336,9 +353,15 @@ class NetworkGraph(QtWidgets.QWidget):
         hit = self.hit(event.scenePos())
         if hit is None:
             return
+        if hit[0] == "edge" and event.double():
+            self.weight_edit_requested.emit(*hit[1:])
+            return
         if hit[0] == "edge":
             self.select_weight(*hit[1:])
             self.weight_selected.emit(*hit[1:])
-        elif hit[1] > 0:  # a bias belongs to every node but the inputs
-            self.select_bias(hit[1], hit[2])
-            self.bias_selected.emit(hit[1], hit[2])
+        else:
+            if self.unit_maps.images:  # a unit with a map: the Output view shows it large
+                self.unit_chosen.emit(hit[1], hit[2])
+            if hit[1] > 0:  # a bias belongs to every node but the inputs
+                self.select_bias(hit[1], hit[2])
+                self.bias_selected.emit(hit[1], hit[2])

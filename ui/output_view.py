@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from engine.unit_maps import PLANE_RESOLUTION, plane_of
 from ui import theme
 from ui.elided_label import ElidedLabel
 from ui.legend import legend_above
@@ -40,9 +41,18 @@ def class_image(outputs: np.ndarray, discretize: bool) -> np.ndarray:
 
 
 class OutputView(QtWidgets.QWidget):
-    """``set_data(dataset)`` once per dataset, then ``show_frame(frame, config)`` for the moment shown."""
+    """``set_data(dataset)`` once per dataset, then ``show_frame(frame, config)`` for the moment shown.
+    ``show_unit((column, unit))`` draws that unit's map (the frame's ``unit_maps``) in place of the output, and
+    ``output_requested`` asks for the output back."""
 
-    def __init__(self, parent=None, resolution: int = 50):
+    output_requested = QtCore.Signal()
+    sample_chosen = QtCore.Signal(int)  # a training point clicked on the plane or the curve
+    # drawing your own data (the Draw button on): a click adds a point (x1, x2, class) or, on the curve,
+    # (x, y, -1); a right-click removes the nearest (x, y, pixel width, pixel height)
+    point_added = QtCore.Signal(float, float, int)
+    point_removed = QtCore.Signal(float, float, float, float)
+
+    def __init__(self, parent=None, resolution: int = PLANE_RESOLUTION):
         super().__init__(parent)
         self.resolution = resolution
         self.discretize = QtWidgets.QCheckBox("Discretize")
@@ -57,6 +67,23 @@ class OutputView(QtWidgets.QWidget):
         bar.addWidget(self.discretize)
         bar.addWidget(self.sample)
         bar.addWidget(self.info, 1)
+        self.back = QtWidgets.QPushButton("Show output")
+        self.back.setToolTip("Show the network's output over the plane again, in place of the unit's map")
+        self.back.clicked.connect(self.output_requested)
+        self.back.hide()
+        bar.addWidget(self.back)
+        self.draw = QtWidgets.QToolButton()
+        self.draw.setText("Draw")
+        self.draw.setCheckable(True)
+        self.draw.setToolTip("Draw your own data: click adds a point of the chosen class (shift-click: the next "
+                             "class), right-click removes the nearest; on a curve, click adds (x, y)")
+        self.draw_class = QtWidgets.QComboBox()
+        self.draw_class.setToolTip("The class a click adds")
+        self.draw_class.hide()
+        self.draw.toggled.connect(lambda on: self.draw_class.setVisible(on and self.mode == "plane"))
+        bar.addWidget(self.draw)
+        bar.addWidget(self.draw_class)
+        self.unit = None  # (column, unit) whose map is shown in place of the output, or None
         self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "value (x0.001)" reads badly beside y and y_hat
@@ -76,12 +103,18 @@ class OutputView(QtWidgets.QWidget):
             self.plot.addItem(item)
         self.legend.clear()  # _apply_mode adds y_hat and y in bar mode; _setup_plane the class names
         self.image.setZValue(-10)
+        # the sample whose forward pass the graph shows, ringed (show_sample)
+        self.chosen = pg.ScatterPlotItem(size=16, pen=pg.mkPen(theme.HIGHLIGHT_COLOR, width=2.5), brush=None)
+        self.chosen.setZValue(20)
+        self.plot.addItem(self.chosen)
+        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
         self.data = None
         self.mode = None  # "plane", "curve" or "bars"
         self._grid = None  # what grid_values() returns
         self._xs = self._ys = None
-        self._grid_X = None  # (2, res*res) grid points, column r*res + c is (xs[c], ys[r])
+        self._grid_X = None  # (n_0, res*res) the network's inputs at the grid points, column r*res + c at (xs[c], ys[r])
+        self.plane_points = None  # (2, res*res) the raw grid points themselves (plane mode)
         self._needs_range = False  # fit the view to what the first render after set_data draws
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.discretize.toggled.connect(self.throttle.redraw)
@@ -93,7 +126,8 @@ class OutputView(QtWidgets.QWidget):
         """engine.datasets.Dataset: chooses the mode and draws the data points."""
         self.data = dataset
         self._grid = None
-        if dataset.task == "classification" and dataset.n_features == 2:
+        # over the raw plane (x1, x2) whatever input features the network sees
+        if dataset.task == "classification" and dataset.n_raw_features == 2:
             self.mode = "plane"
         elif dataset.n_features == 1 and dataset.n_outputs == 1:
             self.mode = "curve"
@@ -101,6 +135,7 @@ class OutputView(QtWidgets.QWidget):
             self.mode = "bars"
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
         self._apply_mode()
+        self._fill_draw_classes()
         if self.mode == "plane":
             self._setup_plane()
         elif self.mode == "curve":
@@ -152,14 +187,12 @@ class OutputView(QtWidgets.QWidget):
 
     def _setup_plane(self) -> None:
         d = self.data
-        X = np.hstack([d.X_train, d.X_test])
-        lo, hi = X.min(axis=1), X.max(axis=1)
-        span = np.maximum(hi - lo, 1e-9)
-        lo, hi = lo - PAD * span, hi + PAD * span
+        P_train, P_test = d.plane_X_train, d.plane_X_test  # the raw points, before input features
         res = self.resolution
-        self._xs, self._ys = np.linspace(lo[0], hi[0], res), np.linspace(lo[1], hi[1], res)
-        gx, gy = np.meshgrid(self._xs, self._ys)  # gx[r, c] = xs[c], gy[r, c] = ys[r]
-        self._grid_X = np.vstack([gx.ravel(), gy.ravel()])
+        self._xs, self._ys, self.plane_points = plane_of(d, res)  # the plane the unit maps are computed on
+        lo = np.array([self._xs[0], self._ys[0]])
+        hi = np.array([self._xs[-1], self._ys[-1]])
+        self._grid_X = d.inputs(self.plane_points)  # what the network sees at each grid point
         dx, dy = (hi - lo) / (res - 1)
         self.image.setImage(np.zeros((res, res, 3), np.uint8), autoLevels=False, levels=(0, 255))
         # after setImage (setRect scales by the image's size): pixel centres on the grid points
@@ -167,10 +200,11 @@ class OutputView(QtWidgets.QWidget):
         colors = [pg.mkColor(*c) for c in CLASS_COLORS.astype(int)]
         brushes = [pg.mkBrush(colors[c % len(colors)]) for c in d.labels_train]
         pens = [pg.mkPen(colors[c % len(colors)].lighter(130), width=2) for c in d.labels_test]
-        self.train_points.setData(x=d.X_train[0], y=d.X_train[1], brush=brushes)
-        self.test_points.setData(x=d.X_test[0], y=d.X_test[1], pen=pens, brush=None)
-        self.plot.setLabel("bottom", d.feature_names[0])
-        self.plot.setLabel("left", d.feature_names[1])
+        self.train_points.setData(x=P_train[0], y=P_train[1], brush=brushes)
+        self.test_points.setData(x=P_test[0], y=P_test[1], pen=pens, brush=None)
+        names = d.feature_names if not d.features else ["x1", "x2"]  # with features, X's rows are the features
+        self.plot.setLabel("bottom", names[0])
+        self.plot.setLabel("left", names[1])
         # the classes by name (a CSV file's own labels, "setosa", or a preset's, "same sign"), in their colours
         self._class_swatches = [pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=0.8),
                                                    brush=pg.mkBrush(colors[c % len(colors)]))
@@ -200,6 +234,109 @@ class OutputView(QtWidgets.QWidget):
         self.plot.setLabel("bottom", "output (left bar: y_hat, right bar: y)")
         self.plot.setLabel("left", "value")
 
+    def show_unit(self, unit: tuple | None) -> None:
+        """Draw unit ``unit`` = (column, index)'s map over the plane instead of the output; None: the output."""
+        self.unit = None if unit is None else tuple(unit)
+        self.back.setVisible(self.unit is not None and self.mode == "plane")
+        if self.unit is None:
+            self.info.setText("")
+        self.throttle.redraw()
+
+    def clear_sample(self, *_ignored) -> None:
+        """A new dataset: no sample ringed until one is chosen."""
+        self.chosen.setData([], [])
+
+    def show_sample(self, index: int) -> None:
+        """Ring training sample ``index`` on the plane or the curve (and show it in the bars)."""
+        d = self.data
+        if d is None or not 0 <= index < d.n_train:
+            self.chosen.setData([], [])
+            return
+        self.sample.setValue(index)
+        if self.mode == "plane":
+            self.chosen.setData([d.plane_X_train[0, index]], [d.plane_X_train[1, index]])
+        elif self.mode == "curve":
+            self.chosen.setData([d.X_train[0, index]], [d.Y_train[0, index]])
+        else:
+            self.chosen.setData([], [])
+
+    def nearest_sample(self, scene_pos, max_px: float = 10.0) -> int | None:
+        """The training point drawn within ``max_px`` pixels of a scene position, nearest first; None if none."""
+        if self.mode not in ("plane", "curve") or self.data is None or not self.data.n_train:
+            return None
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        x, y = self.train_points.getData()
+        p = vb.mapSceneToView(scene_pos)
+        sx, sy = vb.viewPixelSize()
+        d = np.hypot((x - p.x()) / sx, (y - p.y()) / sy)
+        k = int(np.argmin(d))
+        return k if d[k] <= max_px else None
+
+    def _on_mouse_clicked(self, event) -> None:
+        if self.draw.isChecked() and self.mode in ("plane", "curve"):
+            self._draw_click(event)
+            return
+        if event.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        k = self.nearest_sample(event.scenePos())
+        if k is not None:
+            self.sample_chosen.emit(k)
+
+    def _draw_click(self, event) -> None:
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        if event.button() == QtCore.Qt.MouseButton.RightButton:
+            sx, sy = vb.viewPixelSize()
+            self.point_removed.emit(p.x(), p.y(), sx, sy)
+        elif event.button() == QtCore.Qt.MouseButton.LeftButton:
+            if self.mode == "curve":
+                self.point_added.emit(p.x(), p.y(), -1)
+                return
+            k = max(self.draw_class.count(), 1)
+            shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+            self.point_added.emit(p.x(), p.y(), (self.draw_class.currentIndex() + shift) % k)
+
+    def _fill_draw_classes(self) -> None:
+        """The classes a click can add: the dataset's, by name; the choice is kept across new networks."""
+        d = self.data
+        names = list(d.target_names) if d.task == "classification" else []
+        if [self.draw_class.itemText(i) for i in range(self.draw_class.count())] != names:
+            index = self.draw_class.currentIndex()
+            self.draw_class.clear()
+            self.draw_class.addItems(names)
+            self.draw_class.setCurrentIndex(min(max(index, 0), len(names) - 1))
+        self.draw.setVisible(self.mode in ("plane", "curve"))
+        self.draw_class.setVisible(self.draw.isChecked() and self.mode == "plane")
+
+    def _unit_image(self, frame) -> np.ndarray | None:
+        """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
+        from ui.unit_map_images import unit_images, unit_name  # (it takes the class colours from here)
+        maps = frame.unit_maps
+        if self.unit is None or maps is None:
+            return None
+        k, u = self.unit
+        res = self.resolution
+        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
+            return None
+        act = None if k == 0 else frame.activations[k - 1].partition(":")[0]
+        names = self.data.feature_names
+        self.info.setText(f"{unit_name(k, u, [a.partition(':')[0] for a in frame.activations], names)} "
+                          "over the plane")
+        return unit_images(maps[k][u:u + 1], act, res)[0]
+
+    def _class_words(self, y_hat: np.ndarray, s: int) -> str:
+        """"predicted setosa, true versicolor: " for a classification sample, "" otherwise (classes by name)."""
+        d = self.data
+        if d.task != "classification" or d.labels_train is None or not np.isfinite(y_hat).all():
+            return ""
+        names = d.target_names if len(d.target_names) >= (d.n_classes or 0) else [str(c) for c in range(d.n_classes)]
+        predicted = int(y_hat[0] >= 0.5) if len(y_hat) == 1 else int(y_hat.argmax())
+        return f"predicted {names[predicted]}, true {names[int(d.labels_train[s])]}: "
+
     # --- drawing ----------------------------------------------------------------------------------
     def _render(self, frame, config) -> None:
         d = self.data
@@ -212,8 +349,9 @@ class OutputView(QtWidgets.QWidget):
                 res = self.resolution
                 self._grid = out.reshape(res, res) if out.shape[0] == 1 else out.reshape(-1, res, res)
                 grid = np.nan_to_num(self._grid, nan=0.5)
-                self.image.setImage(class_image(grid, self.discretize.isChecked()), autoLevels=False,
-                                    levels=(0, 255))
+                image = self._unit_image(frame)
+                self.image.setImage(class_image(grid, self.discretize.isChecked()) if image is None else image,
+                                    autoLevels=False, levels=(0, 255))
             elif self.mode == "curve":
                 y = net.forward(self._grid_X)[0]
                 self.curve.setData(self._xs, y) if np.isfinite(y).all() else self.curve.setData([], [])
@@ -223,8 +361,9 @@ class OutputView(QtWidgets.QWidget):
                 k = np.arange(d.n_outputs)
                 self.bars_hat.setOpts(x=k - 0.19, height=np.nan_to_num(y_hat))
                 self.bars_y.setOpts(x=k + 0.19, height=d.Y_train[:, s])
-                self.info.setText(f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
-                                  f"{', ...' if len(y_hat) > 6 else ''}]")
+                text = (f"y_hat = [{', '.join(f'{v:.4g}' for v in y_hat[:6])}"
+                        f"{', ...' if len(y_hat) > 6 else ''}]")
+                self.info.setText(self._class_words(y_hat, s) + text)
         if self._needs_range:
             self._needs_range = False
             self.plot.autoRange()

@@ -1,0 +1,152 @@
+"""For image-shaped inputs (the digits): each unit of the first layer's incoming weights as an 8x8 tile with
+its gradient beside it, and a strip of test images with the predicted and true class, misclassified ones
+framed in red. Drawn live and on the replayed moment, like every view (``show_frame``).
+
+The first layer's row i, w1[i, :] (n_0,), read as the image it responds to: n_0 = rows * cols pixels in the
+dataset's ``image_shape`` order. A tile and its gradient are coloured on their own symmetric scales (the
+weights' largest |w| of the layer, the gradients' largest |dw|), zero the middle colour, as the heatmaps.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ui import theme
+from ui.view_throttle import SnapshotThrottle
+
+MAX_FPS = 4
+PAIRS_PER_ROW = 4  # 32 units: 8 rows of 4 pairs, about square, as large as the dock allows
+STRIP = 16  # test images in the strip
+WRONG = np.array([230, 40, 40], np.uint8)
+RIGHT = np.array([60, 60, 60], np.uint8)
+
+
+def tile_mosaic(W: np.ndarray, G: np.ndarray, shape: tuple, cmap, per_row: int = PAIRS_PER_ROW) -> np.ndarray:
+    """RGB (H, W, 3) uint8: unit i's weights W[i] (reshaped to ``shape``) and its gradient G[i] beside it,
+    ``per_row`` pairs a row, one pixel between tiles and two between pairs. W, G (n_units, rows * cols)."""
+    r, c = shape
+    n = W.shape[0]
+    rows = -(-n // per_row)
+    pair_w = 2 * c + 1 + 2
+    out = np.zeros((rows * (r + 1), per_row * pair_w, 3), np.uint8)
+    for values, offset in ((W, 0), (G, c + 1)):
+        m = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
+        t = (np.clip(np.nan_to_num(values) / (m or 1.0), -1, 1) + 1) / 2
+        rgb = cmap.map(t.ravel(), mode="byte")[:, :3].reshape(n, r, c, 3)
+        for i in range(n):
+            y, x = (i // per_row) * (r + 1), (i % per_row) * pair_w + offset
+            out[y:y + r, x:x + c] = rgb[i]
+    return out
+
+
+def strip_mosaic(X: np.ndarray, shape: tuple, wrong: np.ndarray) -> np.ndarray:
+    """RGB (rows + 2, k * (cols + 3), 3): images X (rows * cols, k) in grey (0 black, max white), each in a
+    one-pixel frame, red where ``wrong`` (k,) is True."""
+    r, c = shape
+    k = X.shape[1]
+    out = np.zeros((r + 2, k * (c + 3), 3), np.uint8)
+    top = float(X.max()) if X.size else 1.0
+    for j in range(k):
+        x = j * (c + 3)
+        out[:, x:x + c + 2] = WRONG if wrong[j] else RIGHT
+        grey = (np.clip(X[:, j] / (top or 1.0), 0, 1) * 255).astype(np.uint8).reshape(r, c)
+        out[1:1 + r, x + 1:x + 1 + c] = grey[..., None]
+    return out
+
+
+class DigitsView(QtWidgets.QWidget):
+    """``set_data(dataset)`` (shown for image-shaped inputs only), ``show_frame(frame, config)``."""
+
+    def __init__(self, parent=None, model=None):
+        super().__init__(parent)
+        self.model = model  # read for its dataset when the network changes (on_network)
+        self.dock = None  # the dock it is shown in: shown for image-shaped inputs only
+        self.neighbour = None  # the dock brought to the front when this one is hidden
+        self.cmap = theme.diverging_colormap()
+        self.info = QtWidgets.QLabel("")
+        self.info.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.BACKGROUND)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.info)
+        layout.addWidget(self.graphics, 1)
+        self.tiles_box = self.graphics.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.strip_box = self.graphics.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.graphics.ci.layout.setRowStretchFactor(0, 4)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.tiles = pg.ImageItem(axisOrder="row-major")
+        self.strip = pg.ImageItem(axisOrder="row-major")
+        self.tiles_box.addItem(self.tiles)
+        self.strip_box.addItem(self.strip)
+        self.labels: list[pg.TextItem] = []
+        self.data = None
+        self.predicted = self.wrong = None
+        self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
+
+    def set_data(self, dataset) -> None:
+        self.data = dataset if getattr(dataset, "image_shape", None) else None
+        for label in self.labels:
+            self.strip_box.removeItem(label)
+        self.labels = []
+        if self.data is None:
+            return
+        r, c = self.data.image_shape
+        for j in range(min(STRIP, self.data.n_test)):
+            label = pg.TextItem("", anchor=(0.5, 0))
+            label.setPos(j * (c + 3) + (c + 2) / 2, r + 2)
+            self.strip_box.addItem(label)
+            self.labels.append(label)
+        # room under the images for their labels (in image pixels: a label is about 6 high)
+        self.strip_box.setRange(xRange=(0, STRIP * (c + 3)), yRange=(0, r + 9), padding=0)
+        self.throttle.redraw()
+
+    def on_network(self, _config=None) -> None:
+        """A new network: its dataset, and the dock shown (in front) for image-shaped inputs, hidden otherwise."""
+        self.throttle.clear()
+        self.set_data(self.model.data)
+        if self.dock is None or self.dock.isHidden() == (self.data is None):
+            return
+        self.dock.setVisible(self.data is not None)
+        front = self.dock if self.data is not None else self.neighbour
+        if front is None:
+            return
+        if self.dock.window().isVisible():
+            front.raise_()
+        else:  # once the window is shown: before, it has no tab bar to bring a tab forward in
+            QtCore.QTimer.singleShot(0, front, front.raise_)
+
+    def on_dock_shown(self, shown: bool) -> None:
+        if shown:
+            self.throttle.flush()
+
+    def show_frame(self, frame, config=None) -> None:
+        self.throttle.submit(frame, config)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.throttle.flush()
+
+    def _render(self, frame, config) -> None:
+        d = self.data
+        if d is None or frame.sizes[0] != d.n_features or frame.sizes[-1] != d.n_outputs:
+            return
+        shape = tuple(d.image_shape)
+        W, G = np.asarray(frame.weights[0]), np.asarray(frame.grad_w[0])
+        self.tiles.setImage(tile_mosaic(W, G, shape, self.cmap), autoLevels=False, levels=(0, 255))
+        k = len(self.labels)
+        X = d.X_test[:, :k]
+        with np.errstate(all="ignore"):
+            y_hat = frame.network.forward(X)
+        self.predicted = (y_hat[0] >= 0.5).astype(np.int64) if y_hat.shape[0] == 1 else y_hat.argmax(axis=0)
+        true = d.labels_test[:k]
+        self.wrong = self.predicted != true
+        self.strip.setImage(strip_mosaic(X, shape, self.wrong), autoLevels=False, levels=(0, 255))
+        names = d.target_names
+        for label, p, t, bad in zip(self.labels, self.predicted, true, self.wrong):
+            label.setText(f"{names[p]} ({names[t]})" if bad else names[p])
+            label.setColor("#FF6060" if bad else "#DDDDDD")
+        self.info.setText(f"w1: each of the {W.shape[0]} units' weights as an image, its gradient on the right "
+                          f"(step {frame.step}). Below: test images, predicted class (true class in brackets "
+                          f"where wrong, framed red): {int(self.wrong.sum())} wrong of {k}.")
