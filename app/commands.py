@@ -144,3 +144,11 @@ class SaveResult:
 
 
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover)
+
+
+# -- compare runs (issue 12) -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pin:
+    """Copy the current run (engine.pinned.pin) for comparison; the worker answers with ``pinned``."""
+
+    generation: int

@@ -64,6 +64,7 @@ class Controller(QObject):
         worker.history_ready.connect(self.model.seed_health)
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
+        worker.pinned.connect(self._on_pinned)
         self._host.start()
         # Whatever drops the last reference first (a test, a crash path), the thread is stopped before its
         # QThread can be destroyed while running, which would abort the process.
@@ -367,3 +368,91 @@ class Controller(QObject):
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""
         return self._host.stop(timeout_ms)
+
+    # -- compare runs (issue 12) -------------------------------------------------------------------------
+    def _room_to_pin(self) -> bool:
+        """False (and the banner says why) when MAX_PINNED runs are kept already."""
+        from engine.pinned import MAX_PINNED
+        if len(self.model.pinned) >= MAX_PINNED:
+            self.window.show_problem(f"At most {MAX_PINNED} runs can be kept for comparison: remove one first")
+            return False
+        return True
+
+    def keep_for_comparison(self) -> None:
+        """Pin the current run (the worker copies it between two steps); refused past MAX_PINNED."""
+        if self._room_to_pin():
+            self._host.post(cmd.Pin(self.model.generation))
+
+    def _on_pinned(self, run) -> None:
+        from engine.pinned import label
+        if not self._room_to_pin():
+            return
+        self.model.set_pinned([*self.model.pinned, run])
+        self.window.show_info(f"Kept for comparison: {label(self.model.config, run)}")
+
+    def set_pinned_shown(self, index: int, shown: bool) -> None:
+        runs = list(self.model.pinned)
+        if 0 <= index < len(runs) and runs[index].shown != bool(shown):
+            runs[index] = runs[index].with_shown(shown)
+            self.model.set_pinned(runs)
+
+    def set_pinned_runs(self, runs: list) -> None:
+        """The runs kept with a run file just opened (engine.pinned.load_pinned)."""
+        self.model.set_pinned(runs)
+
+    def remove_pinned(self, index: int) -> None:
+        if 0 <= index < len(self.model.pinned):
+            self.model.set_pinned([r for i, r in enumerate(self.model.pinned) if i != index])
+
+    def run_variant(self, field: str, text: str) -> bool:
+        """Train the current config with ``field`` set to ``text`` to the current epoch, from the same initial
+        weights, in a thread of its own; pinned when done. One variant at a time. False if refused."""
+        from app.variant_worker import start_variant
+        from engine.pinned import parse_change
+        from engine.validation import ConfigError
+        if getattr(self, "_variant", None) is not None:
+            self.window.show_problem("A variant is already training: wait for it or cancel it first")
+            return False
+        if not self._room_to_pin():
+            return False
+        config, epochs = self.model.config, self.model.epochs
+        if config is None or epochs < 1:
+            self.window.show_problem("Train the run for at least one epoch first: the variant trains to its epoch")
+            return False
+        try:
+            changes = parse_change(config, field, text)
+        except ConfigError as err:
+            self.window.show_problem(f"Cannot run the variant: {err}")
+            return False
+        job, thread = start_variant(config, epochs, changes)
+        job.progress.connect(self._on_variant_progress)
+        job.done.connect(self._on_variant_done)
+        job.failed.connect(self._on_variant_failed)
+        thread.finished.connect(self._on_variant_ended)
+        self._variant = (job, thread)
+        self.model.set_variant(f"training the variant: epoch 0 of {epochs}")
+        thread.start()
+        return True
+
+    def cancel_variant(self, timeout_ms: int = 3000) -> None:
+        """Stop the variant in the background (bounded wait); nothing is pinned."""
+        running = getattr(self, "_variant", None)
+        if running is not None:
+            job, thread = running
+            job.cancel()
+            thread.wait(timeout_ms)
+
+    def _on_variant_progress(self, epoch: int, epochs: int) -> None:
+        if getattr(self, "_variant", None) is not None:
+            self.model.set_variant(f"training the variant: epoch {epoch} of {epochs}")
+
+    def _on_variant_done(self, run) -> None:
+        if run is not None:
+            self._on_pinned(run)
+
+    def _on_variant_failed(self, text: str) -> None:
+        self.window.show_problem(f"The variant could not be trained: {text}")
+
+    def _on_variant_ended(self) -> None:
+        self._variant = None
+        self.model.set_variant("")

@@ -70,6 +70,13 @@ class Assembly:
     controller: object
     views: object = None
     session: object = None
+    compare: object = None  # app.compare_wiring.CompareWiring
+
+
+def wire_compare(parts):
+    """Compare runs (issue 12): app/compare_wiring.py."""
+    from app.compare_wiring import wire_compare as wire
+    return wire(parts)
 
 
 def assemble(window, settings=None, confirm_close: bool = True, views: bool = True, session: bool = True) -> Assembly:
@@ -157,6 +164,8 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
             presenter.sections_changed.connect(s.remember_lesson_sections)
     else:
         w.preset_chosen.connect(c.load_preset)
+    if views:
+        parts.compare = wire_compare(parts)
     return parts
 
 

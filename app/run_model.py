@@ -57,6 +57,8 @@ class RunModel(QObject):
     phases_changed = Signal(object)
     phase_changed = Signal(int)
     inspection_changed = Signal(object)
+    pinned_changed = Signal()  # compare runs (issue 12): the runs kept, their shown flags, or the config
+    variant_changed = Signal(str)  # compare runs: what the variant in the background is doing ("" idle)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -83,6 +85,8 @@ class RunModel(QObject):
         self._probe = None
         self._last_health = -1e9
         self._health_steps = -1
+        self.pinned: list = []  # engine.pinned.PinnedRun, oldest first (compare runs, issue 12)
+        self.variant = ""
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -242,3 +246,17 @@ class RunModel(QObject):
         healths = self._healths(frame)
         self.health.record(frame.step / self.steps_per_epoch, healths, frame.weights)
         self.health_changed.emit()
+
+    # -- compare runs (issue 12) -------------------------------------------------------------------------
+    def pinned_labels(self) -> list[str]:
+        """Each pinned run's label against the config in force (engine.pinned.label)."""
+        from engine.pinned import label
+        return [label(self.config, run) for run in self.pinned]
+
+    def set_pinned(self, runs: list) -> None:
+        self.pinned = list(runs)
+        self.pinned_changed.emit()
+
+    def set_variant(self, text: str) -> None:
+        self.variant = text
+        self.variant_changed.emit(text)

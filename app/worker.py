@@ -55,6 +55,7 @@ class TrainingWorker(QObject):
     recovered = Signal(int, float)  # Recover went back to this epoch and trains on at this learning rate
     failed = Signal(str)  # an unexpected error in a step or a save; training pauses, the network stays
     saved = Signal(object)  # app.commands.SaveResult
+    pinned = Signal(object)  # engine.pinned.PinnedRun (Pin)
     finished = Signal()
 
     def __init__(self):
@@ -396,6 +397,13 @@ class TrainingWorker(QObject):
         self._acked = False
         self._last_emit = now
         self.snapshot_ready.emit(snap, self._control_seq)
+
+    # -- compare runs (issue 12) ------------------------------------------------------------------------
+    def _on_Pin(self, c: cmd.Pin) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.pinned import pin
+        self.pinned.emit(pin(self._trainer))
 
 
 def get_nowait(q: queue.SimpleQueue):
