@@ -1,5 +1,6 @@
 """The runs kept for comparison, drawn over the loss plot: each run's train loss solid and its test loss dashed,
-in a colour of its own, labelled in the plot's legend by what differs from the current run.
+in a colour of its own, labelled by what differs from the current run in a legend of their own at the bottom
+left of the plot (one entry per run; the legend row above the plot has room for the current run's two only).
 
 Only draws: the labels and the runs come from the run model (``RunModel.pinned``, ``pinned_labels()``). The
 curves follow the plot's log switch and the plot's view follows them as it follows its own (``LossPlot.extra_curves``, each a
@@ -11,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from ui import theme
 from ui.loss_plot import GrowingCurve
 
 # colour-blind safe (Okabe-Ito without the train/test orange and sky blue), then two greys
@@ -30,6 +32,11 @@ class PinnedOverlay:
         self._runs: list = []
         self._labels: list[str] = []
         self._log = loss_plot.log_scale()
+        self.legend = pg.LegendItem(colCount=1, brush=theme.legend_brush(), pen=theme.legend_pen(), verSpacing=-6)
+        self.legend.setParentItem(loss_plot.plot_item.vb)
+        self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(6, -6))
+        self.legend.setZValue(20)
+        self.legend.setVisible(False)
         # the log switch (checkbox or View menu) always moves the view: redraw when it changed the scale
         loss_plot.plot_item.vb.sigRangeChanged.connect(self._on_range_changed)
 
@@ -48,8 +55,8 @@ class PinnedOverlay:
 
     def _redraw(self, *_) -> None:
         lp = self.loss_plot
+        self.legend.clear()
         for item, _, _ in self._items:
-            lp.legend.removeItem(item)
             lp.plot_item.removeItem(item)
         self._items = []
         log = self._log = lp.log_scale()
@@ -62,15 +69,17 @@ class PinnedOverlay:
                 buf = GrowingCurve(len(losses))
                 buf.extend(np.arange(1, len(losses) + 1, dtype=np.int64), np.asarray(losses, np.float64))
                 style = Qt.PenStyle.SolidLine if kind == "train" else Qt.PenStyle.DashLine
-                name = f"{text} {kind}"
+                name = f"{text} {kind}"  # (the legend shows the run once: its train line and its label)
                 item = pg.PlotDataItem(buf.x, buf.log_y if log else buf.y, name=name, connect="finite",
                                        pen=pg.mkPen(pinned_color(i), width=1.5, style=style))
                 lp.plot_item.addItem(item)  # first: clipping to the view needs the view
                 item.setDownsampling(auto=True, method="peak")
                 item.setClipToView(True)
                 item.setZValue(-1)  # under the current run's curves
-                lp.legend.addItem(item, name)
+                if kind == "train":
+                    self.legend.addItem(item, text)
                 self._items.append((item, kind, buf))
+        self.legend.setVisible(bool(self._items))
         lp.extra_curves = [buf for _, _, buf in self._items]
         if lp.following():
             lp.auto_range()  # (its new range comes back here with the scale unchanged: no second redraw)
