@@ -407,7 +407,7 @@ class Controller(QObject):
     def run_variant(self, field: str, text: str) -> bool:
         """Train the current config with ``field`` set to ``text`` to the current epoch, from the same initial
         weights, in a thread of its own; pinned when done. One variant at a time. False if refused."""
-        from app.variant_worker import start_variant
+        from app.background import start_job, variant_work
         from engine.pinned import parse_change
         from engine.validation import ConfigError
         if getattr(self, "_variant", None) is not None:
@@ -424,7 +424,7 @@ class Controller(QObject):
         except ConfigError as err:
             self.window.show_problem(f"Cannot run the variant: {err}")
             return False
-        job, thread = start_variant(config, epochs, changes)
+        job, thread = start_job(variant_work(config, epochs, changes), "variant")
         job.progress.connect(self._on_variant_progress)
         job.done.connect(self._on_variant_done)
         job.failed.connect(self._on_variant_failed)
