@@ -11,7 +11,7 @@ from ui.compare_panel import ComparePanel
 from ui.pinned_overlay import PinnedOverlay
 
 
-def _left_dock(window, title: str, widget) -> QDockWidget:
+def left_dock(window, title: str, widget) -> QDockWidget:
     """A dock tabbed behind Settings on the left (the views on the right keep their tabs), in the View menu."""
     dock = QDockWidget(title, window)
     dock.setObjectName("view-" + title.lower())
@@ -30,7 +30,7 @@ class CompareWiring(QObject):
         super().__init__(window)
         self.window, self.model, self.controller = window, model, controller
         self.panel = ComparePanel()
-        self.dock = _left_dock(window, "Compare", self.panel)
+        self.dock = left_dock(window, "Compare", self.panel)
         self.overlay = PinnedOverlay(window.loss_plot)
 
     def refresh(self, *_) -> None:

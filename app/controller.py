@@ -65,6 +65,7 @@ class Controller(QObject):
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
         worker.pinned.connect(self._on_pinned)
+        worker.landscape_inputs.connect(self._on_landscape_inputs)
         self._host.start()
         # Whatever drops the last reference first (a test, a crash path), the thread is stopped before its
         # QThread can be destroyed while running, which would abort the process.
@@ -456,3 +457,63 @@ class Controller(QObject):
     def _on_variant_ended(self) -> None:
         self._variant = None
         self.model.set_variant("")
+
+    # -- loss landscape (issue 12) -----------------------------------------------------------------------
+    LANDSCAPE_GRID = 41  # points a side: 41 x 41 on spiral in about a second (bench/landscape_bench.py)
+
+    def compute_landscape(self, method: str = "random") -> bool:
+        """The loss on a slice through the weights of the moment shown (method "random": filter-normalised
+        directions; "pca": the trajectory's principal directions), in a thread of its own. A landscape still
+        being computed is cancelled first. False if there is nothing to compute it for."""
+        frame = self.model.frame
+        if frame is None or frame.generation != self.model.generation:
+            self.window.show_problem("There is no network to compute a landscape for yet")
+            return False
+        self.cancel_landscape()
+        self._host.post(cmd.LandscapeInputs(self.model.generation, frame.step, tuple(frame.weights),
+                                            tuple(frame.biases), method))
+        return True
+
+    def cancel_landscape(self, timeout_ms: int = 3000) -> None:
+        running = getattr(self, "_landscape", None)
+        if running is not None:
+            job, thread = running
+            job.cancel()
+            thread.wait(timeout_ms)
+            self._landscape = None
+
+    def _on_landscape_inputs(self, start) -> None:
+        from app.background import start_job
+        from engine.landscape import landscape
+        if start.method == "pca" and start.trajectory is None:
+            self.window.show_problem("The PCA directions need the run's path: train for a while first (at least "
+                                     "two keyframes), or use random directions")
+            return
+        self.cancel_landscape()  # (a second request overtook the first)
+
+        def work(should_stop, on_progress):
+            return landscape(start.trainer, start.method, start.trajectory, n=self.LANDSCAPE_GRID,
+                             should_stop=should_stop, on_progress=on_progress)
+        job, thread = start_job(work, "landscape")
+        job.progress.connect(self.model.landscape_progress)
+        job.done.connect(self._on_landscape_done)
+        job.failed.connect(self._on_landscape_failed)
+        thread.finished.connect(self._on_landscape_ended)
+        self._landscape = (job, thread)
+        self._landscapes_started = getattr(self, "_landscapes_started", 0) + 1
+        self.model.landscape_progress.emit(0, self.LANDSCAPE_GRID ** 2)
+        thread.start()
+
+    def _on_landscape_done(self, result) -> None:
+        if result is not None:
+            self.model.set_landscape(result)
+
+    def _on_landscape_failed(self, text: str) -> None:
+        self.window.show_problem(f"The loss landscape could not be computed: {text}")
+
+    def _on_landscape_ended(self) -> None:
+        # every thread started says it ended, a cancelled one too, possibly after a newer one started
+        self._landscapes_ended = getattr(self, "_landscapes_ended", 0) + 1
+        if self._landscapes_ended == self._landscapes_started:
+            self._landscape = None
+            self.model.landscape_progress.emit(0, 0)

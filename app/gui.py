@@ -71,11 +71,18 @@ class Assembly:
     views: object = None
     session: object = None
     compare: object = None  # app.compare_wiring.CompareWiring
+    landscape: object = None  # app.landscape_wiring.LandscapeWiring
 
 
 def wire_compare(parts):
     """Compare runs (issue 12): app/compare_wiring.py."""
     from app.compare_wiring import wire_compare as wire
+    return wire(parts)
+
+
+def wire_landscape(parts):
+    """The loss landscape dock (issue 12): app/landscape_wiring.py."""
+    from app.landscape_wiring import wire_landscape as wire
     return wire(parts)
 
 
@@ -166,6 +173,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
         w.preset_chosen.connect(c.load_preset)
     if views:
         parts.compare = wire_compare(parts)
+        parts.landscape = wire_landscape(parts)
     return parts
 
 

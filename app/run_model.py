@@ -59,6 +59,8 @@ class RunModel(QObject):
     inspection_changed = Signal(object)
     pinned_changed = Signal()  # compare runs (issue 12): the runs kept, their shown flags, or the config
     variant_changed = Signal(str)  # compare runs: what the variant in the background is doing ("" idle)
+    landscape_changed = Signal(object)  # loss landscape (issue 12): engine.landscape.Landscape, None: none
+    landscape_progress = Signal(int, int)  # loss landscape: grid points done, of total (0, 0: idle)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -87,6 +89,7 @@ class RunModel(QObject):
         self._health_steps = -1
         self.pinned: list = []  # engine.pinned.PinnedRun, oldest first (compare runs, issue 12)
         self.variant = ""
+        self.landscape = None  # engine.landscape.Landscape of the moment it was computed for
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -260,3 +263,8 @@ class RunModel(QObject):
     def set_variant(self, text: str) -> None:
         self.variant = text
         self.variant_changed.emit(text)
+
+    # -- loss landscape (issue 12) -----------------------------------------------------------------------
+    def set_landscape(self, result) -> None:
+        self.landscape = result
+        self.landscape_changed.emit(result)
