@@ -66,6 +66,16 @@ def start_job(fn, name: str) -> tuple[BackgroundJob, QThread]:
     return job, thread
 
 
+def cancel_and_wait(running: tuple[BackgroundJob, QThread] | None, timeout_ms: int = 3000) -> bool:
+    """Cancel a job started with ``start_job`` and wait (bounded) for its thread; False when there was none."""
+    if running is None:
+        return False
+    job, thread = running
+    job.cancel()
+    thread.wait(timeout_ms)
+    return True
+
+
 def variant_work(reference, epochs: int, changes: dict):
     """The work of Run a variant: ``engine.variants.build_variant`` trained ``epochs`` epochs, pinned."""
     def fn(should_stop, on_progress):

@@ -437,11 +437,8 @@ class Controller(QObject):
 
     def cancel_variant(self, timeout_ms: int = 3000) -> None:
         """Stop the variant in the background (bounded wait); nothing is pinned."""
-        running = getattr(self, "_variant", None)
-        if running is not None:
-            job, thread = running
-            job.cancel()
-            thread.wait(timeout_ms)
+        from app.background import cancel_and_wait
+        cancel_and_wait(getattr(self, "_variant", None), timeout_ms)
 
     def _on_variant_progress(self, epoch: int, epochs: int) -> None:
         if getattr(self, "_variant", None) is not None:
@@ -475,11 +472,8 @@ class Controller(QObject):
         return True
 
     def cancel_landscape(self, timeout_ms: int = 3000) -> None:
-        running = getattr(self, "_landscape", None)
-        if running is not None:
-            job, thread = running
-            job.cancel()
-            thread.wait(timeout_ms)
+        from app.background import cancel_and_wait
+        if cancel_and_wait(getattr(self, "_landscape", None), timeout_ms):
             self._landscape = None
 
     def _on_landscape_inputs(self, start) -> None:
