@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
@@ -58,6 +58,8 @@ class LandscapeView(QWidget):
         self.plot_item.setLabel("left", "beta (direction 2)")
         self.plot_item.setMenuEnabled(False, enableViewBoxMenu=True)
         self.plot_item.hideButtons()
+        for name in ("left", "bottom"):
+            self.plot_item.getAxis(name).enableAutoSIPrefix(False)  # no "(x0.001)" beside the axis names
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot_item.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(MAP), label="log10 loss", interactive=False)
@@ -72,17 +74,27 @@ class LandscapeView(QWidget):
         self.current_item.setZValue(11)
         self.plot_item.addItem(self.current_item)
 
+        # two rows, and nothing wider than it must be: the dock shares the left column with Settings
+        self.method_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.method_combo.setMinimumContentsLength(12)
+        self.plot_widget.setMinimumSize(200, 200)
         row = QHBoxLayout()
-        row.addWidget(self.method_combo, 1)
         row.addWidget(self.compute_button)
         row.addWidget(self.cancel_button)
         row.addWidget(self.auto_checkbox)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.method_combo)
         layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.info)
         self.landscape = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Small: the dock shares the left column with Settings, which must not widen for it (pyqtgraph's
+        plot asks for 600 px)."""
+        return QSize(300, 420)
 
     def method(self) -> str:
         return self.method_combo.currentData()
