@@ -72,6 +72,7 @@ class Assembly:
     session: object = None
     compare: object = None  # app.compare_wiring.CompareWiring
     landscape: object = None  # app.landscape_wiring.LandscapeWiring
+    record: object = None  # app.record_wiring.RecordWiring
 
 
 def wire_compare(parts):
@@ -83,6 +84,12 @@ def wire_compare(parts):
 def wire_landscape(parts):
     """The loss landscape dock (issue 12): app/landscape_wiring.py."""
     from app.landscape_wiring import wire_landscape as wire
+    return wire(parts)
+
+
+def wire_record(parts):
+    """File > Record... (issue 12): app/record_wiring.py."""
+    from app.record_wiring import wire_record as wire
     return wire(parts)
 
 
@@ -174,6 +181,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     if views:
         parts.compare = wire_compare(parts)
         parts.landscape = wire_landscape(parts)
+        parts.record = wire_record(parts)
     return parts
 
 
