@@ -160,7 +160,8 @@ def record(trainer, path, options: RecordOptions, should_stop=None, on_progress=
         options = RecordOptions(options.views, options.fps, options.seconds, options.width // 2 * 2,
                                 options.height // 2 * 2)
         writer = imageio.get_writer(str(path), format="FFMPEG", fps=options.fps, codec="libx264",
-                                    pixelformat="yuv420p", macro_block_size=1, quality=7)
+                                    pixelformat="yuv420p", macro_block_size=1, quality=7,
+                                    output_params=["-preset", "veryfast"])  # encodes faster; plots stay sharp
     else:
         writer = imageio.get_writer(str(path), format="GIF", mode="I", duration=1000 / options.fps, loop=0)
     replayer = Replayer(trainer)
