@@ -192,3 +192,35 @@ class ParameterSet:
 
 
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover, Undo)
+
+
+# -- compare runs (issue 12) -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pin:
+    """Copy the current run (engine.pinned.pin) for comparison; the worker answers with ``pinned``."""
+
+    generation: int
+
+
+# -- loss landscape (issue 12) -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LandscapeInputs:
+    """Hand out what a landscape of the moment ``step`` needs: a scratch trainer (the run's architecture,
+    loss and training set) holding ``weights`` / ``biases`` (copies: the frame shown), and the trajectory of
+    the keyframes up to ``step``. The worker answers with ``landscape_inputs(LandscapeStart)``."""
+
+    generation: int
+    step: int
+    weights: tuple
+    biases: tuple
+    method: str
+
+
+@dataclass(frozen=True)
+class LandscapeStart:
+    """``trainer``: a scratch Trainer nobody else uses; ``trajectory`` (T, n_params) params along the run."""
+
+    trainer: object
+    trajectory: object
+    step: int
+    method: str

@@ -70,6 +70,27 @@ class Assembly:
     controller: object
     views: object = None
     session: object = None
+    compare: object = None  # app.compare_wiring.CompareWiring
+    landscape: object = None  # app.landscape_wiring.LandscapeWiring
+    record: object = None  # app.record_wiring.RecordWiring
+
+
+def wire_compare(parts):
+    """Compare runs (issue 12): app/compare_wiring.py."""
+    from app.compare_wiring import wire_compare as wire
+    return wire(parts)
+
+
+def wire_landscape(parts):
+    """The loss landscape dock (issue 12): app/landscape_wiring.py."""
+    from app.landscape_wiring import wire_landscape as wire
+    return wire(parts)
+
+
+def wire_record(parts):
+    """File > Record... (issue 12): app/record_wiring.py."""
+    from app.record_wiring import wire_record as wire
+    return wire(parts)
 
 
 def assemble(window, settings=None, confirm_close: bool = True, views: bool = True, session: bool = True) -> Assembly:
@@ -161,6 +182,10 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     else:
         w.preset_chosen.connect(c.load_preset)
     wire_issue11(parts)
+    if views:
+        parts.compare = wire_compare(parts)
+        parts.landscape = wire_landscape(parts)
+        parts.record = wire_record(parts)
     return parts
 
 

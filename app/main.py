@@ -15,6 +15,7 @@ usage: backprop-lab [FILE.npz] [--preset NAME] [--train] [--screenshot FILE --qu
        backprop-lab inspect RUN.npz --step N [--json] [--weights]
        backprop-lab export RUN.npz OUT.onnx|OUT.py [--training]
        backprop-lab compare A.npz B.npz ... --plot OUT.png [--csv OUT.csv]
+       backprop-lab record RUN.npz OUT.gif|OUT.mp4 [--views loss,heatmaps,output] [--fps 20] [--seconds 10]
 
 Build a small fully-connected network, train it with backprop in NumPy and watch it learn.
 
@@ -26,6 +27,7 @@ commands:
   export         a saved run's network as an ONNX graph (.onnx) or a NumPy script (.py; with
                  --training, one that retrains it from the seed, bit for bit)
   compare        overlay the loss curves of saved runs, each labelled by what differs from the first
+  record         a saved run as an animated GIF or MP4 of its views over its timeline (--size 1280x720)
   (none)         open the window
 
 window options:
@@ -74,6 +76,9 @@ def _dispatch(argv: list[str]) -> int:
         return run(argv[1:])
     if argv and argv[0] == "compare":
         from app.cli_compare import run
+        return run(argv[1:])
+    if argv and argv[0] == "record":
+        from app.cli_record import run
         return run(argv[1:])
     if "-h" in argv or "--help" in argv:
         print_help()

@@ -60,6 +60,10 @@ class RunModel(QObject):
     unit_shown_changed = Signal(object)
     marks_changed = Signal(object)  # [(epoch, text)]: changes made by hand, marked on the loss curve
     sample_changed = Signal(int)  # the training sample whose forward pass the graph and Output view show
+    pinned_changed = Signal()  # compare runs (issue 12): the runs kept, their shown flags, or the config
+    variant_changed = Signal(str)  # compare runs: what the variant in the background is doing ("" idle)
+    landscape_changed = Signal(object)  # loss landscape (issue 12): engine.landscape.Landscape, None: none
+    landscape_progress = Signal(int, int)  # loss landscape: grid points done, of total (0, 0: idle)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -89,6 +93,9 @@ class RunModel(QObject):
         self.unit_shown: tuple | None = None  # unit maps: (column, unit) the Output view shows, None the output
         self.sample = 0  # the training sample whose forward pass is shown
         self.marks: list = []  # (epoch, text) of the changes made by hand in this run
+        self.pinned: list = []  # engine.pinned.PinnedRun, oldest first (compare runs, issue 12)
+        self.variant = ""
+        self.landscape = None  # engine.landscape.Landscape of the moment it was computed for
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -277,3 +284,22 @@ class RunModel(QObject):
         healths = self._healths(frame)
         self.health.record(frame.step / self.steps_per_epoch, healths, frame.weights)
         self.health_changed.emit()
+
+    # -- compare runs (issue 12) -------------------------------------------------------------------------
+    def pinned_labels(self) -> list[str]:
+        """Each pinned run's label against the config in force (engine.pinned.label)."""
+        from engine.pinned import label
+        return [label(self.config, run) for run in self.pinned]
+
+    def set_pinned(self, runs: list) -> None:
+        self.pinned = list(runs)
+        self.pinned_changed.emit()
+
+    def set_variant(self, text: str) -> None:
+        self.variant = text
+        self.variant_changed.emit(text)
+
+    # -- loss landscape (issue 12) -----------------------------------------------------------------------
+    def set_landscape(self, result) -> None:
+        self.landscape = result
+        self.landscape_changed.emit(result)

@@ -27,7 +27,7 @@ DEFAULT_PRESET = "tutorial"
 
 
 class Session(QObject):
-    """Signals: ``state_changed`` (path or dirty flag), ``run_saved(path)`` after a save that worked.
+    """Signals: ``state_changed`` (path or dirty flag), ``run_saved(path)`` after a save that worked, ``run_opened(path)``.
 
     ``ask_unsaved(text) -> "save" | "discard" | "cancel"`` asks about unsaved changes (replace it in tests);
     ``make_csv_dialog(parent, **kw)`` makes File > Import CSV's dialog. ``settings`` None: nothing is
@@ -36,6 +36,7 @@ class Session(QObject):
 
     state_changed = Signal()
     run_saved = Signal(str)
+    run_opened = Signal(str)  # a run file was opened (File > Open, Open Recent, the command line): its path
 
     def __init__(self, window, controller, settings: QSettings | None = None, confirm_close: bool = True):
         super().__init__(window)
@@ -249,6 +250,7 @@ class Session(QObject):
             return False
         steps, config = opened
         self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
+        self.run_opened.emit(self.path)
         return True
 
     def _adopt(self, trainer, path: str) -> None:
@@ -256,6 +258,7 @@ class Session(QObject):
         steps, config = trainer.steps, trainer.config  # read before the worker owns it
         self.controller.open_trainer(trainer)
         self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
+        self.run_opened.emit(self.path)
 
     # -- Save -----------------------------------------------------------------------------------------
     def save(self, then: Callable[[], None] | None = None) -> bool:

@@ -56,6 +56,8 @@ class TrainingWorker(QObject):
     recovered = Signal(int, float)  # Recover went back to this epoch and trains on at this learning rate
     failed = Signal(str)  # an unexpected error in a step or a save; training pauses, the network stays
     saved = Signal(object)  # app.commands.SaveResult
+    pinned = Signal(object)  # engine.pinned.PinnedRun (Pin)
+    landscape_inputs = Signal(object)  # app.commands.LandscapeStart (LandscapeInputs)
     finished = Signal()
 
     def __init__(self):
@@ -460,6 +462,28 @@ class TrainingWorker(QObject):
         self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
                                                  trainer.steps / steps_per_epoch, before, after))
         self._changed(urgent=True)
+
+    # -- compare runs (issue 12) ------------------------------------------------------------------------
+    def _on_Pin(self, c: cmd.Pin) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.pinned import pin
+        self.pinned.emit(pin(self._trainer))
+
+    # -- loss landscape (issue 12) ------------------------------------------------------------------------
+    def _on_LandscapeInputs(self, c: cmd.LandscapeInputs) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        trainer = self._trainer
+        scratch = trainer.scratch()  # shares the (never written) training arrays; its own network
+        for w, b, fw, fb in zip(scratch.network.weights, scratch.network.biases, c.weights, c.biases):
+            w[...] = fw
+            b[...] = fb
+        # keyframes are never written once kept: their params can be shared with the landscape's thread
+        path = [kf.params for kf in trainer.keyframes.frames() if kf.step < c.step]
+        path.append(scratch.network.params.copy())  # the path ends where the map is centred: the moment shown
+        trajectory = np.vstack(path) if len(path) >= 2 else None
+        self.landscape_inputs.emit(cmd.LandscapeStart(scratch, trajectory, c.step, c.method))
 
 
 def get_nowait(q: queue.SimpleQueue):

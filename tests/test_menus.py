@@ -40,7 +40,8 @@ def test_menus_and_their_shortcuts(lab):
                                       fm.import_csv_action, fm.quit_action)}
     assert [k.toString() for k in keys.values()] == ["Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Shift+S", "Ctrl+I", "Ctrl+Q"]
     assert texts(fm.export_menu) == ["Loss history (CSV)...", "Step losses (CSV)...", "Loss plot as PNG...",
-                                     "Loss plot as SVG...", "Weights (NumPy .npz)...", "PNG resolution"]
+                                     "Loss plot as SVG...", "Weights (NumPy .npz)...", "ONNX...", "NumPy script...",
+                                     "NumPy training script...", "PNG resolution"]
     assert texts(menu(window, "Help")) == ["Guide", "Jumping Back rules", "About Backprop Lab"]
     shortcuts = [k.toString() for a in window.findChildren(QAction) for k in a.shortcuts()]
     assert len(shortcuts) == len(set(shortcuts)), "a shortcut is used twice"

@@ -27,6 +27,14 @@ EXPORTS = {
                       "SVG drawings (*.svg)"),
     "weights_npz": ("&Weights (NumPy .npz)...", "Every weight matrix and bias as arrays w1, b1, w2, b2, ...",
                     "weights.npz", "NumPy archives (*.npz)"),
+    "onnx": ("&ONNX...", "The trained network as an ONNX graph (opset 17, float32) for Netron, onnxruntime or "
+             "PyTorch", "model.onnx", "ONNX models (*.onnx)"),
+    "numpy_script": ("&NumPy script...", "A standalone Python script in the tutorial's style that prints the "
+                     "network's predictions; its weights go in NAME_weights.npz beside it", "model.py",
+                     "Python scripts (*.py)"),
+    "numpy_training_script": ("NumPy &training script...", "A standalone Python script that trains the network "
+                              "again from the run's seed, bit for bit; its weights go in NAME_weights.npz beside it",
+                              "train_model.py", "Python scripts (*.py)"),
 }
 
 
@@ -82,6 +90,8 @@ class FileMenu(QObject):
         self.export_menu.setToolTipsVisible(True)
         self.export_actions: dict[str, QAction] = {}
         for kind, (text, tip, _, _) in EXPORTS.items():
+            if kind == "onnx":
+                self.export_menu.addSeparator()  # the network itself, for other tools, after the records
             action = _action(window, text, tip)
             action.triggered.connect(lambda _=False, k=kind: self.export_requested.emit(k))
             self.export_menu.addAction(action)

@@ -106,6 +106,7 @@ class LossPlot(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._new_buffers()
+        self.extra_curves: list[GrowingCurve] = []  # drawn by others (ui.pinned_overlay): followed too
 
         # as long as the figures it reads: it must not set the window's minimum width (presenter mode's
         # larger font pushed a 1280 px window past the screen)
@@ -324,7 +325,7 @@ class LossPlot(QtWidgets.QWidget):
     def _follow(self) -> None:
         """Sets the view to the data's bounds, padded; leaves an axis alone while it has no data."""
         log = self.log_scale()
-        curves = [buf for buf in (self._train, self._test) if buf.n]
+        curves = [buf for buf in (self._train, self._test, *self.extra_curves) if buf.n]
         if not curves:
             self.empty_state.show(True, y_range=self._empty_y_range())
             return
