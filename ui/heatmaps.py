@@ -10,6 +10,7 @@ import math
 import time
 
 import numpy as np
+import shiboken6
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -141,6 +142,9 @@ class HeatmapGrid(QtWidgets.QWidget):
     def build_pending(self, budget_ms: float = BUILD_BUDGET_MS) -> None:
         """Builds rows set_network left for later, for about budget_ms (all of them: budget_ms=inf),
         shows them the latest matrices and outline, and schedules itself again for the rest."""
+        if not shiboken6.isValid(self.graphics):  # the window closed meanwhile: nothing left to build into
+            self._pending = []
+            return
         t0 = time.perf_counter()
         built = []
         while self._pending and (time.perf_counter() - t0) * 1e3 < budget_ms:
