@@ -142,7 +142,7 @@ class HeatmapGrid(QtWidgets.QWidget):
     def build_pending(self, budget_ms: float = BUILD_BUDGET_MS) -> None:
         """Builds rows set_network left for later, for about budget_ms (all of them: budget_ms=inf),
         shows them the latest matrices and outline, and schedules itself again for the rest."""
-        if not shiboken6.isValid(self.graphics):  # the window closed meanwhile: nothing left to build into
+        if not (shiboken6.isValid(self.graphics) and shiboken6.isValid(self.graphics.ci)):  # the window closed meanwhile
             self._pending = []
             return
         t0 = time.perf_counter()
