@@ -150,7 +150,11 @@ class HeatmapGrid(QtWidgets.QWidget):
         while self._pending and (time.perf_counter() - t0) * 1e3 < budget_ms:
             l = self._pending.pop(0)
             if l <= self.n_layers():
-                self._configure_row(l)
+                try:
+                    self._configure_row(l)
+                except RuntimeError:  # the window is being destroyed under this deferred build: stop
+                    self._pending = []
+                    return
                 built.append(l)
         if built:
             grid = self.graphics.ci.layout

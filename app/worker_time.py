@@ -1,0 +1,96 @@
+"""The training thread's commands that look back at the run: a past moment, one step taken apart, the inspector's
+numbers, a reopened run's health history, a rewind, the recovery after divergence, the replay memory. Mixed into
+``app.worker.TrainingWorker``: they run in the training thread, between two slices."""
+from __future__ import annotations
+
+import numpy as np
+from app import commands as cmd
+from engine.snapshot import SnapshotCursor
+from engine.status import Status
+
+
+class TimeWorkerMixin:
+    def _on_ShowMoment(self, c: cmd.ShowMoment) -> None:
+        if self._trainer is None or c.generation != self._generation or c.step is None:
+            return
+        frame = self._frame_of(self._replay().moment(c.step))
+        self._attach_unit_maps(frame, frame.network)
+        self.moment_ready.emit(frame)
+
+    def _on_TakeApart(self, c: cmd.TakeApart) -> None:
+        """The step after the moment shown, taken apart. From the newest step that is a step not taken yet:
+        it is taken now (a Step, in slow motion), unless the epoch limit is reached (then the last one)."""
+        trainer = self._trainer
+        if trainer is None or c.generation != self._generation:
+            return
+        from engine.phase_walk import PhaseWalk
+        from engine.phases import step_phases
+        target = (trainer.steps if c.step is None else c.step) + 1
+        if target > trainer.steps:
+            if self._limit_reached() or trainer.status == Status.DIVERGED or not trainer.run_for(1.0, max_steps=1):
+                target = trainer.steps
+            else:
+                self._status = Status.DONE if self._limit_reached() else Status.PAUSED
+                self._changed(urgent=True)
+        if target < 1:
+            return
+        acts = tuple(a.spec() for a in trainer.network.activations)
+        self.phases_ready.emit(PhaseWalk(step_phases(self._replay(), target), acts, self._generation))
+
+    def _on_Inspect(self, c: cmd.Inspect) -> None:
+        req, trainer = c.request, self._trainer
+        if trainer is None or req.generation != self._generation:
+            return
+        from engine.health import probe_batch
+        from engine.inspect import inspect_parameter
+        from ui.inspector import SET_SIZE
+        moment = self._replay().moment(trainer.steps if req.step is None else req.step)
+        samples = {}
+        if req.mode == "sample":
+            samples["sample"] = req.sample
+        elif req.mode == "set":
+            n = trainer.data.X_train.shape[1]
+            samples["columns"] = probe_batch(np.arange(n).reshape(1, -1), SET_SIZE)[0]
+        inspection = inspect_parameter(trainer.network, trainer.loss, trainer.data, moment, req.layer - 1, req.i,
+                                       req.j if req.kind == "w" else None, kind=req.kind, **samples)
+        self.inspected.emit(cmd.Inspected(req, inspection))
+
+    def _on_HealthHistory(self, c: cmd.HealthHistory) -> None:
+        """One step after each of up to ``count`` evenly spaced keyframes: a step each to replay, whatever the
+        length of the run, and each with its own gradients."""
+        if self._trainer is None or c.generation != self._generation or self._trainer.keyframes is None:
+            return
+        replayer, steps = self._replay(), self._trainer.steps
+        kept = [kf.step + 1 for kf in self._trainer.keyframes.frames() if kf.step < steps]
+        if len(kept) > c.count:
+            kept = [kept[k] for k in sorted(set(int(round(x)) for x in
+                                                 (i * (len(kept) - 1) / (c.count - 1) for i in range(c.count))))]
+        self.history_ready.emit([self._frame_of(replayer.moment(s)) for s in kept])
+
+    def _on_Rewind(self, c: cmd.Rewind) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        self._trainer.rewind_to(c.step)
+        # the window starts the records over, as for a new network: the next snapshot carries them all
+        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self._running, self._step_target = False, None
+        self._status = Status.PAUSED if self._trainer.steps else Status.READY
+        self._changed(urgent=True)
+
+    def _on_SetReplayBudget(self, c: cmd.SetReplayBudget) -> None:
+        if self._trainer is not None and self._trainer.keyframes is not None:
+            self._trainer.keyframes.set_budget(c.budget_bytes)
+
+    def _on_Recover(self, c: cmd.Recover) -> None:
+        if self._trainer is None or c.generation != self._generation:
+            return
+        from engine.replay import recovery_step
+        trainer = self._trainer
+        step = recovery_step(trainer)
+        if step is not None:  # None: the keyframes do not reach back that far (an old run file)
+            trainer.rewind_to(step)
+        trainer.set_hyperparameters(learning_rate=c.learning_rate)
+        # the records start over in the window, as for a new network (they were cut at the step gone back to)
+        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self.recovered.emit(trainer.epoch if step is not None else -1, c.learning_rate)
+        self._on_Train(None)
