@@ -13,11 +13,12 @@ import os
 import weakref
 from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 import resources
 from app import commands as cmd
+from app.controller_compare import CompareControllerMixin
+from app.controller_edit import EditControllerMixin
 from app.controller_time import TimeControllerMixin
 from app.worker import LIVE_KEYS, WorkerThread
 from app.run_model import RunModel
@@ -32,9 +33,6 @@ FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss":
                "the optimizer", "init": "the initialisation", "dtype": "the precision", "batch_size": "the batch size",
                "dataset": "the dataset", "n_samples": "the number of samples", "noise": "the noise",
                "test_fraction": "the test fraction", "n_classes": "the number of classes", "seed": "the seed"}
-
-
-MAX_SET_VALUE = 1e6  # a weight typed by hand: beyond this, every unit it feeds saturates or overflows
 
 
 def names_of(changes: dict) -> str:
@@ -56,7 +54,7 @@ class UndoEntry:
     based_on: str | None
 
 
-class Controller(TimeControllerMixin, QObject):
+class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixin, QObject):
     """Owns the training thread for one window and writes the ``RunModel`` (``self.model``).
 
     Signals (GUI thread): ``snapshot_shown(snapshot)`` after the model took a snapshot of the current network,
@@ -321,257 +319,3 @@ class Controller(TimeControllerMixin, QObject):
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the training thread (bounded wait). Safe to call twice."""
         return self._host.stop(timeout_ms)
-
-    # -- unit maps (issue #11) ----------------------------------------------------------------------------
-    def show_unit(self, column: int, unit: int) -> None:
-        """The Output view shows unit ``unit`` of column ``column``'s map (0: the inputs) instead of the output."""
-        layers = self.model.config.layers if self.model.config is not None else ()
-        if 0 <= column < len(layers) and 0 <= unit < layers[column]:
-            self.model.set_unit_shown((int(column), int(unit)))
-
-    def show_output(self, *_ignored) -> None:
-        """The Output view shows the network's output again (also for every new network)."""
-        self.model.set_unit_shown(None)
-
-    def choose_sample(self, index: int) -> None:
-        """The training sample whose forward pass the graph (and the Output view's bars) show."""
-        data = self.model.data
-        if data is not None and 0 <= index < data.n_train:
-            self.model.set_sample(int(index))
-
-    # -- a parameter set by hand (issue #11) ------------------------------------------------------------------
-    def set_parameter(self, kind: str, layer: int, i: int, j: int | None, value) -> bool:
-        """Set w_layer[i, j] (kind "w") or b_layer[i] ("b") to ``value`` between two steps; a value that is not
-        a finite number, or a parameter the network lacks, is refused with one line saying so."""
-        config = self.model.config
-        name = f"w{layer}[{i}, {j}]" if kind == "w" else f"b{layer}[{i}]"
-        if config is None:
-            return False
-        sizes = config.layers
-        exists = 1 <= layer < len(sizes) and 0 <= i < sizes[layer] and (kind == "b" or 0 <= (j or 0) < sizes[layer - 1])
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = None
-        if not exists or number is None or not np.isfinite(number) or abs(number) > MAX_SET_VALUE:
-            what = (f"{name}: the network {'-'.join(map(str, sizes))} has no such parameter" if not exists else
-                    f"{name}: {str(value)[:80]!r} is not allowed; expected a finite number within "
-                    f"+-{MAX_SET_VALUE:g}")
-            self.window.show_problem(what)
-            return False
-        self._host.post(cmd.SetParameter(self.model.generation, kind, int(layer), int(i),
-                                         None if kind == "b" else int(j), number))
-        return True
-
-    def edit_weight(self, layer: int, i: int, j: int) -> None:
-        """Ask for w_layer[i, j]'s new value (``ask_value``, a dialog) and set it."""
-        frame = self.model.live_frame  # the value in force now, whichever moment is shown
-        if frame is None or not 1 <= layer < len(frame.sizes):
-            return
-        value = self.ask_value(self.window, f"w{layer}[{i}, {j}]", float(frame.weights[layer - 1][i, j]))
-        if value is not None:
-            self.set_parameter("w", layer, i, j, value)
-
-    @staticmethod
-    def ask_value(parent, name: str, current: float):
-        from ui.weight_dialog import ask_value
-        return ask_value(parent, name, current)
-
-    def _on_parameter_set(self, result) -> None:
-        if result.generation != self.model.generation:
-            return
-        text = f"{result.name} set to {result.value:.4g} at epoch {result.epoch:.4g}"
-        if result.loss_before is not None:
-            text += f" (loss {result.loss_before:.4g} -> {result.loss_after:.4g})"
-        self.model.add_mark(result.epoch, text)
-        self.window.show_info(text)
-
-    def forget_marks(self, *_ignored) -> None:
-        self.model.clear_marks()
-
-    # -- your own data, drawn (issue #11) -----------------------------------------------------------------
-    def add_point(self, x: float, y: float, label: int) -> bool:
-        """A point clicked into the Output view: (x1, x2) of class ``label``, or on a 1-D curve (x, y)
-        (label -1). The data becomes dataset 'drawn', a config edit like any other."""
-        from engine.drawing import with_point
-        drawn = self._drawn()
-        if drawn is None:
-            return False
-        if "targets" in drawn:
-            return self._draw(with_point(drawn, (x,), float(y)))
-        return self._draw(with_point(drawn, (x, y), int(label)))
-
-    def remove_point(self, x: float, y: float, px: float = 1.0, py: float = 1.0) -> bool:
-        """A right-click: the drawn point nearest (x, y) goes, distances in pixels (px, py: a pixel's size)."""
-        from engine.drawing import without_nearest
-        drawn = self._drawn()
-        if drawn is None:
-            return False
-        try:
-            return self._draw(without_nearest(drawn, (x, y), (px, py)))
-        except ConfigError as err:
-            self.window.show_problem(str(err))
-            return False
-
-    def _drawn(self) -> dict | None:
-        from engine.drawing import drawn_from
-        config, data = self.model.config, self.model.data
-        if config is None or data is None:
-            return None
-        if config.dataset == "drawn":
-            return config.drawn
-        try:
-            return drawn_from(data)
-        except ConfigError as err:
-            self.window.show_problem(str(err))
-            return None
-
-    def _draw(self, drawn: dict) -> bool:
-        return self.apply({"dataset": "drawn", "drawn": drawn})
-
-    def forget_sample(self, *_ignored) -> None:
-        self.model.set_sample(0)
-
-    def set_unit_maps(self, enabled: bool) -> None:
-        self._host.post(cmd.SetUnitMaps(bool(enabled)))
-    # -- compare runs (issue 12) -------------------------------------------------------------------------
-    def _room_to_pin(self) -> bool:
-        """False (and the banner says why) when MAX_PINNED runs are kept already."""
-        from engine.pinned import MAX_PINNED
-        if len(self.model.pinned) >= MAX_PINNED:
-            self.window.show_problem(f"At most {MAX_PINNED} runs can be kept for comparison: remove one first")
-            return False
-        return True
-
-    def keep_for_comparison(self) -> None:
-        """Pin the current run (the worker copies it between two steps); refused past MAX_PINNED."""
-        if self._room_to_pin():
-            self._host.post(cmd.Pin(self.model.generation))
-
-    def _on_pinned(self, run) -> None:
-        from engine.pinned import label
-        if not self._room_to_pin():
-            return
-        self.model.set_pinned([*self.model.pinned, run])
-        self.window.show_info(f"Kept for comparison: {label(self.model.config, run)}")
-
-    def set_pinned_shown(self, index: int, shown: bool) -> None:
-        runs = list(self.model.pinned)
-        if 0 <= index < len(runs) and runs[index].shown != bool(shown):
-            runs[index] = runs[index].with_shown(shown)
-            self.model.set_pinned(runs)
-
-    def set_pinned_runs(self, runs: list) -> None:
-        """The runs kept with a run file just opened (engine.pinned.load_pinned)."""
-        self.model.set_pinned(runs)
-
-    def remove_pinned(self, index: int) -> None:
-        if 0 <= index < len(self.model.pinned):
-            self.model.set_pinned([r for i, r in enumerate(self.model.pinned) if i != index])
-
-    def run_variant(self, field: str, text: str) -> bool:
-        """Train the current config with ``field`` set to ``text`` to the current epoch, from the same initial
-        weights, in a thread of its own; pinned when done. One variant at a time. False if refused."""
-        from app.background import start_job, variant_work
-        from engine.pinned import parse_change
-        from engine.validation import ConfigError
-        if getattr(self, "_variant", None) is not None:
-            self.window.show_problem("A variant is already training: wait for it or cancel it first")
-            return False
-        if not self._room_to_pin():
-            return False
-        config, epochs = self.model.config, self.model.epochs
-        if config is None or epochs < 1:
-            self.window.show_problem("Train the run for at least one epoch first: the variant trains to its epoch")
-            return False
-        try:
-            changes = parse_change(config, field, text)
-        except ConfigError as err:
-            self.window.show_problem(f"Cannot run the variant: {err}")
-            return False
-        job, thread = start_job(variant_work(config, epochs, changes), "variant")
-        job.progress.connect(self._on_variant_progress)
-        job.done.connect(self._on_variant_done)
-        job.failed.connect(self._on_variant_failed)
-        thread.finished.connect(self._on_variant_ended)
-        self._variant = (job, thread)
-        self.model.set_variant(f"training the variant: epoch 0 of {epochs}")
-        thread.start()
-        return True
-
-    def cancel_variant(self, timeout_ms: int = 3000) -> None:
-        """Stop the variant in the background (bounded wait); nothing is pinned."""
-        from app.background import cancel_and_wait
-        cancel_and_wait(getattr(self, "_variant", None), timeout_ms)
-
-    def _on_variant_progress(self, epoch: int, epochs: int) -> None:
-        if getattr(self, "_variant", None) is not None:
-            self.model.set_variant(f"training the variant: epoch {epoch} of {epochs}")
-
-    def _on_variant_done(self, run) -> None:
-        if run is not None:
-            self._on_pinned(run)
-
-    def _on_variant_failed(self, text: str) -> None:
-        self.window.show_problem(f"The variant could not be trained: {text}")
-
-    def _on_variant_ended(self) -> None:
-        self._variant = None
-        self.model.set_variant("")
-
-    # -- loss landscape (issue 12) -----------------------------------------------------------------------
-    LANDSCAPE_GRID = 41  # points a side: 41 x 41 on spiral in about a second (bench/landscape_bench.py)
-
-    def compute_landscape(self, method: str = "random") -> bool:
-        """The loss on a slice through the weights of the moment shown (method "random": filter-normalised
-        directions; "pca": the trajectory's principal directions), in a thread of its own. A landscape still
-        being computed is cancelled first. False if there is nothing to compute it for."""
-        frame = self.model.frame
-        if frame is None or frame.generation != self.model.generation:
-            self.window.show_problem("There is no network to compute a landscape for yet")
-            return False
-        self.cancel_landscape()
-        self._host.post(cmd.LandscapeInputs(self.model.generation, frame.step, tuple(frame.weights),
-                                            tuple(frame.biases), method))
-        return True
-
-    def cancel_landscape(self, timeout_ms: int = 3000) -> None:
-        from app.background import cancel_and_wait
-        if cancel_and_wait(getattr(self, "_landscape", None), timeout_ms):
-            self._landscape = None
-
-    def _on_landscape_inputs(self, start) -> None:
-        from app.background import start_job
-        from engine.landscape import landscape
-        if start.method == "pca" and start.trajectory is None:
-            self.window.show_problem("The PCA directions need the run's path: train for a while first (at least "
-                                     "two keyframes), or use random directions")
-            return
-        self.cancel_landscape()  # (a second request overtook the first)
-
-        def work(should_stop, on_progress):
-            return landscape(start.trainer, start.method, start.trajectory, n=self.LANDSCAPE_GRID,
-                             should_stop=should_stop, on_progress=on_progress)
-        job, thread = start_job(work, "landscape")
-        job.progress.connect(self.model.landscape_progress)
-        job.done.connect(self._on_landscape_done)
-        job.failed.connect(self._on_landscape_failed)
-        thread.finished.connect(self._on_landscape_ended)
-        self._landscape = (job, thread)
-        self._landscapes_started = getattr(self, "_landscapes_started", 0) + 1
-        self.model.landscape_progress.emit(0, self.LANDSCAPE_GRID ** 2)
-        thread.start()
-
-    def _on_landscape_done(self, result) -> None:
-        if result is not None:
-            self.model.set_landscape(result)
-
-    def _on_landscape_failed(self, text: str) -> None:
-        self.window.show_problem(f"The loss landscape could not be computed: {text}")
-
-    def _on_landscape_ended(self) -> None:
-        # every thread started says it ended, a cancelled one too, possibly after a newer one started
-        self._landscapes_ended = getattr(self, "_landscapes_ended", 0) + 1
-        if self._landscapes_ended == self._landscapes_started:
-            self._landscape = None
-            self.model.landscape_progress.emit(0, 0)

@@ -23,6 +23,7 @@ import traceback
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from app import commands as cmd
+from app.worker_lab import LabWorkerMixin
 from app.worker_time import TimeWorkerMixin
 from engine.frame import Frame
 from engine.optimizers import HYPERPARAMETERS
@@ -40,7 +41,7 @@ BEHIND_SECONDS = 0.25  # a paced run that falls this far behind (steps slower th
 LIVE_KEYS = tuple(HYPERPARAMETERS)  # what changes between two steps without a new network
 
 
-class TrainingWorker(TimeWorkerMixin, QObject):
+class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
     """Owns the Trainer of the current run once it is handed over with ``SetTrainer``.
 
     Signals carry only fresh objects (a Snapshot of copies, frames, results): nothing the worker keeps using.
@@ -58,6 +59,7 @@ class TrainingWorker(TimeWorkerMixin, QObject):
     saved = Signal(object)  # app.commands.SaveResult
     pinned = Signal(object)  # engine.pinned.PinnedRun (Pin)
     landscape_inputs = Signal(object)  # app.commands.LandscapeStart (LandscapeInputs)
+    parameter_set = Signal(object)  # app.commands.ParameterSet (SetParameter)
     finished = Signal()
 
     def __init__(self):
@@ -337,68 +339,6 @@ class TrainingWorker(TimeWorkerMixin, QObject):
             self._unit_map_time = now
             self._attach_unit_maps(snap, self._trainer.network)
         self.snapshot_ready.emit(snap, self._control_seq)
-
-    # -- unit maps (issue #11): every unit's activation over the plane, with the frames of 2-D datasets ------
-    def _on_SetUnitMaps(self, c: cmd.SetUnitMaps) -> None:
-        self._unit_maps_on = c.enabled
-        self._changed()
-
-    def _attach_unit_maps(self, target, network) -> None:
-        """Set ``target.unit_maps`` (a Snapshot or a Frame) for ``network``, computed here, off the GUI thread."""
-        if not self._unit_maps_on or self._trainer is None:
-            return
-        source = self._unit_map_source
-        if source is None or source[0] is not self._trainer.data:
-            from engine.unit_maps import maps_for
-            source = self._unit_map_source = (self._trainer.data, maps_for(self._trainer.data))
-        if source[1] is not None:
-            target.unit_maps = source[1].copies(network)
-
-
-    # -- a parameter set by hand (issue #11) ------------------------------------------------------------------
-    parameter_set = Signal(object)  # app.commands.ParameterSet
-
-    def _on_SetParameter(self, c: cmd.SetParameter) -> None:
-        """Between two steps: the value goes into the network, a keyframe "edit" is pinned (replay never
-        crosses it), and a snapshot follows at once, so the views show the effect even when paused."""
-        trainer = self._trainer
-        if trainer is None or c.generation != self._generation:
-            return
-        net = trainer.network
-        array = net.weights[c.layer - 1] if c.kind == "w" else net.biases[c.layer - 1]
-        index = (c.i, c.j) if c.kind == "w" else (c.i, 0)
-        name = f"{c.kind}{c.layer}[{c.i}, {c.j}]" if c.kind == "w" else f"b{c.layer}[{c.i}]"
-        before = trainer.evaluate()["train_loss"]
-        old = float(array[index])
-        array[index] = c.value
-        after = trainer.evaluate()["train_loss"]
-        trainer.pin_keyframe("edit")
-        steps_per_epoch = -(-trainer.n // trainer.batch_size)
-        self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
-                                                 trainer.steps / steps_per_epoch, before, after))
-        self._changed(urgent=True)
-
-    # -- compare runs (issue 12) ------------------------------------------------------------------------
-    def _on_Pin(self, c: cmd.Pin) -> None:
-        if self._trainer is None or c.generation != self._generation:
-            return
-        from engine.pinned import pin
-        self.pinned.emit(pin(self._trainer))
-
-    # -- loss landscape (issue 12) ------------------------------------------------------------------------
-    def _on_LandscapeInputs(self, c: cmd.LandscapeInputs) -> None:
-        if self._trainer is None or c.generation != self._generation:
-            return
-        trainer = self._trainer
-        scratch = trainer.scratch()  # shares the (never written) training arrays; its own network
-        for w, b, fw, fb in zip(scratch.network.weights, scratch.network.biases, c.weights, c.biases):
-            w[...] = fw
-            b[...] = fb
-        # keyframes are never written once kept: their params can be shared with the landscape's thread
-        path = [kf.params for kf in trainer.keyframes.frames() if kf.step < c.step]
-        path.append(scratch.network.params.copy())  # the path ends where the map is centred: the moment shown
-        trajectory = np.vstack(path) if len(path) >= 2 else None
-        self.landscape_inputs.emit(cmd.LandscapeStart(scratch, trajectory, c.step, c.method))
 
 
 def get_nowait(q: queue.SimpleQueue):
