@@ -12,6 +12,8 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from ui.gui_thread_gc import collect_on_gui_thread
+
 PROGRESS_SECONDS = 0.2  # between two progress reports: a label's text, not a flood of signals
 
 
@@ -55,6 +57,7 @@ class BackgroundJob(QObject):
 def start_job(fn, name: str) -> tuple[BackgroundJob, QThread]:
     """A BackgroundJob for ``fn`` in a new QThread with its whole lifecycle wired, not started yet: connect to
     the job's signals, then ``thread.start()``."""
+    collect_on_gui_thread()  # before a thread of ours runs beside the window (ui/gui_thread_gc.py)
     thread = QThread()
     thread.setObjectName(name)
     job = BackgroundJob(fn)

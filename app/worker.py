@@ -29,6 +29,7 @@ from engine.frame import Frame
 from engine.optimizers import HYPERPARAMETERS
 from engine.snapshot import SnapshotCursor
 from engine.status import Status
+from ui.gui_thread_gc import collect_on_gui_thread
 
 MAX_FPS = 30
 UNIT_MAP_HZ = 5  # unit maps per second while training: as often as the graph redraws (ui/network_graph MAX_FPS)
@@ -365,6 +366,7 @@ class WorkerThread:
         self._stopped = False
 
     def start(self) -> None:
+        collect_on_gui_thread()  # before a thread of ours runs beside the window (ui/gui_thread_gc.py)
         self.thread.start()
 
     def post(self, command) -> None:

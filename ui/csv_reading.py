@@ -22,6 +22,7 @@ from engine.csv_data import CsvError, read_table, table_dataset
 from engine.csv_table import SNIFF_LINES, sniff_separator
 from engine.safe_io import open_regular
 from engine.validation import ConfigError, shorten
+from ui.gui_thread_gc import collect_on_gui_thread
 
 
 def read_preview(path, n_rows: int, separator: str | None = None) -> list[tuple[int, list[str]]]:
@@ -116,6 +117,7 @@ class CsvJudge(QtCore.QObject):
         self._generation += 1
         key = file_key(path, options)
         table = self._table if key is not None and key == self._key else None
+        collect_on_gui_thread()  # before a thread of ours runs beside the window (ui/gui_thread_gc.py)
         self._pool.start(_Job(self, Verdict(self._generation, key=key), table, path, options, choice))
         return self._generation
 
