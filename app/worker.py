@@ -132,6 +132,8 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
             return PAUSED_WAIT
         if self._pace is None:
             return 0.0
+        if self._pace <= MAX_FPS and not self._acked:  # the next step waits for the window's Ack (a command)
+            return PAUSED_WAIT
         due = self._pace_t0 + (self._pace_done + 1) / self._pace
         return min(max(due - time.perf_counter(), 0.0), PAUSED_WAIT)
 
@@ -279,7 +281,13 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
             due = int((t0 - self._pace_t0) * self._pace) - self._pace_done
             if due <= 0:
                 return
-            if due > self._pace * BEHIND_SECONDS:  # steps are slower than the pace: take what is due, start anew
+            if self._pace <= MAX_FPS:  # every step its own frame: one at a time, after the window drew the last
+                if not self._acked:
+                    return
+                if due > 1:  # the window was slow to draw: no catching up, the schedule goes on from this step
+                    self._pace_t0, self._pace_done = t0, -1
+                due = 1
+            elif due > self._pace * BEHIND_SECONDS:  # steps are slower than the pace: take what is due, start anew
                 self._pace_t0, self._pace_done = t0, -due
             max_steps = due
         try:

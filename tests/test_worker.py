@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import commands as cmd
 from app.worker import WorkerThread
@@ -187,3 +187,31 @@ def test_stop_while_training_ends_the_thread_quickly(qtbot):
     assert h.stop(3000)
     assert time.perf_counter() - t0 < 0.2
     assert h.stop() is True  # twice is harmless
+
+
+class SlowRelay(Relay):
+    """A window that takes ``delay_ms`` to draw each snapshot before it acknowledges it."""
+
+    def __init__(self, host, delay_ms):
+        super().__init__(host, ack=False)
+        self.delay_ms = delay_ms
+
+    def _take(self, snapshot, seq):
+        super()._take(snapshot, seq)
+        QTimer.singleShot(self.delay_ms, lambda: self.host.post(cmd.Ack()))
+
+
+def test_at_a_slow_pace_a_slow_window_still_sees_every_step(qtbot):
+    """At 20 steps/s with a window that needs 120 ms a frame, the pace waits for the window: each snapshot is
+    one step further, none skipped, and no steps are taken in a burst to catch up."""
+    h = WorkerThread()
+    relay = SlowRelay(h, 120)
+    h.start()
+    try:
+        h.post(cmd.SetPace(20.0))
+        h.post(cmd.SetTrainer(preset_trainer("xor", epochs=None, batch_size=4), 1, True))
+        wait_for(qtbot, relay, lambda s: s.steps >= 8, timeout=10_000)
+    finally:
+        assert h.stop(3000)
+    steps = [s.steps for s in relay.snapshots if s.steps]
+    assert steps[:8] == list(range(steps[0], steps[0] + 8))
