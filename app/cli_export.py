@@ -69,4 +69,6 @@ def export(trainer, out: Path, training: bool) -> str:
     from engine.script_export import write_script
     script, weights = write_script(out, trainer, training)
     what = "retrains the run from its seed" if training else "prints the network's predictions"
-    return f"wrote {script} ({what}; run it with python) and {weights}"
+    from engine.departures import departure_note
+    note = departure_note(trainer) if training else ""
+    return f"wrote {script} ({what}; run it with python) and {weights}" + (f"\nnote: {note}" if note else "")

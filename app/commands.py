@@ -155,6 +155,7 @@ class SaveResult:
     generation: int = -1
     steps: int | None = None
     config: object = field(default=None, compare=False)
+    note: str = ""  # what the writer wants the user to know about what it wrote
 
 
 @dataclass(frozen=True)

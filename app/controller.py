@@ -313,7 +313,8 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
         if result.error:
             self.window.show_problem(f"Could not save {result.what} to {result.path}: {result.error}")
         else:
-            self.window.show_info(f"Saved {result.what} to {result.path}")
+            self.window.show_info(f"Saved {result.what} to {result.path}" +
+                                  (f". Note: {result.note}" if result.note else ""))
         self.saved.emit(result)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:

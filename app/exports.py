@@ -24,13 +24,16 @@ def write_numpy_script(path, trainer) -> None:
     write_script(path, trainer, training=False)
 
 
-def write_training_script(path, trainer) -> None:
-    """A script that retrains the network from the run's seed, bit for bit (``export --training``)."""
+def write_training_script(path, trainer) -> str:
+    """A script that retrains the network from the run's seed, bit for bit (``export --training``). Returns a
+    note for the window when the run departed from its configuration (then it cannot be bit for bit)."""
+    from engine.departures import departure_note
     from engine.script_export import write_script
     write_script(path, trainer, training=True)
+    return departure_note(trainer)
 
 
-# kind -> (writer(path, trainer) run by the worker, what the message calls it)
+# kind -> (writer(path, trainer) run by the worker, returning None or a note to show, what the message calls it)
 WORKER_EXPORTS = {
     "loss_csv": (write_loss_csv, "the loss history"),
     "step_losses_csv": (write_step_losses_csv, "the step losses"),

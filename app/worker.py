@@ -240,12 +240,12 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
             self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, "there is no network to save"))
             return
         try:
-            c.writer(c.path, trainer)
+            note = c.writer(c.path, trainer)
         except Exception as exc:  # disk full, permissions ...: say so, keep training
             self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, str(exc) or type(exc).__name__))
         else:
             self.saved.emit(cmd.SaveResult(c.token, c.path, c.what, "", self._generation, trainer.steps,
-                                           trainer.config))
+                                           trainer.config, note if isinstance(note, str) else ""))
 
     # -- training -----------------------------------------------------------------------------------
     def _frame_of(self, moment) -> Frame:

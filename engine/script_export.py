@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_open
+from .departures import departure_note
 from .script_data import data_code, travels
 
 PREVIEW = 10  # predictions printed by the prediction script
@@ -222,6 +223,7 @@ def _header(trainer, training: bool, weights_name: str) -> list[str]:
     return ['"""Backprop Lab: the network ' + trainer.network.describe() + f", {c.loss}, {c.optimizer}, on '{trainer.data.name}'.",
             "",
             what + f"{weights_name} (beside this file). Needs only NumPy.",
+            *([] if not (training and departure_note(trainer)) else ["", "Note: " + departure_note(trainer) + "."]),
             '"""',
             "from pathlib import Path",
             "",
@@ -351,6 +353,8 @@ def training_script(trainer, weights_name: str) -> str:
            "same = all(np.array_equal(value, weights[name]) for name, value in [" +
            ", ".join(f"({p!r}, {p})" for p in _params(L)) + "])",
            "print(f'final weights equal the engine\\'s: {same}')"]
+    if departure_note(trainer):
+        end.append("print('(not expected to: see the note at the top of this file)')")
     defs = [*_functions(net, c.loss, True), *data_defs, INITS[c.init]]
     if c.optimizer == "adam":
         defs.append(ADAM)
@@ -359,7 +363,8 @@ def training_script(trainer, weights_name: str) -> str:
 
 def write_script(path, trainer, training: bool = False) -> tuple[Path, Path]:
     """Write the script to ``path`` and its weights to ``<stem>_weights.npz`` beside it, atomically.
-    Returns (script path, weights path). ``trainer`` comes from ``engine.config.build`` or a run file."""
+    Returns (script path, weights path). A training script of a run that departed from its configuration
+    (``engine.departures``) says so at its top and at its end. ``trainer`` comes from ``engine.config.build`` or a run file."""
     path = Path(path)
     weights_path = path.with_name(f"{path.stem}_weights.npz")
     net = trainer.network

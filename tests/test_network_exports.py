@@ -4,7 +4,7 @@ said in the banner without stopping anything."""
 import numpy as np
 import onnxruntime as ort
 import pytest
-from session_helpers import isolated, open_lab, save, step  # noqa: F401  (isolated: fixture)
+from session_helpers import isolated, open_lab, save, step, wait_snapshot  # noqa: F401  (isolated: fixture)
 from test_script_export import printed, run_script
 
 from engine.savefile import load_run
@@ -80,3 +80,13 @@ def test_an_export_that_cannot_be_written_says_why_and_training_goes_on(qtbot, l
     assert "Could not save the network as ONNX to" in text and "no such folder" in text
     assert not (tmp_path / "no such folder").exists()
     step(qtbot, lab, 1)  # the worker still trains
+
+
+def test_the_training_script_of_a_run_with_a_weight_set_by_hand_says_it_will_differ(qtbot, lab, tmp_path):
+    step(qtbot, lab, 2)
+    assert lab.controller.set_parameter("w", 1, 0, 0, 2.5)
+    wait_snapshot(qtbot, lab.controller, lambda s: s.weights[0][0, 0] == 2.5)
+    result = export(qtbot, lab, "numpy_training_script", tmp_path / "again")
+    assert result.error == "" and "a parameter was set by hand" in result.note
+    assert "Note: this run departs from its configuration" in lab.window.banner.text()
+    assert "final weights equal the engine's: False" in run_script(tmp_path / "again.py")
