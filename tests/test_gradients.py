@@ -18,6 +18,7 @@ OUTPUT_LOSS = [("sigmoid", "mse"), ("tanh", "mse"), ("relu", "mse"), ("leaky_rel
 # A difference quotient with h = 1e-5 that straddles a ReLU kink is no derivative (over 3,000 draws, every
 # failure had a pre-activation within 1.2e-5 of 0): problems are drawn with every kinked unit this far from it.
 KINK_MARGIN = 1e-3
+KINK_TRIES = 30  # input draws per network, and networks drawn, before _problem gives up
 
 
 def _clear_of_kinks(net, X) -> bool:
@@ -26,12 +27,19 @@ def _clear_of_kinks(net, X) -> bool:
 
 
 def _problem(rng, sizes, hidden, output, loss, batch):
+    """A network and a batch with every ReLU pre-activation clear of its kink. New inputs are drawn until they are,
+    and new weights every KINK_TRIES draws: a dead unit feeding a ReLU leaves that one's z = b for every input,
+    which no new input moves (hypothesis found such a case, and the loop never ended)."""
     net = Network(sizes, [hidden] * (len(sizes) - 2) + [output])
-    net.initialize("xavier", rng)
-    net.params += rng.normal(0, 0.1, net.params.size)  # non-zero biases too
-    X = rng.normal(0, 1, (sizes[0], batch))
-    while not _clear_of_kinks(net, X):
+    for attempt in range(KINK_TRIES * KINK_TRIES):
+        if attempt % KINK_TRIES == 0:
+            net.initialize("xavier", rng)
+            net.params += rng.normal(0, 0.1, net.params.size)  # non-zero biases too
         X = rng.normal(0, 1, (sizes[0], batch))
+        if _clear_of_kinks(net, X):
+            break
+    else:
+        raise AssertionError(f"no batch clear of the ReLU kinks for {sizes} in {KINK_TRIES ** 2} draws")
     if loss == "cce":
         Y = np.eye(sizes[-1])[:, rng.randint(0, sizes[-1], batch)]
     elif loss == "bce":
