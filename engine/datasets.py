@@ -107,6 +107,11 @@ class Dataset:
         return self.X_test.shape[1]
 
 
+# The config's fields that say which data a run trains on (engine/config.py make_data), as opposed to the
+# network and its training: changing only these keeps the weights (``Trainer.set_data``).
+DATA_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "n_classes", "drawn", "data_seed", "csv_path",
+               "csv_target", "csv_header", "csv_task", "csv_separator", "csv_max_mb")
+
 DATASETS = ("tutorial", "xor", "circles", "moons", "spiral", "blobs", "sine", "iris", "digits")
 
 DATASET_CONSTRAINTS = {

@@ -13,7 +13,8 @@ evenly spread over the run and replaying any step costs at most ``spacing`` step
 
 *Pinned* keyframes are never thinned: the trainer takes one whenever something outside training changes
 its state (a hyperparameter, a resume after divergence, a weight edit, a rewind, a load), so replaying
-from the nearest keyframe before a step never crosses such a change. Only the latest state at a step is
+from the nearest keyframe before a step never crosses such a change. A data change (``Trainer.set_data``) is one of
+them, and every keyframe holds the dataset in force at its step. Only the latest state at a step is
 kept: a keyframe at the step of the last one replaces it (a change made while paused wins over the state
 before it).
 
@@ -35,7 +36,7 @@ import numpy as np
 DEFAULT_BUDGET = 256 * 2**20
 DEFAULT_SPACING = 64  # a keyframe costs ~8 us (60 more when its epoch was shuffled): under 1% of 64 tutorial steps
 OVERHEAD_BYTES = 600  # the Python objects around a keyframe's arrays, roughly
-REASONS = ("", "hyperparameters", "resume", "edit", "rewind", "load")  # "": a regular keyframe
+REASONS = ("", "hyperparameters", "resume", "edit", "rewind", "load", "data")  # "": a regular keyframe
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +74,11 @@ class Keyframe:
     reason: str = ""  # why a pinned keyframe was taken: one of REASONS
     grads: np.ndarray | None = None  # (n_params,) the gradients of step ``step``, where no earlier keyframe
     # can replay it (a run loaded without its history); None otherwise
+    # The dataset in force (engine.datasets.Dataset, never written once built, shared by every keyframe
+    # until the data changes: not counted in nbytes) and the config's data fields that made it ({name:
+    # value}, shared too). Replay restores them, so a step is replayed on the data it was trained on.
+    data: object = None
+    data_fields: dict | None = None
 
     @property
     def nbytes(self) -> int:
@@ -249,4 +255,5 @@ def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray |
     return Keyframe(step=trainer.steps, epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch,
                     epoch_loss=trainer._epoch_loss, epoch_correct=trainer._epoch_correct,
                     params=trainer.network.params.copy(), optimizer=opt.state(), hyper=opt.hyper(),
-                    shuffle=shuffle, pinned=pinned, reason=reason, grads=grads)
+                    shuffle=shuffle, pinned=pinned, reason=reason, grads=grads, data=trainer.data,
+                    data_fields=trainer.data_fields)

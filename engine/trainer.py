@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .backprop import Backprop
-from .history import GrowingArray, step_record
+from .history import EpochSteps, GrowingArray, step_record
 from .keyframes import Keyframe, KeyframeStore, capture
 from .network import Network
 from .optimizers import HYPERPARAMETERS, Optimizer
@@ -57,6 +57,12 @@ def optimizer_like(opt: Optimizer, n_params: int, dtype, **hyper) -> Optimizer:
     return type(opt)(n_params, opt._decay_mask, dtype, **{**opt.hyper(), **hyper})
 
 
+def _data_fields(config) -> dict | None:
+    """{field: value} of ``config``'s data fields (engine.datasets.DATA_FIELDS), or None without a config."""
+    from .datasets import DATA_FIELDS
+    return None if config is None else {k: getattr(config, k) for k in DATA_FIELDS}
+
+
 class Trainer:
     """Trains ``network`` on ``data`` (an ``engine.datasets.Dataset``) with ``loss`` and ``optimizer``.
 
@@ -76,26 +82,16 @@ class Trainer:
         self.backprop = Backprop(network, loss)
         self.loss = self.backprop.loss
         self.optimizer = optimizer
-        self.data = data
-        dt = network.dtype
-        if data.X_train.shape[0] != network.sizes[0] or data.Y_train.shape[0] != network.sizes[-1]:
-            raise ConfigError("layers", list(network.sizes),
-                              f"{data.X_train.shape[0]} inputs and {data.Y_train.shape[0]} outputs for "
-                              f"dataset '{data.name}'")
-        self._X = np.asfortranarray(data.X_train, dtype=dt)  # column slices of F-order arrays are contiguous
-        self._Y = np.asfortranarray(data.Y_train, dtype=dt)
-        self._X_test = np.asarray(data.X_test, dtype=dt)
-        self._Y_test = np.asarray(data.Y_test, dtype=dt)
-        self.n = self._X.shape[1]
-        if self.n == 0:
-            raise ConfigError("dataset", data.name, "a dataset with at least one training sample")
-        self.batch_size = self.n if batch_size is None else Interval(int, 1, self.n).check("batch_size", batch_size)
+        self._check_data(data)
         self.classification = data.task == "classification"
+        self._evaluates = True  # a scratch trainer has no test set: no evaluation at the end of its epochs
+        self._use_data(data)
+        if batch_size is not None:
+            Interval(int, 1, self.n).check("batch_size", batch_size)
+        self._batch_request = batch_size  # None: the full training set, whatever its size
+        self.batch_size = self.n if batch_size is None else int(batch_size)
+        self.data_fields = _data_fields(config)
         self.rng = np.random.RandomState(shuffle_seed)
-        self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
-        self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
-        self._shuffle_buffers = None
-        self._shuffle_state = None  # the keyframes' shared copy of rng state and perm; None after a shuffle
 
         p = network.params
         self._update = np.empty_like(p)
@@ -204,6 +200,10 @@ class Trainer:
             self.test_losses.append(loss)
             if self.classification:
                 self.test_accuracy.append(count_correct(y_hat, self.data.labels_test) / y_hat.shape[1])
+        elif len(self.test_losses):  # the data changed to one without a test set: the record goes on, nan
+            self.test_losses.append(math.nan)
+            if self.classification:
+                self.test_accuracy.append(math.nan)
         if self.status is Status.READY:
             self.status = Status.RUNNING
 
@@ -263,6 +263,12 @@ class Trainer:
         self.optimizer.set_hyperparameters(**kf.hyper)
         if self.config is not None:  # the hyperparameters only: the epoch limit and the rest stay as set
             self.config = self.config.replace(**kf.hyper)
+        if kf.data is not None and kf.data is not self.data:  # a step from before (or after) a data change
+            self._use_data(kf.data)
+            self._set_batch()
+            self.data_fields = kf.data_fields
+            if self.config is not None and kf.data_fields:
+                self.config = self.config.replace(**kf.data_fields)
         self.epoch, self.step_in_epoch, self.steps = kf.epoch, kf.step_in_epoch, kf.step
         self._epoch_loss, self._epoch_correct = kf.epoch_loss, kf.epoch_correct
         shuffle = kf.shuffle
@@ -274,6 +280,69 @@ class Trainer:
         self._shuffle_state = shuffle
         self.status = Status.RUNNING if kf.step else Status.READY
         self.message = ""
+
+    def set_data(self, data, config: "TrainConfig | None" = None) -> None:
+        """Train on ``data`` (an ``engine.datasets.Dataset`` of the same inputs, outputs and task) from the next
+        step on, keeping the network, the optimizer's state and every record: the data changed under a
+        trained network (noise, the test fraction, points drawn, a new data seed). ``config``: the config with
+        the data fields that made ``data`` (kept as ``self.config``). ConfigError (nothing changed) for data
+        that does not fit the network or has no training sample.
+
+        An epoch under way ends unrecorded: the next step starts a fresh epoch on the new data (its steps keep
+        their step losses); the batch is the config's, at most the new training set. A keyframe "data" is
+        pinned with the new dataset, so replay never crosses the change and replays each step on its data."""
+        self._check_data(data)
+        if (data.task == "classification") != self.classification:
+            raise ConfigError("dataset", data.name, f"a {self.data.task} dataset, as the network was trained on")
+        if data.X_train.shape[1] == 0:
+            raise ConfigError("dataset", data.name, "a dataset with at least one training sample")
+        self._use_data(data)
+        self._set_batch()
+        if config is not None:
+            self.config = config
+            self.data_fields = _data_fields(config)
+        self.step_in_epoch, self._epoch_loss, self._epoch_correct = 0, 0.0, 0
+        if isinstance(self.step_losses, EpochSteps) and self.batch_size < self.n:
+            self._own_step_record()
+        if data.X_test.shape[1] and len(self.test_losses) < self.epoch:  # a test set where there was none
+            self.test_losses.extend(np.full(self.epoch - len(self.test_losses), np.nan))
+            if self.classification:
+                self.test_accuracy.extend(np.full(self.epoch - len(self.test_accuracy), np.nan))
+        self.pin_keyframe("data")
+
+    def _check_data(self, data) -> None:
+        sizes = self.network.sizes
+        if data.X_train.shape[0] != sizes[0] or data.Y_train.shape[0] != sizes[-1]:
+            raise ConfigError("layers", list(sizes), f"{data.X_train.shape[0]} inputs and {data.Y_train.shape[0]} "
+                                                     f"outputs for dataset '{data.name}'")
+
+    def _use_data(self, data) -> None:
+        """The training arrays of ``data`` in the network's dtype; no epoch shuffled yet on them."""
+        dt = self.network.dtype
+        self.data = data
+        self._X = np.asfortranarray(data.X_train, dtype=dt)  # column slices of F-order arrays are contiguous
+        self._Y = np.asfortranarray(data.Y_train, dtype=dt)
+        test = slice(None) if self._evaluates else slice(0, 0)
+        self._X_test = np.asarray(data.X_test[:, test], dtype=dt)
+        self._Y_test = np.asarray(data.Y_test[:, test], dtype=dt)
+        self.n = self._X.shape[1]
+        if self.n == 0:
+            raise ConfigError("dataset", data.name, "a dataset with at least one training sample")
+        self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
+        self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
+        self._shuffle_buffers = None
+        self._shuffle_state = None  # the keyframes' shared copy of rng state and perm; None after a shuffle
+
+    def _set_batch(self) -> None:
+        self.batch_size = self.n if self._batch_request is None else min(self._batch_request, self.n)
+
+    def _own_step_record(self) -> None:
+        """A step record of its own (float32 per step) in place of one read from the epochs' record: the
+        epochs are no longer one step each (the data grew past a fixed batch)."""
+        if isinstance(self.step_losses, EpochSteps):
+            record = GrowingArray(np.float32)
+            record.extend(self.step_losses.view())
+            self.step_losses = record
 
     def rewind_to(self, step: int) -> None:
         """Go back to the exact state after ``step`` steps (0 <= step <= steps, not before the earliest
@@ -305,7 +374,11 @@ class Trainer:
                        d.n_classes, d.feature_names, d.target_names)
         other = optimizer_like(self.optimizer, self.network.params.size, self.network.dtype)
         net = Network(self.network.sizes, self.network.activations, self.network.dtype)
-        return Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
+        scratch = Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
+        # the live dataset itself, so restoring a keyframe of it changes nothing; another keyframe's is copied in
+        scratch.data, scratch._evaluates, scratch._batch_request = d, False, self._batch_request
+        scratch.data_fields = self.data_fields
+        return scratch
 
     def epoch_state(self) -> dict:
         """What a run saved mid-epoch needs besides weights, optimizer and records to continue exactly."""
