@@ -174,6 +174,7 @@ class SetParameter:
     i: int
     j: int | None
     value: float
+    undoable: bool = True  # False for Undo's own setting back: it is not put on the undo stack again
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class ParameterSet:
     epoch: float
     loss_before: float | None
     loss_after: float | None
+    command: object = field(default=None, compare=False)  # the SetParameter done (Undo sets ``old`` back with it)
 
 
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover, Undo)
@@ -224,3 +226,27 @@ class LandscapeStart:
     trajectory: object
     step: int
     method: str
+
+
+# -- data that changes under a trained network (issue #11) ---------------------------------------------------
+@dataclass(frozen=True)
+class SetData:
+    """Between two steps, train on ``data`` (an engine.datasets.Dataset built from ``config``'s data fields,
+    never written) with the network, optimizer and history kept (``Trainer.set_data``: a keyframe "data").
+    ``mark``: what the loss curve says of the change ("noise 0.1 -> 0.3"), "" for none."""
+
+    generation: int
+    config: object = field(compare=False)
+    data: object = field(compare=False)
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """What a SetData did: where in the run (the epoch the new data starts at), and its mark."""
+
+    generation: int
+    epoch: int
+    step: int
+    mark: str
+    config: object = field(compare=False)

@@ -64,6 +64,9 @@ class RunModel(QObject):
     variant_changed = Signal(str)  # compare runs: what the variant in the background is doing ("" idle)
     landscape_changed = Signal(object)  # loss landscape (issue 12): engine.landscape.Landscape, None: none
     landscape_progress = Signal(int, int)  # loss landscape: grid points done, of total (0, 0: idle)
+    # data changes under the network (issue #11): the data in force is new, the network the same
+    data_changed = Signal(object)  # the new Dataset
+    drawing_cleared = Signal(bool)  # Clear: the plane shows no point until the first one is drawn (True)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -96,6 +99,7 @@ class RunModel(QObject):
         self.pinned: list = []  # engine.pinned.PinnedRun, oldest first (compare runs, issue 12)
         self.variant = ""
         self.landscape = None  # engine.landscape.Landscape of the moment it was computed for
+        self.cleared = False  # data changes: Clear emptied the drawing; the network waits for a first point
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -110,6 +114,7 @@ class RunModel(QObject):
     # -- written by the controller ---------------------------------------------------------------------
     def set_network(self, config, data, generation: int) -> None:
         self.config, self.data, self.generation = config, data, generation
+        self.set_cleared(False)
         self.snapshot = self.live_frame = self.frame = None
         self.moment = None
         self.steps = self.epochs = 0
@@ -303,3 +308,20 @@ class RunModel(QObject):
     def set_landscape(self, result) -> None:
         self.landscape = result
         self.landscape_changed.emit(result)
+
+    # -- data changes under the network (issue #11) ---------------------------------------------------------
+    def set_data(self, config, data) -> None:
+        """The same network trains on new data (``data``, built from ``config``'s data fields) from now on."""
+        self.config, self.data = config, data
+        self._probe = None  # the health probe's samples were the old data's
+        self.set_cleared(False)
+        self.steps_per_epoch_changed.emit(self.steps_per_epoch)
+        self.data_changed.emit(data)
+        self.config_changed.emit(config)
+        if self.sample >= data.n_train:
+            self.set_sample(0)
+
+    def set_cleared(self, cleared: bool) -> None:
+        if cleared != self.cleared:
+            self.cleared = cleared
+            self.drawing_cleared.emit(cleared)
