@@ -90,3 +90,16 @@ def test_a_run_file_keeps_the_steps_from_the_last_data_change_replayable(tmp_pat
     loaded.run_epochs(2)
     run.run_epochs(2)
     assert np.array_equal(loaded.network.params, run.network.params)  # and it continues as if never stopped
+
+
+def test_a_moment_and_its_phases_carry_the_data_its_step_was_trained_on():
+    from engine.phases import step_phases
+    config = config_of("spiral", batch_size=32)
+    run = run_with_changes(config, 60, {30: {"test_fraction": 0.8}}, final=True)
+    old, new = run.keyframes.at(0).data, run.data
+    assert old.n_train == 320 and new.n_train == 80
+    replayer = Replayer(run)
+    early, late = replayer.moment(25), replayer.moment(55)
+    assert early.data is old and late.data is new and early.batch.max() >= new.n_train  # indexes the old data
+    phases = step_phases(replayer, 25)  # the batch read from the data of step 25, not the trainer's now
+    np.testing.assert_array_equal(phases.X, old.X_train[:, early.batch])

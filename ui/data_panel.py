@@ -35,7 +35,9 @@ class DataSlider(QtWidgets.QWidget):
         self.value_label.setMinimumWidth(self.value_label.fontMetrics().horizontalAdvance("0.00") + 4)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QtWidgets.QLabel(label))
+        name = QtWidgets.QLabel(label)
+        name.setMinimumWidth(name.fontMetrics().horizontalAdvance("Noise") + 6)  # the two sliders line up
+        layout.addWidget(name)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.value_label)
         self._timer = QtCore.QTimer(self)
@@ -84,10 +86,16 @@ class DataPanel(QtWidgets.QWidget):
         self.regenerate.setToolTip("New points from a new data seed, the network's weights kept")
         self.clear = QtWidgets.QPushButton("Clear")
         self.clear.setToolTip("Remove every point to draw your own from scratch (Draw on, click to add)")
-        layout = QtWidgets.QHBoxLayout(self)
+        # two short rows, not one long one: one row of four set the Output dock's minimum width past what a
+        # 1024 px screen leaves it
+        layout = QtWidgets.QGridLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
-        for widget, stretch in ((self.noise, 2), (self.test_fraction, 2), (self.regenerate, 0), (self.clear, 0)):
-            layout.addWidget(widget, stretch)
+        layout.setVerticalSpacing(0)
+        layout.addWidget(self.noise, 0, 0)
+        layout.addWidget(self.regenerate, 0, 1)
+        layout.addWidget(self.test_fraction, 1, 0)
+        layout.addWidget(self.clear, 1, 1)
+        layout.setColumnStretch(0, 1)
         self.noise.settled.connect(lambda v: self.changes_requested.emit({"noise": v}))
         self.test_fraction.settled.connect(lambda v: self.changes_requested.emit({"test_fraction": v}))
         self.regenerate.clicked.connect(self.regenerate_requested)
