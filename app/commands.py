@@ -239,14 +239,18 @@ class SetData:
     config: object = field(compare=False)
     data: object = field(compare=False)
     mark: str = ""
+    seq: int = 0  # the controller's count of SetData posted: a DataSet says which it has seen
 
 
 @dataclass(frozen=True)
 class DataSet:
-    """What a SetData did: where in the run (the epoch the new data starts at), and its mark."""
+    """The data the trainer trains on is new: what a SetData did (where in the run: the epoch the new data
+    starts at, and its mark), or a rewind that went back to before a data change (mark "")."""
 
     generation: int
     epoch: int
     step: int
     mark: str
     config: object = field(compare=False)
+    data: object = field(default=None, compare=False)  # None: the SetData's own (the window has it already)
+    seq: int = 0  # the last SetData the worker had seen: a report of older news than the window's is stale

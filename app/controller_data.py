@@ -79,11 +79,18 @@ class DataControllerMixin:
         if undo is not None:
             back = describe_data_change(config, m.config)[0]
             self.push_undo(DataUndo(undo, m.generation, m.config, m.data, f"{back} (undone)" if back else ""))
-        self._host.post(cmd.SetData(m.generation, config, data, mark))
+        self._data_posted = getattr(self, "_data_posted", 0) + 1
+        self._host.post(cmd.SetData(m.generation, config, data, mark, self._data_posted))
         m.set_data(config, data)
 
     def _on_data_set(self, result: cmd.DataSet) -> None:
-        if result.generation != self.model.generation or not result.mark:
+        m = self.model
+        if result.generation != m.generation:
+            return
+        # a rewind restored the data of then; news older than a data edit still on its way is not news
+        if result.data is not None and result.data is not m.data and result.seq == getattr(self, "_data_posted", 0):
+            m.set_data(result.config, result.data)
+        if not result.mark:
             return
         text = f"{result.mark} at epoch {result.epoch}"
         self.model.add_mark(result.epoch, text)

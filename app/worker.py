@@ -331,6 +331,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         elif now - t_mark >= 0.25:  # steps/s over a quarter second reads steadily
             self._rate = (trainer.steps - s_mark) / (now - t_mark) if t_mark else 0.0
             self._rate_mark = (now, trainer.steps)
+        self._report_data()  # a rewind across a data change: the window draws the data restored
         snap = self._cursor.take(trainer, generation=self._generation, status=self._status.value,
                                  steps_per_second=self._rate, elapsed=self._elapsed)
         self._min_interval = max(1.0 / MAX_FPS, (time.perf_counter() - now) / SNAPSHOT_BUDGET)

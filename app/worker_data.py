@@ -13,8 +13,23 @@ class DataWorkerMixin:
         loss and output even when paused. A dataset that does not fit is refused by set_data (ConfigError):
         ``_handle`` pauses and says so, the data in force stays."""
         trainer = self._trainer
+        self._data_seq = c.seq
         if trainer is None or c.generation != self._generation:
             return
         trainer.set_data(c.data, c.config)
-        self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, c.mark, c.config))
+        self._data_reported = trainer.data
+        self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, c.mark, c.config,
+                                       seq=c.seq))
         self._changed(urgent=True)
+
+    def _report_data(self) -> None:
+        """Before a snapshot: if the trainer's data is not the one last reported (a rewind went back across a
+        data change, restoring the data of then), say so, so the window draws the data trained on."""
+        trainer = self._trainer
+        reported = getattr(self, "_data_reported", None)
+        if trainer is None or trainer.data is reported:
+            return
+        self._data_reported = trainer.data
+        if reported is not None:  # (the first report of a trainer: the window built it with that data)
+            self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, "", trainer.config,
+                                           trainer.data, getattr(self, "_data_seq", 0)))

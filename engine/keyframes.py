@@ -12,11 +12,11 @@ when the budget is full, every other regular keyframe is dropped and the spacing
 evenly spread over the run and replaying any step costs at most ``spacing`` steps.
 
 *Pinned* keyframes are never thinned: the trainer takes one whenever something outside training changes
-its state (a hyperparameter, a resume after divergence, a weight edit, a rewind, a load), so replaying
-from the nearest keyframe before a step never crosses such a change. A data change (``Trainer.set_data``) is one of
-them, and every keyframe holds the dataset in force at its step. Only the latest state at a step is
-kept: a keyframe at the step of the last one replaces it (a change made while paused wins over the state
-before it).
+its state (a hyperparameter, a resume after divergence, a weight edit, a rewind, a load, new data), so
+replaying from the nearest keyframe before a step never crosses such a change. Every keyframe holds the
+dataset in force at its step (``Trainer.set_data`` changes it), and restoring one puts that data back, so
+each step is replayed on the data it was trained on. Only the latest state at a step is kept: a keyframe
+at the step of the last one replaces it (a change made while paused wins over the state before it).
 
 The generator's state and the permutation change only when an epoch is shuffled, so keyframes of one
 epoch share one ``ShuffleState`` object, counted once against the budget.

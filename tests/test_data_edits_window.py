@@ -142,3 +142,17 @@ def test_a_drawn_session_is_dirty_and_round_trips_through_save_and_open(qtbot, t
     assert session.open_path(path)
     assert c.config.dataset == "drawn" and c.config.drawn == drawn
     assert c.data.n_train + c.data.n_test == len(drawn["points"])
+
+
+def test_going_back_for_good_to_before_a_data_change_brings_its_data_back(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    model, controller = parts.model, parts.controller
+    first = train_until(qtbot, parts, 30)
+    original = model.data
+    assert controller.change_data({"noise": 0.5})
+    train_until(qtbot, parts, first.steps + 30)
+    assert model.data is not original
+    controller.rewind(first.steps - 10)  # before the change: the data trained on then comes back
+    qtbot.waitUntil(lambda: model.data is original and model.config.noise is None)
+    wait_snapshot(qtbot, controller, lambda s: s.steps == first.steps - 10)
+    settle(qtbot, parts)
