@@ -254,3 +254,4 @@ class DataSet:
     config: object = field(compare=False)
     data: object = field(default=None, compare=False)  # None: the SetData's own (the window has it already)
     seq: int = 0  # the last SetData the worker had seen: a report of older news than the window's is stale
+    clock: tuple = ()  # engine.epochs.epoch_clock of the run: its stretches of one epoch length

@@ -88,8 +88,11 @@ class DataControllerMixin:
         if result.generation != m.generation:
             return
         # a rewind restored the data of then; news older than a data edit still on its way is not news
-        if result.data is not None and result.data is not m.data and result.seq == getattr(self, "_data_posted", 0):
+        current = result.seq == getattr(self, "_data_posted", 0)
+        if result.data is not None and result.data is not m.data and current:
             m.set_data(result.config, result.data)
+        if result.clock and (current or result.data is None):
+            m.set_epoch_clock(result.clock)
         if not result.mark:
             return
         text = f"{result.mark} at epoch {result.epoch}"

@@ -18,6 +18,7 @@ class DataWiring(QObject):
         output = self.views.output
         output.layout().addWidget(self.panel)  # under the plane it changes
         m, c = self.model, self.controller
+        parts.window.epoch_clock = parts.window.timeline.clock = m.clock  # engine.epochs.EpochClock, kept
         m.config_changed.connect(self.show_config)
         m.data_changed.connect(self.on_data)
         m.drawing_cleared.connect(self.on_cleared)

@@ -14,6 +14,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.epochs import EpochClock
 from engine.frame import Frame
 from engine.health import HealthTracker, layer_health, probe_batch
 from engine.network import has_parameter
@@ -100,6 +101,7 @@ class RunModel(QObject):
         self.variant = ""
         self.landscape = None  # engine.landscape.Landscape of the moment it was computed for
         self.cleared = False  # data changes: Clear emptied the drawing; the network waits for a first point
+        self.clock = EpochClock()  # steps <-> epochs, over the stretches of one epoch length (engine/epochs.py)
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -115,6 +117,7 @@ class RunModel(QObject):
     def set_network(self, config, data, generation: int) -> None:
         self.config, self.data, self.generation = config, data, generation
         self.set_cleared(False)
+        self.clock.set([(0, 0, self.steps_per_epoch)])  # the worker says more for a run with data changes
         self.snapshot = self.live_frame = self.frame = None
         self.moment = None
         self.steps = self.epochs = 0
@@ -225,9 +228,9 @@ class RunModel(QObject):
         latest = self.health.latest
         self.health.reset()
         for frame in frames:
-            self.health.record(frame.step / self.steps_per_epoch, self._healths(frame), frame.weights)
+            self.health.record(self.clock.epoch_of(frame.step), self._healths(frame), frame.weights)
         if latest and self.live_frame is not None and self.live_frame.step > frames[-1].step:
-            self.health.record(self.live_frame.step / self.steps_per_epoch, latest, self.live_frame.weights)
+            self.health.record(self.clock.epoch_of(self.live_frame.step), latest, self.live_frame.weights)
         self._health_steps = max(self._health_steps, frames[-1].step)
         self.health_changed.emit()
 
@@ -287,7 +290,7 @@ class RunModel(QObject):
             return
         self._last_health, self._health_steps = now, frame.step
         healths = self._healths(frame)
-        self.health.record(frame.step / self.steps_per_epoch, healths, frame.weights)
+        self.health.record(self.clock.epoch_of(frame.step), healths, frame.weights)
         self.health_changed.emit()
 
     # -- compare runs (issue 12) -------------------------------------------------------------------------
@@ -320,6 +323,10 @@ class RunModel(QObject):
         self.config_changed.emit(config)
         if self.sample >= data.n_train:
             self.set_sample(0)
+
+    def set_epoch_clock(self, stretches) -> None:
+        """The run's stretches of one epoch length (engine.epochs.epoch_clock), as the worker read them."""
+        self.clock.set(stretches)
 
     def set_cleared(self, cleared: bool) -> None:
         if cleared != self.cleared:

@@ -4,6 +4,7 @@ thread, between two slices, so the trainer is never written while it steps."""
 from __future__ import annotations
 
 from app import commands as cmd
+from engine.epochs import epoch_clock
 
 
 class DataWorkerMixin:
@@ -19,17 +20,17 @@ class DataWorkerMixin:
         trainer.set_data(c.data, c.config)
         self._data_reported = trainer.data
         self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, c.mark, c.config,
-                                       seq=c.seq))
+                                       seq=c.seq, clock=tuple(epoch_clock(trainer))))
         self._changed(urgent=True)
 
     def _report_data(self) -> None:
         """Before a snapshot: if the trainer's data is not the one last reported (a rewind went back across a
-        data change, restoring the data of then), say so, so the window draws the data trained on."""
+        data change, restoring the data of then), or the network is new (a run opened, an undo), say which
+        data it trains on and how long its epochs were, so the window draws the data and counts epochs right."""
         trainer = self._trainer
         reported = getattr(self, "_data_reported", None)
-        if trainer is None or trainer.data is reported:
+        if trainer is None or (trainer.data is reported and getattr(self, "_data_generation", None) == self._generation):
             return
-        self._data_reported = trainer.data
-        if reported is not None:  # (the first report of a trainer: the window built it with that data)
-            self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, "", trainer.config,
-                                           trainer.data, getattr(self, "_data_seq", 0)))
+        self._data_reported, self._data_generation = trainer.data, self._generation
+        self.data_set.emit(cmd.DataSet(self._generation, trainer.epoch, trainer.steps, "", trainer.config,
+                                       trainer.data, getattr(self, "_data_seq", 0), tuple(epoch_clock(trainer))))

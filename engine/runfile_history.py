@@ -59,7 +59,9 @@ def since_last_data_change(frames: list[Keyframe]) -> list[Keyframe]:
     """The keyframes from the last data change on (all of them when the data never changed). A run file holds
     one dataset, the last; the steps before it were trained on data the file does not keep, so they are not
     replayable once the run is reopened (the loss records keep them)."""
-    last = max((k for k, kf in enumerate(frames) if kf.reason == "data"), default=0)
+    # by the dataset each holds, not the reason: a keyframe at the step of a data change replaces it (an edit
+    # made while paused), and keeps its data
+    last = max((k for k in range(1, len(frames)) if frames[k].data is not frames[k - 1].data), default=0)
     return frames[last:]
 
 
@@ -218,5 +220,5 @@ def _frames(trainer, arrays: dict) -> list[Keyframe]:
         frames.append(Keyframe(step=step, epoch=epoch, step_in_epoch=in_epoch, epoch_loss=float(floats[k, 0]),
                                epoch_correct=correct, params=arrays["kf_params"][k].copy(), optimizer=state,
                                hyper=dict(hyper), shuffle=shuffles[shuffle], pinned=bool(pinned),
-                               reason=REASONS[reason]))
+                               reason=REASONS[reason], data=trainer.data, data_fields=trainer.data_fields))
     return frames

@@ -103,3 +103,20 @@ def test_a_moment_and_its_phases_carry_the_data_its_step_was_trained_on():
     assert early.data is old and late.data is new and early.batch.max() >= new.n_train  # indexes the old data
     phases = step_phases(replayer, 25)  # the batch read from the data of step 25, not the trainer's now
     np.testing.assert_array_equal(phases.X, old.X_train[:, early.batch])
+
+
+def test_the_epoch_clock_follows_the_epochs_lengths_across_data_changes(tmp_path):
+    from engine.epochs import EpochClock, epoch_clock
+    config = config_of("spiral", batch_size=32)  # 320 training points: 10 steps an epoch
+    run = run_with_changes(config, 150, {40: {"test_fraction": 0.5}, 95: {"test_fraction": 0.1}}, final=True)
+    clock = EpochClock()
+    clock.set(epoch_clock(run))
+    # 4 epochs of 10 steps, 200 points: 7 steps an epoch (55 steps: 7 epochs and 6 steps), then 360: 12
+    assert clock.stretches == [(0, 0, 10), (40, 4, 7), (95, 11, 12)]
+    assert clock.split(run.steps) == (run.epoch, run.step_in_epoch) == (15, 7)
+    assert clock.epoch_of(47) == 5 and clock.step_of(5) == 47 and clock.step_of(11.5) == 101
+    save_run(tmp_path / "run.npz", run)
+    loaded = load_run(tmp_path / "run.npz")
+    clock.set(epoch_clock(loaded))  # the file keeps the last stretch, counted from where it began
+    assert clock.split(loaded.steps) == (15, 7) and clock.stretches[-1][2] == 12
+    assert clock.split(95) == (11, 0)

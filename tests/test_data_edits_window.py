@@ -156,3 +156,19 @@ def test_going_back_for_good_to_before_a_data_change_brings_its_data_back(qtbot,
     qtbot.waitUntil(lambda: model.data is original and model.config.noise is None)
     wait_snapshot(qtbot, controller, lambda s: s.steps == first.steps - 10)
     settle(qtbot, parts)
+
+
+def test_epochs_are_counted_right_after_the_training_set_changed_size(qtbot, lab):
+    parts = lab("xor", epochs=None)  # 320 training points in batches of 32: 10 steps an epoch
+    model, controller, window = parts.model, parts.controller, parts.window
+    first = train_until(qtbot, parts, 40)
+    assert controller.change_data({"test_fraction": 0.5})  # 200 points: 7 steps an epoch from here
+    qtbot.waitUntil(lambda: len(model.clock.stretches) == 2)
+    snap = train_until(qtbot, parts, first.steps + 40)
+    assert window.timeline.describe(snap.steps).startswith(f"epoch {snap.epoch:,}")
+    epoch = first.epoch + 3  # three epochs into the new data
+    controller.show_epoch(epoch)
+    assert model.moment == first.steps + 3 * 7
+    qtbot.waitUntil(lambda: model.frame is not None and not model.frame.live and model.frame.step == model.moment)
+    assert model.frame.epoch == epoch
+    settle(qtbot, parts)
