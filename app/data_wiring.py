@@ -46,7 +46,10 @@ class DataWiring(QObject):
             output.train_points.setData([], [])
             output.test_points.setData([], [])
             output.chosen.setData([], [])
+            output.draw.setChecked(True)  # what Clear is for: drawing from scratch
+            output.info.setText("No points: click to add one")
         elif self.model.data is not None:
+            output.info.setText("")
             output.set_data(self.model.data)
 
 

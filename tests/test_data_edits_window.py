@@ -172,3 +172,30 @@ def test_epochs_are_counted_right_after_the_training_set_changed_size(qtbot, lab
     qtbot.waitUntil(lambda: model.frame is not None and not model.frame.live and model.frame.step == model.moment)
     assert model.frame.epoch == epoch
     settle(qtbot, parts)
+
+
+def test_undoing_a_rebuild_makes_the_old_networks_edits_undoable_again(qtbot, lab):
+    parts = lab("xor")
+    model, controller, window = parts.model, parts.controller, parts.window
+    train_until(qtbot, parts, 20)
+    assert controller.change_data({"noise": 0.3})
+    assert controller.apply({"layers": (2, 4, 1), "activations": ("tanh", "sigmoid")})  # a new network
+    assert window.undo.text() == "&Undo changing the layers" and model.config.noise == 0.3
+    window.undo.trigger()  # the trained network comes back, its noise change with it
+    assert model.config.layers == (2, 8, 1) and window.undo.text() == "&Undo changing the noise"
+    window.undo.trigger()
+    assert model.config.noise is None and not window.undo.isEnabled()
+    settle(qtbot, parts)
+
+
+def test_a_one_d_regression_takes_drawn_points_under_the_same_weights(qtbot, lab):
+    parts = lab("sine")
+    model, controller = parts.model, parts.controller
+    snap = train_until(qtbot, parts, 10)
+    n = model.data.n_train + model.data.n_test
+    controller.add_point(0.25, 0.9, -1)
+    assert model.config.drawn["points"][-1] == [0.25] and model.config.drawn["targets"][-1] == 0.9
+    assert model.data.n_train + model.data.n_test == n + 1 and model.data.task == "regression"
+    now = wait_snapshot(qtbot, controller, lambda s: s.steps == snap.steps)
+    assert same_weights(weights_of(now), weights_of(snap))
+    settle(qtbot, parts)
