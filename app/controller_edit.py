@@ -90,7 +90,7 @@ class EditControllerMixin:
         if drawn is None:
             return False
         if self.model.cleared:  # the first point of a drawing started from scratch
-            drawn = {"points": [], **{k: [] for k in drawn if k != "points"}}
+            drawn = {**drawn, "points": [], **{k: [] for k in ("labels", "targets") if k in drawn}}
         if "targets" in drawn:
             return self._draw(with_point(drawn, (x,), float(y)), "Undo adding a point")
         return self._draw(with_point(drawn, (x, y), int(label)), "Undo adding a point")

@@ -134,7 +134,8 @@ def make_data(config: TrainConfig, rng: np.random.RandomState):
     elif config.dataset == "drawn":
         d = config.drawn
         data = dataset_from_points(d["points"], d.get("labels", d.get("targets")), DRAWN.task(d),
-                                   config.test_fraction, rng, loss=config.loss, n_classes=config.n_classes)
+                                   config.test_fraction, rng, loss=config.loss, n_classes=config.n_classes,
+                                   class_names=d.get("names"))
     else:
         data = make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
                             test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,

@@ -49,7 +49,8 @@ def test_the_noise_slider_changes_the_data_keeps_the_weights_and_marks_the_loss_
     assert panel.noise.isEnabled() and panel.regenerate.isEnabled()
     snap = train_until(qtbot, parts, 40)
     before, X = weights_of(snap), model.data.X_train.copy()
-    panel.noise.slider.setValue(30)  # a keyboard step: asked for once it stands still 150 ms
+    for position in (10, 20, 30):  # a drag: asked for once it stands still 150 ms, not at every position
+        panel.noise.slider.setValue(position)
     assert model.config.noise is None  # not yet: debounced
     qtbot.waitUntil(lambda: model.config.noise == 0.3, timeout=3000)
     assert not np.array_equal(model.data.X_train, X) and model.data.n_train == X.shape[1]
@@ -115,7 +116,9 @@ def test_clear_empties_the_plane_training_waits_for_a_first_point(qtbot, lab):
     controller.train()
     assert not model.running and "The drawing is empty" in window.banner.text()
     controller.add_point(0.3, 0.3, 1)
-    assert not model.cleared and model.config.drawn == {"points": [[0.3, 0.3]], "labels": [1]}
+    assert not model.cleared and model.config.drawn == {"points": [[0.3, 0.3]], "labels": [1],
+                                                        "names": ["same sign", "opposite sign"]}
+    assert model.data.target_names == ["same sign", "opposite sign"]  # the classes keep their names
     assert model.data.n_train == 1 and len(out.train_points.getData()[0]) == 1
     train_until(qtbot, parts, model.steps + 5)  # one point trains
     settle(qtbot, parts)
