@@ -36,7 +36,7 @@ def describe_data_change(old, new) -> tuple[str, str]:
     marks = [f"{WORDS[k]} {_shown(old, k)} -> {_shown(new, k)}" for k in WORDS
              if getattr(old, k) != getattr(new, k)]
     if old.data_seed != new.data_seed:
-        return f"new data (data seed {new.data_seed})", "Undo regenerating the data"
+        return "new data", "Undo regenerating the data"  # (the seed is in the config panel and the run file)
     if marks:
         changed = [WORDS[k] for k in WORDS if getattr(old, k) != getattr(new, k)]
         return ", ".join(marks), "Undo changing the " + " and ".join(changed)
