@@ -115,6 +115,7 @@ class KeyframeStore:
         self._steps: list[int] = []
         self._pinned: list[int] = []  # steps of the pinned keyframes
         self._shared: dict[int, _Shared] = {}  # id(ShuffleState) -> the state and how many frames use it
+        self._datasets: dict[int, list] = {}  # id(Dataset) -> [its bytes, how many frames hold it]
         self._own_bytes = 0
         self._lock = threading.Lock()
 
@@ -124,9 +125,10 @@ class KeyframeStore:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held: every keyframe's own arrays plus each distinct ShuffleState once."""
+        """Bytes held: every keyframe's own arrays plus each distinct ShuffleState once, and each dataset of
+        before a data change once."""
         with self._lock:
-            return self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+            return self._bytes()
 
     def frames(self) -> list[Keyframe]:
         """All keyframes, sorted by step (a copy of the list)."""
@@ -185,6 +187,7 @@ class KeyframeStore:
             self._own_bytes += kf.nbytes
             shared = self._shared.setdefault(id(kf.shuffle), _Shared(kf.shuffle))
             shared.users += 1
+            self._datasets.setdefault(id(kf.data), [dataset_bytes(kf.data), 0])[1] += 1
             self._thin()
             self.next_step = self._next_after(kf.step)
             return self.next_step
@@ -200,6 +203,7 @@ class KeyframeStore:
     def clear(self) -> None:
         with self._lock:
             self._frames, self._steps, self._pinned, self._shared, self._own_bytes = [], [], [], {}, 0
+            self._datasets = {}
             self.revision += 1
             self.next_step = 0
 
@@ -225,10 +229,18 @@ class KeyframeStore:
         shared.users -= 1
         if not shared.users:
             del self._shared[id(kf.shuffle)]
+        held = self._datasets[id(kf.data)]
+        held[1] -= 1
+        if not held[1]:
+            del self._datasets[id(kf.data)]
         return kf
 
     def _bytes(self) -> int:
-        return self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+        # the datasets of before a data change, which only the keyframes keep alive (the latest one's is the
+        # data the trainer trains on)
+        live = id(self._frames[-1].data) if self._frames else None
+        return (self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+                + sum(size for key, (size, _) in self._datasets.items() if key != live))
 
     def _thin(self) -> None:
         """While over budget: drop the regular keyframes off the multiples of twice the spacing, and
@@ -240,6 +252,15 @@ class KeyframeStore:
             for k in range(len(keep) - 1, -1, -1):
                 if keep[k]:
                     self._drop(k)
+
+
+def dataset_bytes(data) -> int:
+    """Bytes of a Dataset's arrays (0 for None): what a keyframe holding the data of a change keeps alive."""
+    if data is None:
+        return 0
+    arrays = (data.X_train, data.Y_train, data.X_test, data.Y_test, data.labels_train, data.labels_test,
+              data.raw_X_train, data.raw_X_test)
+    return sum(int(a.nbytes) for a in arrays if a is not None)
 
 
 def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray | None = None) -> Keyframe:

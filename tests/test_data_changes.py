@@ -120,3 +120,19 @@ def test_the_epoch_clock_follows_the_epochs_lengths_across_data_changes(tmp_path
     clock.set(epoch_clock(loaded))  # the file keeps the last stretch, counted from where it began
     assert clock.split(loaded.steps) == (15, 7) and clock.stretches[-1][2] == 12
     assert clock.split(95) == (11, 0)
+
+
+def test_the_keyframes_count_each_dataset_they_hold_once():
+    from engine.keyframes import dataset_bytes
+    config = config_of("spiral", batch_size=32)
+    run = build(config)
+    run.run_epochs(1)
+    before, data = run.keyframes.nbytes, run.data
+    for noise in (0.3, 0.4, 0.5):
+        new = run.config.replace(noise=noise)
+        run.set_data(data_of(new), new)
+    # each new dataset counted once, however many keyframes share it; the pins' own bytes besides
+    grew = run.keyframes.nbytes - before
+    assert 3 * dataset_bytes(data) <= grew < 3 * dataset_bytes(data) + 3 * (run.keyframes.latest.nbytes + 20_000)
+    run.run_epochs(2)  # more keyframes of the last dataset: it is not counted again
+    assert run.keyframes.nbytes - before < grew + 2 * 10 * (run.keyframes.latest.nbytes + 20_000)

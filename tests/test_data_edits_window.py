@@ -202,3 +202,32 @@ def test_a_one_d_regression_takes_drawn_points_under_the_same_weights(qtbot, lab
     now = wait_snapshot(qtbot, controller, lambda s: s.steps == snap.steps)
     assert same_weights(weights_of(now), weights_of(snap))
     settle(qtbot, parts)
+
+
+def test_a_bad_data_value_is_refused_in_one_line_and_changes_nothing(qtbot, lab):
+    parts = lab("xor")
+    model, controller, window = parts.model, parts.controller, parts.window
+    data, config = model.data, model.config
+    errors = []
+    window.show_config_error = lambda text, field=None: errors.append((text, field))
+    assert controller.change_data({"noise": 5.0}) is False
+    assert model.data is data and model.config == config and not window.undo.isEnabled()
+    (text, field), = errors
+    assert field == "noise" and "5" in text and "(the data in force is kept)" in text and "\n" not in text
+    settle(qtbot, parts)
+
+
+def test_the_data_changes_while_training_without_stopping_it(qtbot, lab):
+    parts = lab("spiral", epochs=None)
+    model, controller = parts.model, parts.controller
+    controller.train()
+    snap = wait_snapshot(qtbot, controller, lambda s: s.steps >= 20)
+    generation = model.generation
+    parts.data_wiring.panel.noise.slider.setValue(50)
+    parts.data_wiring.panel.noise.slider.sliderReleased.emit()
+    assert model.config.noise == 0.5
+    later = wait_snapshot(qtbot, controller, lambda s: s.steps > snap.steps + 50)
+    assert model.running and later.status == "running" and model.generation == generation
+    qtbot.waitUntil(lambda: len(model.marks) == 1)
+    controller.pause()
+    settle(qtbot, parts)
