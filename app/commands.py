@@ -175,6 +175,7 @@ class SetParameter:
     i: int
     j: int | None
     value: float
+    undoable: bool = True  # False for Undo's own setting back: it is not put on the undo stack again
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class ParameterSet:
     epoch: float
     loss_before: float | None
     loss_after: float | None
+    command: object = field(default=None, compare=False)  # the SetParameter done (Undo sets ``old`` back with it)
 
 
 CONTROL = (Train, Pause, Step, SetTrainer, SetEpochLimit, Rewind, Recover, Undo)
@@ -225,3 +227,32 @@ class LandscapeStart:
     trajectory: object
     step: int
     method: str
+
+
+# -- data that changes under a trained network (issue #11) ---------------------------------------------------
+@dataclass(frozen=True)
+class SetData:
+    """Between two steps, train on ``data`` (an engine.datasets.Dataset built from ``config``'s data fields,
+    never written) with the network, optimizer and history kept (``Trainer.set_data``: a keyframe "data").
+    ``mark``: what the loss curve says of the change ("noise 0.1 -> 0.3"), "" for none."""
+
+    generation: int
+    config: object = field(compare=False)
+    data: object = field(compare=False)
+    mark: str = ""
+    seq: int = 0  # the controller's count of SetData posted: a DataSet says which it has seen
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """The data the trainer trains on is new: what a SetData did (where in the run: the epoch the new data
+    starts at, and its mark), or a rewind that went back to before a data change (mark "")."""
+
+    generation: int
+    epoch: int
+    step: int
+    mark: str
+    config: object = field(compare=False)
+    data: object = field(default=None, compare=False)  # None: the SetData's own (the window has it already)
+    seq: int = 0  # the last SetData the worker had seen: a report of older news than the window's is stale
+    clock: tuple = ()  # engine.epochs.epoch_clock of the run: its stretches of one epoch length

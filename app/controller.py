@@ -11,17 +11,18 @@ from __future__ import annotations
 import itertools
 import os
 import weakref
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 import resources
 from app import commands as cmd
 from app.controller_compare import CompareControllerMixin
+from app.controller_data import EMPTY_DRAWING, DataControllerMixin
 from app.controller_edit import EditControllerMixin
 from app.controller_time import TimeControllerMixin
 from app.worker import LIVE_KEYS, WorkerThread
 from app.run_model import RunModel
+from app.undo import NetworkUndo, UndoEntry, UndoStack  # noqa: F401 (UndoEntry: the entries' base, for callers)
 from engine.adapt import adapt
 from engine.config import TrainConfig, build
 from engine.status import Status
@@ -43,18 +44,7 @@ def describe(changes: dict, running: bool = True) -> str:
     return f"You changed {names_of(changes)} " + ("while training." if running else "of a network already trained.")
 
 
-@dataclass
-class UndoEntry:
-    """What Edit > Undo brings back: the network a change replaced (the worker keeps its trainer)."""
-
-    text: str  # "Undo changing the layers"
-    config: object
-    data: object
-    preset: str | None
-    based_on: str | None
-
-
-class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixin, QObject):
+class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, CompareControllerMixin, QObject):
     """Owns the training thread for one window and writes the ``RunModel`` (``self.model``).
 
     Signals (GUI thread): ``snapshot_shown(snapshot)`` after the model took a snapshot of the current network,
@@ -71,7 +61,7 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
         self.window = window
         self.model = model if model is not None else RunModel(self)
         self._sent = 0  # CONTROL commands posted; see TrainingWorker.snapshot_ready
-        self.undo_entry: UndoEntry | None = None
+        self.undo_stack = UndoStack()  # Edit > Undo, newest last (app/undo.py)
         self.replay_budget = REPLAY_BUDGET_MB * 2**20  # bytes the keyframes of a run may take (a setting)
         self._tokens = itertools.count(1)
         self.pending_saves: list[cmd.Save] = []  # posted to the worker, not reported yet, oldest first
@@ -88,6 +78,7 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
         worker.parameter_set.connect(self._on_parameter_set)
         worker.pinned.connect(self._on_pinned)
         worker.landscape_inputs.connect(self._on_landscape_inputs)
+        worker.data_set.connect(self._on_data_set)
         self._host.start()
         # Whatever drops the last reference first (a test, a crash path), the thread is stopped before its
         # QThread can be destroyed while running, which would abort the process.
@@ -105,6 +96,9 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
 
     # -- transport ----------------------------------------------------------------------------------
     def train(self) -> None:
+        if self.model.cleared:
+            self.window.show_problem(EMPTY_DRAWING)
+            return
         if self._at_limit():
             self.window.offer_more_epochs(self.model.config.epochs)
             return
@@ -119,6 +113,9 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
         (self.pause if self.model.running else self.train)()
 
     def step(self) -> None:
+        if self.model.cleared:
+            self.window.show_problem(EMPTY_DRAWING)
+            return
         if self._at_limit():
             self.window.offer_more_epochs(self.model.config.epochs)
             return
@@ -177,6 +174,8 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
         try:
             if not structural:
                 return self._apply_live(changes)
+            if (in_place := self.change_data(changes, ask=False)) is not None:  # the data only: weights kept
+                return in_place
             # anything that draws new weights asks first while there is training to lose (running, paused or
             # done); Edit > Undo brings the old network back anyway
             if self._has_history() and not self.window.ask_apply(describe(structural, self.model.running)):
@@ -255,33 +254,39 @@ class Controller(TimeControllerMixin, EditControllerMixin, CompareControllerMixi
     def _has_history(self) -> bool:
         return self.model.running or self.model.steps > 0
 
+    @property
+    def undo_entry(self) -> UndoEntry | None:
+        """What Edit > Undo would take back now (the top of ``undo_stack``), or None."""
+        return self.undo_stack.top
+
     def undo(self) -> None:
-        """Edit > Undo: the network, optimizer and history that the last change replaced, paused."""
-        entry, self.undo_entry = self.undo_entry, None
-        self.window.set_undo(None)
-        if entry is None:
-            return
-        m = self.model
-        generation = m.generation + 1
-        self._control(cmd.Undo(generation))
-        self._set_running(False)
-        m.set_preset(entry.preset, entry.based_on)
-        m.set_network(entry.config, entry.data, generation)
-        self.network_built.emit(entry.config)
+        """Edit > Undo: the newest edit taken back, whichever kind it was (app/undo.py says what each keeps)."""
+        entry = self.undo_stack.pop(self.model.generation)
+        if entry is not None:
+            entry.run(self)
+        self.show_undo()
+
+    def push_undo(self, entry: UndoEntry | None) -> None:
+        self.undo_stack.push(entry)
+        self.show_undo()
+
+    def show_undo(self) -> None:
+        top = self.undo_stack.top
+        self.window.set_undo(top.text if top is not None and top.generation == self.model.generation else None)
 
     def _install(self, trainer, run: bool, undo: str | None = None) -> None:
         m = self.model
+        generation = m.generation + 1
         # the network replaced, if it has training to lose (the worker keeps its trainer for Undo)
-        self.undo_entry = UndoEntry(undo, m.config, m.data, m.preset, m.based_on) \
-            if undo and self._has_history() else None
-        self.window.set_undo(self.undo_entry.text if self.undo_entry else None)
+        self.undo_stack.replaced_by(NetworkUndo(undo, generation, m.config, m.data, m.preset, m.based_on,
+                                                m.generation) if undo and self._has_history() else None)
         if trainer.keyframes is not None:
             trainer.keyframes.set_budget(self.replay_budget)  # (not training yet: the GUI thread may)
-        generation = m.generation + 1
         self._control(cmd.SetTrainer(trainer, generation, run))
         m.set_network(trainer.config, trainer.data, generation)
         m.set_status(Status.RUNNING if run else Status.READY)  # until the worker says more
         self._set_running(run)
+        self.show_undo()
         self.network_built.emit(trainer.config)
 
     def _control(self, command) -> None:

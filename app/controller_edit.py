@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app import commands as cmd
+from app.undo import parameter_undo
 from engine.validation import ConfigError
 
 MAX_SET_VALUE = 1e6  # a weight typed by hand: beyond this, every unit it feeds saturates or overflows
@@ -75,6 +76,7 @@ class EditControllerMixin:
             text += f" (loss {result.loss_before:.4g} -> {result.loss_after:.4g})"
         self.model.add_mark(result.epoch, text)
         self.window.show_info(text)
+        self.push_undo(parameter_undo(result))  # None for Undo's own setting back
 
     def forget_marks(self, *_ignored) -> None:
         self.model.clear_marks()
@@ -82,23 +84,25 @@ class EditControllerMixin:
     # -- your own data, drawn (issue #11) -----------------------------------------------------------------
     def add_point(self, x: float, y: float, label: int) -> bool:
         """A point clicked into the Output view: (x1, x2) of class ``label``, or on a 1-D curve (x, y)
-        (label -1). The data becomes dataset 'drawn', a config edit like any other."""
+        (label -1). The data becomes dataset 'drawn' under the same network (weights kept), shown at once."""
         from engine.drawing import with_point
         drawn = self._drawn()
         if drawn is None:
             return False
+        if self.model.cleared:  # the first point of a drawing started from scratch
+            drawn = {**drawn, "points": [], **{k: [] for k in ("labels", "targets") if k in drawn}}
         if "targets" in drawn:
-            return self._draw(with_point(drawn, (x,), float(y)))
-        return self._draw(with_point(drawn, (x, y), int(label)))
+            return self._draw(with_point(drawn, (x,), float(y)), "Undo adding a point")
+        return self._draw(with_point(drawn, (x, y), int(label)), "Undo adding a point")
 
     def remove_point(self, x: float, y: float, px: float = 1.0, py: float = 1.0) -> bool:
         """A right-click: the drawn point nearest (x, y) goes, distances in pixels (px, py: a pixel's size)."""
         from engine.drawing import without_nearest
         drawn = self._drawn()
-        if drawn is None:
+        if drawn is None or self.model.cleared:
             return False
         try:
-            return self._draw(without_nearest(drawn, (x, y), (px, py)))
+            return self._draw(without_nearest(drawn, (x, y), (px, py)), "Undo removing a point")
         except ConfigError as err:
             self.window.show_problem(str(err))
             return False
@@ -116,8 +120,14 @@ class EditControllerMixin:
             self.window.show_problem(str(err))
             return None
 
-    def _draw(self, drawn: dict) -> bool:
-        return self.apply({"dataset": "drawn", "drawn": drawn})
+    def _draw(self, drawn: dict, undo: str) -> bool:
+        """The drawing ``drawn`` becomes the data, in place (``change_data``); the classes stay the network's
+        (a drawing that needs another output layer builds a new network, asking first)."""
+        changes = {"dataset": "drawn", "drawn": drawn}
+        data = self.model.data
+        if data.task == "classification":
+            changes["n_classes"] = data.n_classes
+        return bool(self.change_data(changes, undo=undo))
 
     def forget_sample(self, *_ignored) -> None:
         self.model.set_sample(0)

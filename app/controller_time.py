@@ -78,7 +78,7 @@ class TimeControllerMixin:
 
     def show_epoch(self, epoch: float) -> None:
         """A click on the loss curve: the end of that epoch."""
-        self.show_moment(int(round(epoch * self.model.steps_per_epoch)))
+        self.show_moment(self.model.clock.step_of(epoch))
 
     def rewind(self, step: int) -> None:
         """Go back to ``step`` for good: the weights, optimizer and history after it are dropped."""

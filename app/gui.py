@@ -73,6 +73,7 @@ class Assembly:
     compare: object = None  # app.compare_wiring.CompareWiring
     landscape: object = None  # app.landscape_wiring.LandscapeWiring
     record: object = None  # app.record_wiring.RecordWiring
+    data_wiring: object = None  # app.data_wiring.DataWiring
 
 
 def wire_compare(parts):
@@ -182,11 +183,18 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     else:
         w.preset_chosen.connect(c.load_preset)
     wire_issue11(parts)
+    parts.data_wiring = wire_data_changes(parts)
     if views:
         parts.compare = wire_compare(parts)
         parts.landscape = wire_landscape(parts)
         parts.record = wire_record(parts)
     return parts
+
+
+def wire_data_changes(parts):
+    """Issue #11's data changed under the network: app/data_wiring.py."""
+    from app.data_wiring import wire_data_changes as wire
+    return wire(parts)
 
 
 def wire_issue11(parts) -> None:

@@ -14,6 +14,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.epochs import EpochClock
 from engine.frame import Frame
 from engine.health import HealthTracker, layer_health, probe_batch
 from engine.network import has_parameter
@@ -64,6 +65,9 @@ class RunModel(QObject):
     variant_changed = Signal(str)  # compare runs: what the variant in the background is doing ("" idle)
     landscape_changed = Signal(object)  # loss landscape (issue 12): engine.landscape.Landscape, None: none
     landscape_progress = Signal(int, int)  # loss landscape: grid points done, of total (0, 0: idle)
+    # data changes under the network (issue #11): the data in force is new, the network the same
+    data_changed = Signal(object)  # the new Dataset
+    drawing_cleared = Signal(bool)  # Clear: the plane shows no point until the first one is drawn (True)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -96,6 +100,8 @@ class RunModel(QObject):
         self.pinned: list = []  # engine.pinned.PinnedRun, oldest first (compare runs, issue 12)
         self.variant = ""
         self.landscape = None  # engine.landscape.Landscape of the moment it was computed for
+        self.cleared = False  # data changes: Clear emptied the drawing; the network waits for a first point
+        self.clock = EpochClock()  # steps <-> epochs, over the stretches of one epoch length (engine/epochs.py)
 
     # -- derived ----------------------------------------------------------------------------------------
     @property
@@ -110,6 +116,8 @@ class RunModel(QObject):
     # -- written by the controller ---------------------------------------------------------------------
     def set_network(self, config, data, generation: int) -> None:
         self.config, self.data, self.generation = config, data, generation
+        self.set_cleared(False)
+        self.clock.set([(0, 0, self.steps_per_epoch)])  # the worker says more for a run with data changes
         self.snapshot = self.live_frame = self.frame = None
         self.moment = None
         self.steps = self.epochs = 0
@@ -220,9 +228,9 @@ class RunModel(QObject):
         latest = self.health.latest
         self.health.reset()
         for frame in frames:
-            self.health.record(frame.step / self.steps_per_epoch, self._healths(frame), frame.weights)
+            self.health.record(self.clock.epoch_of(frame.step), self._healths(frame), frame.weights)
         if latest and self.live_frame is not None and self.live_frame.step > frames[-1].step:
-            self.health.record(self.live_frame.step / self.steps_per_epoch, latest, self.live_frame.weights)
+            self.health.record(self.clock.epoch_of(self.live_frame.step), latest, self.live_frame.weights)
         self._health_steps = max(self._health_steps, frames[-1].step)
         self.health_changed.emit()
 
@@ -282,7 +290,7 @@ class RunModel(QObject):
             return
         self._last_health, self._health_steps = now, frame.step
         healths = self._healths(frame)
-        self.health.record(frame.step / self.steps_per_epoch, healths, frame.weights)
+        self.health.record(self.clock.epoch_of(frame.step), healths, frame.weights)
         self.health_changed.emit()
 
     # -- compare runs (issue 12) -------------------------------------------------------------------------
@@ -303,3 +311,24 @@ class RunModel(QObject):
     def set_landscape(self, result) -> None:
         self.landscape = result
         self.landscape_changed.emit(result)
+
+    # -- data changes under the network (issue #11) ---------------------------------------------------------
+    def set_data(self, config, data) -> None:
+        """The same network trains on new data (``data``, built from ``config``'s data fields) from now on."""
+        self.config, self.data = config, data
+        self._probe = None  # the health probe's samples were the old data's
+        self.set_cleared(False)
+        self.steps_per_epoch_changed.emit(self.steps_per_epoch)
+        self.data_changed.emit(data)
+        self.config_changed.emit(config)
+        if self.sample >= data.n_train:
+            self.set_sample(0)
+
+    def set_epoch_clock(self, stretches) -> None:
+        """The run's stretches of one epoch length (engine.epochs.epoch_clock), as the worker read them."""
+        self.clock.set(stretches)
+
+    def set_cleared(self, cleared: bool) -> None:
+        if cleared != self.cleared:
+            self.cleared = cleared
+            self.drawing_cleared.emit(cleared)

@@ -23,6 +23,7 @@ import traceback
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from app import commands as cmd
+from app.worker_data import DataWorkerMixin
 from app.worker_lab import LabWorkerMixin
 from app.worker_time import TimeWorkerMixin
 from engine.frame import Frame
@@ -42,7 +43,7 @@ BEHIND_SECONDS = 0.25  # a paced run that falls this far behind (steps slower th
 LIVE_KEYS = tuple(HYPERPARAMETERS)  # what changes between two steps without a new network
 
 
-class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
+class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
     """Owns the Trainer of the current run once it is handed over with ``SetTrainer``.
 
     Signals carry only fresh objects (a Snapshot of copies, frames, results): nothing the worker keeps using.
@@ -61,6 +62,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
     pinned = Signal(object)  # engine.pinned.PinnedRun (Pin)
     landscape_inputs = Signal(object)  # app.commands.LandscapeStart (LandscapeInputs)
     parameter_set = Signal(object)  # app.commands.ParameterSet (SetParameter)
+    data_set = Signal(object)  # app.commands.DataSet (SetData): the data changed under the network
     finished = Signal()
 
     def __init__(self):
@@ -338,6 +340,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, QObject):
         elif now - t_mark >= 0.25:  # steps/s over a quarter second reads steadily
             self._rate = (trainer.steps - s_mark) / (now - t_mark) if t_mark else 0.0
             self._rate_mark = (now, trainer.steps)
+        self._report_data()  # a rewind across a data change: the window draws the data restored
         snap = self._cursor.take(trainer, generation=self._generation, status=self._status.value,
                                  steps_per_second=self._rate, elapsed=self._elapsed)
         self._min_interval = max(1.0 / MAX_FPS, (time.perf_counter() - now) / SNAPSHOT_BUDGET)

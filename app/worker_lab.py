@@ -44,7 +44,7 @@ class LabWorkerMixin:
         trainer.pin_keyframe("edit")
         steps_per_epoch = -(-trainer.n // trainer.batch_size)
         self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
-                                                 trainer.steps / steps_per_epoch, before, after))
+                                                 trainer.epoch + trainer.step_in_epoch / steps_per_epoch, before, after, c))
         self._changed(urgent=True)
 
     # -- compare runs (issue 12) ------------------------------------------------------------------------

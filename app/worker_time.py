@@ -46,12 +46,13 @@ class TimeWorkerMixin:
         from ui.inspector import SET_SIZE
         moment = self._replay().moment(trainer.steps if req.step is None else req.step)
         samples = {}
+        data = moment.data if moment.data is not None else trainer.data  # the step's own (a data change since)
         if req.mode == "sample":
-            samples["sample"] = req.sample
+            samples["sample"] = min(req.sample, data.n_train - 1)
         elif req.mode == "set":
-            n = trainer.data.X_train.shape[1]
+            n = data.X_train.shape[1]
             samples["columns"] = probe_batch(np.arange(n).reshape(1, -1), SET_SIZE)[0]
-        inspection = inspect_parameter(trainer.network, trainer.loss, trainer.data, moment, req.layer - 1, req.i,
+        inspection = inspect_parameter(trainer.network, trainer.loss, data, moment, req.layer - 1, req.i,
                                        req.j if req.kind == "w" else None, kind=req.kind, **samples)
         self.inspected.emit(cmd.Inspected(req, inspection))
 

@@ -33,6 +33,7 @@ CONSTRAINTS = {
     "dataset": OneOf(DATASETS + ("csv", "drawn")),
     **{k: DATASET_CONSTRAINTS[k] for k in ("n_samples", "noise", "test_fraction", "n_classes")},
     "seed": Interval(int, 0, 2**32 - 1),
+    "data_seed": Interval(int, 0, 2**32 - 1),
     "csv_task": OneOf(("auto", "classification", "regression")),
     "features": FEATURE_LIST,
     "drawn": DRAWN,
@@ -40,7 +41,7 @@ CONSTRAINTS = {
     "csv_separator": OneOf((None, ",", ";", "\t")),  # None: detected
     "csv_max_mb": Interval(float, 0, 1_000_000, closed="right"),  # files above it are refused, not read
 }
-OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes", "drawn"}  # None means: full batch, no limit, default
+OPTIONAL = {"batch_size", "epochs", "n_samples", "noise", "n_classes", "drawn", "data_seed"}  # None means: full batch, no limit, default
 
 
 @dataclass
@@ -73,6 +74,8 @@ class TrainConfig:
     csv_separator: str | None = None  # ",", ";" or "\t"; None: detected
     csv_max_mb: float = 50.0  # the largest CSV file read, in MB (10^6 bytes)
     seed: int = 42
+    data_seed: int | None = None  # None: the data is drawn from ``seed`` (before the weights); else from this
+    # seed of its own (Regenerate: new data under the same network, weights kept)
     extra: dict = field(default_factory=dict, compare=False)  # presets' notes, ignored by the engine
 
     def validated(self) -> "TrainConfig":
@@ -131,12 +134,19 @@ def make_data(config: TrainConfig, rng: np.random.RandomState):
     elif config.dataset == "drawn":
         d = config.drawn
         data = dataset_from_points(d["points"], d.get("labels", d.get("targets")), DRAWN.task(d),
-                                   config.test_fraction, rng, loss=config.loss, n_classes=config.n_classes)
+                                   config.test_fraction, rng, loss=config.loss, n_classes=config.n_classes,
+                                   class_names=d.get("names"))
     else:
         data = make_dataset(config.dataset, rng=rng, n_samples=config.n_samples, noise=config.noise,
                             test_fraction=config.test_fraction, loss=config.loss, n_classes=config.n_classes,
                             n_inputs=config.layers[0], n_outputs=config.layers[-1])
     return with_features(data, config.features)
+
+
+def data_of(config: TrainConfig):
+    """The dataset ``build(config)`` trains on, drawn alone: from ``data_seed`` when the config has one, else
+    from ``seed`` as ``build`` draws it (before the weights). For a data change under a trained network."""
+    return make_data(config, np.random.RandomState(config.seed if config.data_seed is None else config.data_seed))
 
 
 def fit_layers(config: TrainConfig, data) -> TrainConfig:
@@ -154,7 +164,9 @@ def build(config: TrainConfig, fit_io: bool = False, data=None, keyframes=True) 
     config = config.validated()
     rng = np.random.RandomState(config.seed)
     if data is None:
-        data = make_data(config, rng)
+        data = make_data(config, rng)  # drawn from the seed even with a data seed: the weights follow the same draws
+        if config.data_seed is not None:
+            data = data_of(config)
     else:  # the config's features, whichever were on the dataset passed in (its raw points are kept)
         data = with_features(data, config.features)
     if fit_io:

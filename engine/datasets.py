@@ -107,6 +107,11 @@ class Dataset:
         return self.X_test.shape[1]
 
 
+# The config's fields that say which data a run trains on (engine/config.py make_data), as opposed to the
+# network and its training: changing only these keeps the weights (``Trainer.set_data``).
+DATA_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "n_classes", "drawn", "data_seed", "csv_path",
+               "csv_target", "csv_header", "csv_task", "csv_separator", "csv_max_mb")
+
 DATASETS = ("tutorial", "xor", "circles", "moons", "spiral", "blobs", "sine", "iris", "digits")
 
 DATASET_CONSTRAINTS = {
@@ -323,12 +328,14 @@ def _points_arrays(points, values, task: str, where: str = ""):
 
 
 def dataset_from_points(points, values, task: str, test_fraction: float, rng: np.random.RandomState, *,
-                        loss: str = "mse", n_classes: int | None = None, name: str = "drawn") -> Dataset:
+                        loss: str = "mse", n_classes: int | None = None, name: str = "drawn",
+                        class_names: list | None = None) -> Dataset:
     """A dataset of drawn points, split like every other with ``rng``.
 
     points (n, d), d 1 or 2 (the plane, or x of a 1-D regression); values: classification, class labels
     (n,) int, with ``n_classes`` classes (None: the largest label + 1, at least 2); regression, targets
-    (n,) or (n, k) (a 1-D drawing clicks (x, y): points (n, 1) and targets (n,)).
+    (n,) or (n, k) (a 1-D drawing clicks (x, y): points (n, 1) and targets (n,)). ``class_names``: the classes'
+    names (a drawing over a dataset keeps its: "same sign", "opposite sign"), else "class 0", "class 1", ...
     """
     task = TASK.check("task", task)
     rng = check_rng(rng)
@@ -341,11 +348,11 @@ def dataset_from_points(points, values, task: str, test_fraction: float, rng: np
         Xtr, Ytr, _, Xte, Yte, _ = train_test_split(X, values, None, test_fraction, rng)
         names = ["y"] if values.shape[0] == 1 else [f"y{i + 1}" for i in range(values.shape[0])]
         return Dataset(name, "regression", Xtr, Ytr, Xte, Yte, None, None, None, inputs, names)
-    k = max(2, int(values.max()) + 1) if n_classes is None else n_classes
+    k = max(2, int(values.max()) + 1, len(class_names or ())) if n_classes is None else n_classes
     Y = encode_targets(values, k, loss)
     Xtr, Ytr, ltr, Xte, Yte, lte = train_test_split(X, Y, values, test_fraction, rng)
-    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, inputs,
-                   [f"class {c}" for c in range(k)])
+    names = list(class_names) if class_names and len(class_names) == k else [f"class {c}" for c in range(k)]
+    return Dataset(name, "classification", Xtr, Ytr, Xte, Yte, ltr, lte, k, inputs, names)
 
 
 class DrawnPoints:
@@ -354,8 +361,8 @@ class DrawnPoints:
     same with plain floats and ints, so the config round-trips through JSON exactly."""
 
     def describe(self) -> str:
-        return ('{"points": rows of 1 or 2 numbers, and "labels" (class per point) or "targets" '
-                f'(number per point)}}, at most {MAX_DRAWN:,} points')
+        return ('{"points": rows of 1 or 2 numbers, and "labels" (class per point, and optionally "names" of '
+                f'the classes) or "targets" (number per point)}}, at most {MAX_DRAWN:,} points')
 
     @staticmethod
     def task(drawn: dict) -> str:
@@ -363,12 +370,20 @@ class DrawnPoints:
 
     def check(self, field: str, value) -> dict:
         if not isinstance(value, dict) or "points" not in value or len(set(value) & {"labels", "targets"}) != 1 \
-                or set(value) - {"points", "labels", "targets"}:
+                or set(value) - {"points", "labels", "targets", "names"} or ("names" in value and "labels" not in value):
             raise ConfigError(field, value if not isinstance(value, dict) else sorted(value), self.describe())
         task = self.task(value)
         X, values = _points_arrays(value["points"], value.get("labels", value.get("targets")), task, field + ".")
         if task == "classification":
-            return {"points": X.T.tolist(), "labels": values.tolist()}
+            checked = {"points": X.T.tolist(), "labels": values.tolist()}
+            if "names" in value:
+                names = value["names"]
+                if not (isinstance(names, list) and 2 <= len(names) <= 4096 and values.max() < len(names)
+                        and all(isinstance(s, str) and len(s) <= 120 for s in names)):
+                    raise ConfigError(f"{field}.names", names, "a list of 2 or more class names (at most 120 "
+                                                               "characters each), one for every class drawn")
+                checked["names"] = list(names)
+            return checked
         return {"points": X.T.tolist(), "targets": values.T.tolist() if values.shape[0] > 1 else values[0].tolist()}
 
 

@@ -19,7 +19,8 @@ def drawn_from(dataset) -> dict:
     P = np.hstack([dataset.plane_X_train, dataset.plane_X_test])  # (d, n)
     if dataset.task == "classification" and P.shape[0] == 2:
         labels = np.concatenate([dataset.labels_train, dataset.labels_test])
-        return DRAWN.check("drawn", {"points": P.T.tolist(), "labels": labels.tolist()})
+        return DRAWN.check("drawn", {"points": P.T.tolist(), "labels": labels.tolist(),
+                                     "names": list(dataset.target_names)})
     if dataset.task == "regression" and P.shape[0] == 1 and dataset.n_outputs == 1:
         y = np.concatenate([dataset.Y_train[0], dataset.Y_test[0]])
         return DRAWN.check("drawn", {"points": P.T.tolist(), "targets": y.tolist()})
@@ -29,7 +30,8 @@ def drawn_from(dataset) -> dict:
 def with_point(drawn: dict, point, value) -> dict:
     """``drawn`` with ``point`` (x1, x2) of class ``value``, or (x,) with target ``value``, added at the end."""
     key = "labels" if "labels" in drawn else "targets"
-    return DRAWN.check("drawn", {"points": drawn["points"] + [list(map(float, point))], key: drawn[key] + [value]})
+    return DRAWN.check("drawn", {**drawn, "points": drawn["points"] + [list(map(float, point))],
+                                 key: drawn[key] + [value]})
 
 
 def without_nearest(drawn: dict, point, scale=(1.0, 1.0)) -> dict:
@@ -45,4 +47,4 @@ def without_nearest(drawn: dict, point, scale=(1.0, 1.0)) -> dict:
         P = np.asarray(drawn["points"], float)
     d = np.hypot(*((P - np.asarray(point, float)[:2]) / np.asarray(scale, float)).T)
     k = int(np.argmin(d))
-    return {"points": drawn["points"][:k] + drawn["points"][k + 1:], key: drawn[key][:k] + drawn[key][k + 1:]}
+    return {**drawn, "points": drawn["points"][:k] + drawn["points"][k + 1:], key: drawn[key][:k] + drawn[key][k + 1:]}

@@ -12,10 +12,11 @@ when the budget is full, every other regular keyframe is dropped and the spacing
 evenly spread over the run and replaying any step costs at most ``spacing`` steps.
 
 *Pinned* keyframes are never thinned: the trainer takes one whenever something outside training changes
-its state (a hyperparameter, a resume after divergence, a weight edit, a rewind, a load), so replaying
-from the nearest keyframe before a step never crosses such a change. Only the latest state at a step is
-kept: a keyframe at the step of the last one replaces it (a change made while paused wins over the state
-before it).
+its state (a hyperparameter, a resume after divergence, a weight edit, a rewind, a load, new data), so
+replaying from the nearest keyframe before a step never crosses such a change. Every keyframe holds the
+dataset in force at its step (``Trainer.set_data`` changes it), and restoring one puts that data back, so
+each step is replayed on the data it was trained on. Only the latest state at a step is kept: a keyframe
+at the step of the last one replaces it (a change made while paused wins over the state before it).
 
 The generator's state and the permutation change only when an epoch is shuffled, so keyframes of one
 epoch share one ``ShuffleState`` object, counted once against the budget.
@@ -35,7 +36,7 @@ import numpy as np
 DEFAULT_BUDGET = 256 * 2**20
 DEFAULT_SPACING = 64  # a keyframe costs ~8 us (60 more when its epoch was shuffled): under 1% of 64 tutorial steps
 OVERHEAD_BYTES = 600  # the Python objects around a keyframe's arrays, roughly
-REASONS = ("", "hyperparameters", "resume", "edit", "rewind", "load")  # "": a regular keyframe
+REASONS = ("", "hyperparameters", "resume", "edit", "rewind", "load", "data")  # "": a regular keyframe
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +74,11 @@ class Keyframe:
     reason: str = ""  # why a pinned keyframe was taken: one of REASONS
     grads: np.ndarray | None = None  # (n_params,) the gradients of step ``step``, where no earlier keyframe
     # can replay it (a run loaded without its history); None otherwise
+    # The dataset in force (engine.datasets.Dataset, never written once built, shared by every keyframe
+    # until the data changes: not counted in nbytes) and the config's data fields that made it ({name:
+    # value}, shared too). Replay restores them, so a step is replayed on the data it was trained on.
+    data: object = None
+    data_fields: dict | None = None
 
     @property
     def nbytes(self) -> int:
@@ -109,6 +115,7 @@ class KeyframeStore:
         self._steps: list[int] = []
         self._pinned: list[int] = []  # steps of the pinned keyframes
         self._shared: dict[int, _Shared] = {}  # id(ShuffleState) -> the state and how many frames use it
+        self._datasets: dict[int, list] = {}  # id(Dataset) -> [its bytes, how many frames hold it]
         self._own_bytes = 0
         self._lock = threading.Lock()
 
@@ -118,9 +125,10 @@ class KeyframeStore:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held: every keyframe's own arrays plus each distinct ShuffleState once."""
+        """Bytes held: every keyframe's own arrays plus each distinct ShuffleState once, and each dataset of
+        before a data change once."""
         with self._lock:
-            return self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+            return self._bytes()
 
     def frames(self) -> list[Keyframe]:
         """All keyframes, sorted by step (a copy of the list)."""
@@ -179,6 +187,7 @@ class KeyframeStore:
             self._own_bytes += kf.nbytes
             shared = self._shared.setdefault(id(kf.shuffle), _Shared(kf.shuffle))
             shared.users += 1
+            self._datasets.setdefault(id(kf.data), [dataset_bytes(kf.data), 0])[1] += 1
             self._thin()
             self.next_step = self._next_after(kf.step)
             return self.next_step
@@ -194,6 +203,7 @@ class KeyframeStore:
     def clear(self) -> None:
         with self._lock:
             self._frames, self._steps, self._pinned, self._shared, self._own_bytes = [], [], [], {}, 0
+            self._datasets = {}
             self.revision += 1
             self.next_step = 0
 
@@ -219,10 +229,18 @@ class KeyframeStore:
         shared.users -= 1
         if not shared.users:
             del self._shared[id(kf.shuffle)]
+        held = self._datasets[id(kf.data)]
+        held[1] -= 1
+        if not held[1]:
+            del self._datasets[id(kf.data)]
         return kf
 
     def _bytes(self) -> int:
-        return self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+        # the datasets of before a data change, which only the keyframes keep alive (the latest one's is the
+        # data the trainer trains on)
+        live = id(self._frames[-1].data) if self._frames else None
+        return (self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+                + sum(size for key, (size, _) in self._datasets.items() if key != live))
 
     def _thin(self) -> None:
         """While over budget: drop the regular keyframes off the multiples of twice the spacing, and
@@ -234,6 +252,15 @@ class KeyframeStore:
             for k in range(len(keep) - 1, -1, -1):
                 if keep[k]:
                     self._drop(k)
+
+
+def dataset_bytes(data) -> int:
+    """Bytes of a Dataset's arrays (0 for None): what a keyframe holding the data of a change keeps alive."""
+    if data is None:
+        return 0
+    arrays = (data.X_train, data.Y_train, data.X_test, data.Y_test, data.labels_train, data.labels_test,
+              data.raw_X_train, data.raw_X_test)
+    return sum(int(a.nbytes) for a in arrays if a is not None)
 
 
 def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray | None = None) -> Keyframe:
@@ -249,4 +276,5 @@ def capture(trainer, pinned: bool = False, reason: str = "", grads: np.ndarray |
     return Keyframe(step=trainer.steps, epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch,
                     epoch_loss=trainer._epoch_loss, epoch_correct=trainer._epoch_correct,
                     params=trainer.network.params.copy(), optimizer=opt.state(), hyper=opt.hyper(),
-                    shuffle=shuffle, pinned=pinned, reason=reason, grads=grads)
+                    shuffle=shuffle, pinned=pinned, reason=reason, grads=grads, data=trainer.data,
+                    data_fields=trainer.data_fields)

@@ -129,7 +129,8 @@ def step_phases(replayer: Replayer, step: int) -> StepPhases:
     if moment.batch.size == 0:
         raise ValueError(f"step: {step} is not allowed; expected a step after the first one the run kept")
     trainer = replayer.trainer
-    return phases_of(moment, trainer.network, trainer.loss, trainer.optimizer, trainer.data)
+    data = moment.data if moment.data is not None else trainer.data  # the step's own data (a data change since)
+    return phases_of(moment, trainer.network, trainer.loss, trainer.optimizer, data)
 
 
 def phases_of(moment: Moment, network: Network, loss, optimizer, data) -> StepPhases:

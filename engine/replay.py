@@ -40,7 +40,7 @@ class Moment:
     batch (B,) int64: the columns of X_train the step used, in order (empty at step 0). optimizer:
     ``Optimizer.state()`` after the update ("t", and (n_params,) "velocity" or "m", "v"),
     optimizer_before: before it; hyper: the hyperparameters the step used. ``params``, ``params_before``, ``grads``: the flat (n_params,) vectors
-    the lists view.
+    the lists view. data: the dataset the step was trained on.
     """
 
     step: int
@@ -61,6 +61,8 @@ class Moment:
     biases_before: list = field(default_factory=list)
     grad_w: list = field(default_factory=list)
     grad_b: list = field(default_factory=list)
+    data: object = None  # the Dataset the step was trained on (``batch`` indexes its X_train): the data in
+    # force then, which a data change since (Trainer.set_data) has replaced in the trainer
 
     def __post_init__(self):
         self.weights, self.biases = layer_views(self.params, self.sizes)
@@ -116,7 +118,7 @@ class Replayer:
         return Moment(step=step, epoch=s.epoch, step_in_epoch=s.step_in_epoch, params=s.network.params.copy(),
                       params_before=before, grads=s.backprop.grads.copy(), loss=float(loss), batch=batch,
                       optimizer=s.optimizer.state(), optimizer_before=state_before, hyper=hyper,
-                      sizes=tuple(s.network.sizes))
+                      sizes=tuple(s.network.sizes), data=s.data)
 
     def state_at(self, step: int) -> tuple[Keyframe, Moment]:
         """The whole state in force after ``step`` (the latest keyframe at that step if there is one:
@@ -158,7 +160,7 @@ def _first_moment(kf: Keyframe, scratch: Trainer) -> Moment:
                   params_before=kf.params.copy(), grads=grads, loss=math.nan, batch=np.zeros(0, np.int64),
                   optimizer={k: np.copy(v) for k, v in kf.optimizer.items()},
                   optimizer_before={k: np.copy(v) for k, v in kf.optimizer.items()}, hyper=dict(kf.hyper),
-                  sizes=tuple(scratch.network.sizes))
+                  sizes=tuple(scratch.network.sizes), data=kf.data)
 
 
 def recovery_step(trainer: Trainer) -> int | None:

@@ -55,6 +55,16 @@ def saved_frames(store: KeyframeStore, budget: int = FILE_BUDGET) -> tuple[list[
     return thinned.frames(), thinned.spacing
 
 
+def since_last_data_change(frames: list[Keyframe]) -> list[Keyframe]:
+    """The keyframes from the last data change on (all of them when the data never changed). A run file holds
+    one dataset, the last; the steps before it were trained on data the file does not keep, so they are not
+    replayable once the run is reopened (the loss records keep them)."""
+    # by the dataset each holds, not the reason: a keyframe at the step of a data change replaces it (an edit
+    # made while paused), and keeps its data
+    last = max((k for k in range(1, len(frames)) if frames[k].data is not frames[k - 1].data), default=0)
+    return frames[last:]
+
+
 def history_arrays(trainer, keyframes: bool | int) -> tuple[dict | None, dict]:
     """(the header's ``keyframes`` entry or None, {member: array}) for ``trainer``; ``keyframes``: True,
     False, or a byte budget for them."""
@@ -63,6 +73,7 @@ def history_arrays(trainer, keyframes: bool | int) -> tuple[dict | None, dict]:
     if not keyframes or store is None:
         return None, arrays
     frames, spacing = saved_frames(store, FILE_BUDGET if keyframes is True else int(keyframes))
+    frames = since_last_data_change(frames)
     opt = trainer.optimizer
     names = opt.hyperparameters
     shuffles: dict[int, int] = {}
@@ -133,8 +144,11 @@ def _check_ints(ints: np.ndarray, steps: int, per_epoch: int, S: int) -> None:
     step = col["step"]
     if step.size and (step[0] < 0 or step[-1] > steps or (np.diff(step) <= 0).any()):
         raise HistoryError(f"kf_ints: the keyframes' steps must increase from 0 up to the run's {steps:,}")
+    # counted from the first keyframe kept: before it (a data change) the epochs may have had another length
+    e0, s0, first = (int(col["epoch"][0]), int(col["step_in_epoch"][0]), int(step[0])) if step.size else (0, 0, 0)
     if ((col["epoch"] < 0) | (col["step_in_epoch"] < 0) | (col["step_in_epoch"] >= per_epoch)).any() or \
-            (col["epoch"] * per_epoch + col["step_in_epoch"] != step).any():
+            ((col["epoch"] - e0) * per_epoch + col["step_in_epoch"] - s0 != step - first).any() or \
+            (first == 0 and (e0 or s0)):
         raise HistoryError(f"kf_ints: a keyframe's epoch and step in the epoch disagree with its step "
                            f"({per_epoch} steps an epoch)")
     for name, hi in (("epoch_correct", 2**62), ("t", 2**62), ("shuffle", S - 1), ("pinned", 1),
@@ -206,5 +220,5 @@ def _frames(trainer, arrays: dict) -> list[Keyframe]:
         frames.append(Keyframe(step=step, epoch=epoch, step_in_epoch=in_epoch, epoch_loss=float(floats[k, 0]),
                                epoch_correct=correct, params=arrays["kf_params"][k].copy(), optimizer=state,
                                hyper=dict(hyper), shuffle=shuffles[shuffle], pinned=bool(pinned),
-                               reason=REASONS[reason]))
+                               reason=REASONS[reason], data=trainer.data, data_fields=trainer.data_fields))
     return frames

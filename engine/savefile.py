@@ -47,6 +47,7 @@ MAX_RECORD = 10**9
 MAX_NAME, MAX_MESSAGE = 120, 500  # characters of a dataset's name or a column's, of the status message
 RECORDS = {"step_losses": "float32", "train_losses": "float64", "test_losses": "float64",
            "train_accuracy": "float64", "test_accuracy": "float64"}
+TEST_RECORDS = ("test_losses", "test_accuracy")
 STATUS = OneOf((Status.READY.value, Status.RUNNING.value, Status.DIVERGED.value))  # what a trainer can be
 COUNT = Interval(int, 0, 10**15)
 # the scalars of Trainer.epoch_state(); rng_* are the legacy generator's state beside its 624 keys
@@ -321,6 +322,10 @@ def _expected(path, header: dict, config: TrainConfig) -> dict:
         if name in RECORDS and (len(got_shape) != 1 or got_shape[0] > MAX_RECORD):
             raise SaveFileError(path, f"{name} has shape {got_shape}; a record is 1-D with at most "
                                       f"{MAX_RECORD:,} values")
+        if name in TEST_RECORDS and shape == (0,) and n_test == 0 and (name == "test_losses" or labels) and \
+                got_shape == (header["epoch_state"]["epoch"],):
+            shape = got_shape  # the test set went with a data change; the record went on (nan) since
+            need[name] = (shape, dtype)
         if got_shape != shape and name in RECORDS:
             es = header["epoch_state"]
             raise SaveFileError(path, f"{name} holds {got_shape[0]:,} values but the header's counters "
@@ -402,6 +407,8 @@ def load_run(path) -> Trainer:
         trainer.network.params[...] = arrays["params"]
         trainer.optimizer.set_hyperparameters(**opt["hyperparameters"])
         trainer.optimizer.load_state({"t": opt["t"], **{k[4:]: v for k, v in arrays.items() if k.startswith("opt_")}})
+        if es["steps"] != es["epoch"]:
+            trainer._own_step_record()  # its epochs were longer than one step before a data change
         for name in RECORDS:
             getattr(trainer, name).extend(arrays[name])
         if len(trainer.step_losses) != es["steps"]:  # one step per epoch, yet steps and epochs differ

@@ -48,7 +48,7 @@ FEATURE_CODE = {"x1": "P[0]", "x2": "P[1]", "x1^2": "P[0] ** 2", "x2^2": "P[1] *
 def travels(config) -> bool:
     """True when the script cannot draw the dataset from the seed (a CSV file, a shipped dataset, drawn
     points): its training inputs and targets go in the weights file as ``x_train`` and ``y_train``."""
-    return config.dataset != "tutorial" and config.dataset not in RECIPES
+    return config.dataset != "tutorial" and (config.dataset not in RECIPES or config.data_seed is not None)
 
 
 def _features(features: tuple) -> list[str]:
@@ -67,7 +67,7 @@ def data_code(config, data) -> tuple[list[str], list[str]]:
     if name == "tutorial":
         return [], [f"x_train = rng.randint(1, 100, size=({config.layers[0]}, 1)) / 100  # x",
                     f"y_train = rng.randint(1, 100, size=({config.layers[-1]}, 1)) / 100  # y"]
-    if travels(config):
+    if travels(config) and name not in RECIPES:
         n = data.n_train + data.n_test
         where = {"csv": "a CSV file", "drawn": "points drawn on the plane"}.get(name, f"the shipped '{name}' file")
         return [], [f"# The data come from {where}, kept in the weights file: draw the split's permutation",
@@ -92,5 +92,9 @@ def data_code(config, data) -> tuple[list[str], list[str]]:
         defs.append(ENCODE)
         draw = [f"X, labels = {make.__name__}(rng, {n}, {noise!r}, {k})",
                 f"Y = encode_targets(labels, {k}, one_hot={config.loss == 'cce' or k > 2})"]
-    return defs, [f"# the '{name}' dataset: {n} samples, noise {noise!r}", *draw,
-                  f"x_train, y_train = train_split(X, Y, {config.test_fraction!r}, rng)", *_features(config.features)]
+    lines = [f"# the '{name}' dataset: {n} samples, noise {noise!r}", *draw,
+             f"x_train, y_train = train_split(X, Y, {config.test_fraction!r}, rng)", *_features(config.features)]
+    if config.data_seed is not None:  # drawn from the seed all the same: the weights follow the same draws
+        lines += [f"# the run trains on data drawn from its data seed {config.data_seed} (Regenerate), kept in the "
+                  "weights file", "x_train, y_train = weights['x_train'], weights['y_train']"]
+    return defs, lines

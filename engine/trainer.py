@@ -27,6 +27,7 @@ from .keyframes import Keyframe, KeyframeStore, capture
 from .network import Network
 from .optimizers import HYPERPARAMETERS, Optimizer
 from .status import Status
+from .trainer_data import TrainerDataMixin, _data_fields
 from .validation import ConfigError, Interval
 
 if TYPE_CHECKING:  # config.py builds trainers, so it imports this module
@@ -57,7 +58,7 @@ def optimizer_like(opt: Optimizer, n_params: int, dtype, **hyper) -> Optimizer:
     return type(opt)(n_params, opt._decay_mask, dtype, **{**opt.hyper(), **hyper})
 
 
-class Trainer:
+class Trainer(TrainerDataMixin):
     """Trains ``network`` on ``data`` (an ``engine.datasets.Dataset``) with ``loss`` and ``optimizer``.
 
     Records: ``step_losses`` (float32, one per step), ``train_losses``, ``test_losses`` (nan without a
@@ -76,26 +77,16 @@ class Trainer:
         self.backprop = Backprop(network, loss)
         self.loss = self.backprop.loss
         self.optimizer = optimizer
-        self.data = data
-        dt = network.dtype
-        if data.X_train.shape[0] != network.sizes[0] or data.Y_train.shape[0] != network.sizes[-1]:
-            raise ConfigError("layers", list(network.sizes),
-                              f"{data.X_train.shape[0]} inputs and {data.Y_train.shape[0]} outputs for "
-                              f"dataset '{data.name}'")
-        self._X = np.asfortranarray(data.X_train, dtype=dt)  # column slices of F-order arrays are contiguous
-        self._Y = np.asfortranarray(data.Y_train, dtype=dt)
-        self._X_test = np.asarray(data.X_test, dtype=dt)
-        self._Y_test = np.asarray(data.Y_test, dtype=dt)
-        self.n = self._X.shape[1]
-        if self.n == 0:
-            raise ConfigError("dataset", data.name, "a dataset with at least one training sample")
-        self.batch_size = self.n if batch_size is None else Interval(int, 1, self.n).check("batch_size", batch_size)
+        self._check_data(data)
         self.classification = data.task == "classification"
+        self._evaluates = True  # a scratch trainer has no test set: no evaluation at the end of its epochs
+        self._use_data(data)
+        if batch_size is not None:
+            Interval(int, 1, self.n).check("batch_size", batch_size)
+        self._batch_request = batch_size  # None: the full training set, whatever its size
+        self.batch_size = self.n if batch_size is None else int(batch_size)
+        self.data_fields = _data_fields(config)
         self.rng = np.random.RandomState(shuffle_seed)
-        self._Xs, self._Ys, self._labels_s = self._X, self._Y, data.labels_train
-        self._perm = None  # this epoch's shuffle, kept so a run saved mid-epoch continues exactly
-        self._shuffle_buffers = None
-        self._shuffle_state = None  # the keyframes' shared copy of rng state and perm; None after a shuffle
 
         p = network.params
         self._update = np.empty_like(p)
@@ -204,6 +195,10 @@ class Trainer:
             self.test_losses.append(loss)
             if self.classification:
                 self.test_accuracy.append(count_correct(y_hat, self.data.labels_test) / y_hat.shape[1])
+        elif len(self.test_losses):  # the data changed to one without a test set: the record goes on, nan
+            self.test_losses.append(math.nan)
+            if self.classification:
+                self.test_accuracy.append(math.nan)
         if self.status is Status.READY:
             self.status = Status.RUNNING
 
@@ -263,6 +258,12 @@ class Trainer:
         self.optimizer.set_hyperparameters(**kf.hyper)
         if self.config is not None:  # the hyperparameters only: the epoch limit and the rest stay as set
             self.config = self.config.replace(**kf.hyper)
+        if kf.data is not None and kf.data is not self.data:  # a step from before (or after) a data change
+            self._use_data(kf.data)
+            self._set_batch()
+            self.data_fields = kf.data_fields
+            if self.config is not None and kf.data_fields:
+                self.config = self.config.replace(**kf.data_fields)
         self.epoch, self.step_in_epoch, self.steps = kf.epoch, kf.step_in_epoch, kf.step
         self._epoch_loss, self._epoch_correct = kf.epoch_loss, kf.epoch_correct
         shuffle = kf.shuffle
@@ -305,7 +306,11 @@ class Trainer:
                        d.n_classes, d.feature_names, d.target_names)
         other = optimizer_like(self.optimizer, self.network.params.size, self.network.dtype)
         net = Network(self.network.sizes, self.network.activations, self.network.dtype)
-        return Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
+        scratch = Trainer(net, self.loss, other, data, batch_size=self.batch_size, config=self.config, keyframes=False)
+        # the live dataset itself, so restoring a keyframe of it changes nothing; another keyframe's is copied in
+        scratch.data, scratch._evaluates, scratch._batch_request = d, False, self._batch_request
+        scratch.data_fields = self.data_fields
+        return scratch
 
     def epoch_state(self) -> dict:
         """What a run saved mid-epoch needs besides weights, optimizer and records to continue exactly."""

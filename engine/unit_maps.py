@@ -93,6 +93,8 @@ def plane_of(dataset, res: int = PLANE_RESOLUTION) -> tuple[np.ndarray, np.ndarr
     """``plane_grid`` over a 2-D dataset's raw points (train and test, ``plane_X_*``) and PLANE_PAD of their
     span around them: the plane the Output view draws and the unit maps are computed on."""
     X = np.hstack([dataset.plane_X_train, dataset.plane_X_test])
+    if dataset.name == "drawn":  # a drawing of a few points (one, after Clear) still has a plane to draw on
+        X = np.hstack([X, [[-1.0, 1.0], [-1.0, 1.0]]])
     lo, hi = X.min(axis=1), X.max(axis=1)
     span = np.maximum(hi - lo, 1e-9)
     return plane_grid(lo - PLANE_PAD * span, hi + PLANE_PAD * span, res)

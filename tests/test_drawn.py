@@ -135,3 +135,15 @@ def test_as_many_points_as_allowed_fit_in_a_run_file(tmp_path):
     path = tmp_path / "many.npz"
     save_run(path, trainer)
     assert len(load_run(path).config.drawn["points"]) == MAX_DRAWN
+
+
+def test_a_drawing_keeps_its_classes_names_and_refuses_bad_ones():
+    points, labels = two_clusters(10)
+    config = drawn_config(points, labels, drawn={"points": points.tolist(), "labels": labels.tolist(),
+                                                 "names": ["left", "right"]}).validated()
+    assert build(config).data.target_names == ["left", "right"]
+    for names in (["only one"], ["a", 2], "ab"):
+        with pytest.raises(ConfigError) as e:
+            drawn_config(points, labels, drawn={"points": points.tolist(), "labels": labels.tolist(),
+                                                "names": names}).validated()
+        assert e.value.field == "drawn.names"

@@ -111,6 +111,13 @@ def test_training_script_on_drawn_points(tmp_path):
     check_bit_for_bit(trainer, first, tmp_path)
 
 
+def test_training_script_of_regenerated_data_trains_on_the_data_seeds_points(tmp_path):
+    trainer, first = trained("moons", epochs=2, data_seed=99)  # Regenerate: the data from a seed of its own
+    assert not np.array_equal(trainer.data.X_train, trained("moons", epochs=0)[0].data.X_train)
+    check_bit_for_bit(trainer, first, tmp_path)
+    assert "data seed 99" in write_script(tmp_path / "m.py", trainer, training=True)[0].read_text()
+
+
 def test_training_script_from_a_run_saved_mid_epoch_via_the_cli(tmp_path, capsys):
     trainer, first = trained("xor", epochs=0)
     trainer.run_for(60, max_steps=23)  # 2 epochs of 10 steps and 3 of the third

@@ -303,7 +303,8 @@ class MainWindow(QMainWindow):
     def show_moment(self, step) -> None:
         """The moment chosen on the timeline (None: live): the slider, the loss plot's marker, the status line."""
         self.timeline.set_moment(step)
-        self.loss_plot.set_marker(None if step is None else step / self._steps_per_epoch)
+        clock = getattr(self, "epoch_clock", None)  # the run's (data changes alter the epochs' length)
+        self.loss_plot.set_marker(None if step is None else clock.epoch_of(step) if clock else step / self._steps_per_epoch)
         self.status.set_replay(None if step is None else self.timeline.describe(step))
 
     def _show_state(self, snapshot) -> None:

@@ -93,8 +93,8 @@ class Timeline(QWidget):
 
     def describe(self, step: int, short: bool = False) -> str:
         """"epoch 137 of 10,000, replay" (the status line); ``short``: "epoch 137 · replay" (beside the slider)."""
-        epoch = step // self._per_epoch
-        within = step - epoch * self._per_epoch
+        clock = getattr(self, "clock", None)  # the run's (data changes alter the epochs' length)
+        epoch, within = clock.split(step) if clock is not None else divmod(step, self._per_epoch)
         if short:
             return f"epoch {epoch:,}" + (f" +{within}" if within else "") + \
                 (" · live" if self._moment is None else " · replay")
