@@ -19,25 +19,28 @@ def test_heatmaps_are_readable_at_1024x768(open_lab, qtbot, preset):
     views.size_docks()
     grid = window.heatmaps
     qtbot.waitUntil(lambda: grid.n_layers() == len(controller.config.layers) - 1)
-    qtbot.wait(50)
-    grid.graphics.grab()
-    viewport = grid.scroll.viewport()
     small = max(controller.config.layers) <= 16
     assert window.minimumSizeHint().width() <= 1024  # the window itself fits the screen
-    if small:  # no column behind a scrollbar
-        assert grid.scroll.horizontalScrollBar().maximum() == 0
-    for l in range(1, grid.n_layers() + 1):
-        # in view, or (a wide network at its smallest cells) in reach of the scrollbar
-        assert right_edge(grid, l, "grad_b") <= (viewport.width() if small else grid.graphics.width())
-        rows, cols = grid._panels[(l, "w")].shape
-        tops = {round(grid.panel_plot(l, kind).mapRectToScene(grid.panel_plot(l, kind).boundingRect()).top())
-                for kind in ("w", "grad_w", "b", "grad_b")}
-        assert len(tops) == 1  # W, dW, b and db of a layer side by side, in one row
-        for kind in ("w", "grad_w", "b", "grad_b"):
-            plot = grid.panel_plot(l, kind)
-            title = plot.titleLabel
-            text_px = QtGui.QFontMetricsF(title.font).horizontalAdvance(title.text)
-            assert title.size().width() >= text_px, (l, kind, title.text)  # not clipped
-            if kind in ("w", "grad_w"):
-                vb = plot.vb.size()
-                assert vb.width() / cols >= (6 if small else grid.CELL_MIN) and vb.height() / rows >= grid.CELL_MIN
+
+    def readable():  # raises until the layout has settled (a loaded machine takes a few turns of the loop)
+        grid.graphics.grab()
+        viewport = grid.scroll.viewport()
+        if small:  # no column behind a scrollbar
+            assert grid.scroll.horizontalScrollBar().maximum() == 0
+        for l in range(1, grid.n_layers() + 1):
+            # in view, or (a wide network at its smallest cells) in reach of the scrollbar
+            assert right_edge(grid, l, "grad_b") <= (viewport.width() if small else grid.graphics.width())
+            rows, cols = grid._panels[(l, "w")].shape
+            tops = {round(grid.panel_plot(l, kind).mapRectToScene(grid.panel_plot(l, kind).boundingRect()).top())
+                    for kind in ("w", "grad_w", "b", "grad_b")}
+            assert len(tops) == 1  # W, dW, b and db of a layer side by side, in one row
+            for kind in ("w", "grad_w", "b", "grad_b"):
+                plot = grid.panel_plot(l, kind)
+                title = plot.titleLabel
+                text_px = QtGui.QFontMetricsF(title.font).horizontalAdvance(title.text)
+                assert title.size().width() >= text_px, (l, kind, title.text)  # not clipped
+                if kind in ("w", "grad_w"):
+                    vb = plot.vb.size()
+                    assert vb.width() / cols >= (6 if small else grid.CELL_MIN) and vb.height() / rows >= grid.CELL_MIN
+
+    qtbot.waitUntil(readable, timeout=5000)
