@@ -161,13 +161,15 @@ def test_hover_tooltip_names_the_cell_weight_and_gradient(grid, qtbot):
     biases[1][3, 0], grad_b[1][3, 0] = -0.25, 0.5
     grid.update_matrices(weights, biases, grad_w, grad_b)
     scene = grid.graphics.scene()
-    for kind in ("w", "grad_w"):  # the same readout over W and over dW
+    # the same readout over W and over dW, then what a double-click there does (W: set it; dW: enlarge dW)
+    for kind, hint in (("w", "Double-click to set it (double-click the title to enlarge)"),
+                       ("grad_w", "Double-click to enlarge")):
         scene.sigMouseMoved.emit(cell_scene_pos(grid, 2, kind, 3, 1) + QtCore.QPointF(0, 1e-3 if kind == "w" else 0))
-        qtbot.waitUntil(lambda: grid.hover_text() == "w2[3, 1] = 0.4123 · grad = -0.0012", timeout=2000)
+        qtbot.waitUntil(lambda: grid.hover_text() == "w2[3, 1] = 0.4123 · grad = -0.0012\n" + hint, timeout=2000)
         grid._on_mouse_moved((QtCore.QPointF(-1000, -1000),))
         assert grid.hover_text() == ""
     grid._on_mouse_moved((cell_scene_pos(grid, 2, "grad_b", 3, 0),))
-    assert grid.hover_text() == "b2[3] = -0.2500 · grad = 0.5000"
+    assert grid.hover_text() == "b2[3] = -0.2500 · grad = 0.5000\nDouble-click to enlarge"
 
 
 def visible_outlines(grid, layer, kind):
