@@ -150,7 +150,7 @@ class EditControllerMixin:
         m = self.model
         if result.generation != m.generation or (m.moment is None and m.phases is None):
             return
-        shown = f"step {m.moment}" if m.moment is not None else f"step {m.phases.step} taken apart"
+        shown = f"step {m.phases.step} taken apart" if m.phases is not None else f"step {m.moment}"
         self.show_moment(None)
         self.window.show_info(f"{result.name} set to {result.value:.4g} on the live network at epoch "
                               f"{result.epoch:.4g}: back to live from {shown}")
