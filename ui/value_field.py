@@ -18,6 +18,7 @@ PROBLEM_STYLE = "color: #c62828"
 class ValueField(QtWidgets.QWidget):
     # ("w", layer, i, j) or ("b", layer, i), layer 1-based as the run model's selection; the number to set it to
     value_entered = QtCore.Signal(tuple, float)
+    problem_changed = QtCore.Signal(str)  # the line shown under the field, "" once hidden (a dialog fits it)
 
     def __init__(self, parent=None, button: bool = True):
         """``button``: a Set button beside the field (a dialog has its own)."""
@@ -60,7 +61,7 @@ class ValueField(QtWidgets.QWidget):
         self._shown = None
         self.field.clear()
         self.field.setModified(False)
-        self.problem.hide()
+        self._hide_problem()
         self.setEnabled(False)  # until show_value gives it the parameter's value
 
     def show_value(self, value: float) -> None:
@@ -84,9 +85,10 @@ class ValueField(QtWidgets.QWidget):
                 self.problem.show()
                 self.field.setFocus()
                 self.field.selectAll()
+                self.problem_changed.emit(problem)
                 return
             value = as_number(text)
-        self.problem.hide()
+        self._hide_problem()
         self.field.setModified(False)  # the next frame shows the value in force again
         self.value_entered.emit(self.parameter, value)
 
@@ -94,7 +96,12 @@ class ValueField(QtWidgets.QWidget):
         return parameter_name(*self.parameter)
 
     def _on_edited(self, _text: str) -> None:
-        self.problem.hide()  # the user is correcting it
+        self._hide_problem()  # the user is correcting it
+
+    def _hide_problem(self) -> None:
+        if not self.problem.isHidden():
+            self.problem.hide()
+            self.problem_changed.emit("")
 
     def problem_text(self) -> str:
         return self.problem.text() if not self.problem.isHidden() else ""

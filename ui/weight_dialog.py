@@ -23,6 +23,8 @@ class ValueDialog(QDialog):
         self.entry.show_value(current)
         self.entry.field.selectAll()  # typing replaces it
         self.entry.value_entered.connect(self._on_entered)
+        self.entry.problem_changed.connect(self._fit)
+        self.entry.name.hide()  # the prompt above names it
         name = self.entry.parameter_name()
         self.setWindowTitle("Set a bias" if parameter[0] == "b" else "Set a weight")
         self.prompt = QLabel(f"New value of <b>{name}</b> (now {current:.6g}):")
@@ -45,6 +47,9 @@ class ValueDialog(QDialog):
     def _on_entered(self, _parameter: tuple, value: float) -> None:
         self.value = value
         super().accept()
+
+    def _fit(self, _problem: str) -> None:
+        self.adjustSize()  # tall enough for the line under the field, and no taller once it goes
 
     def problem_text(self) -> str:
         return self.entry.problem_text()
