@@ -110,7 +110,8 @@ def inspector_field(qtbot, parts, layer, i, j):
     field = parts.views.inspector.value
     frame = parts.model.frame
     qtbot.waitUntil(lambda: field.isEnabled() and field.field.text() == f"{frame.weights[layer - 1][i, j]:.6g}")
-    assert field.name.text() == f"w{layer}[{i}, {j}] ="
+    assert field.parameter_name() == f"w{layer}[{i}, {j}]" and field.name.text() == "="  # the title names it
+    assert field.field.toolTip().startswith(f"A new value for w{layer}[{i}, {j}] ")
     return field
 
 
@@ -132,7 +133,7 @@ def test_the_inspector_field_sets_the_inspected_weight_and_then_shows_it(qtbot, 
     assert parts.model.marks[-1][1].startswith("w2[1, 2] set to -0.625")
     # the bias box: the same field, for b2[1]
     parts.views.inspector.bias.setChecked(True)
-    qtbot.waitUntil(lambda: field.name.text() == "b2[1] =" and field.isEnabled())
+    qtbot.waitUntil(lambda: field.parameter_name() == "b2[1]" and field.isEnabled())
     type_into(qtbot, field, "1.5")
     wait_snapshot(qtbot, controller, lambda s: s.biases[1][1, 0] == 1.5)
     settle(qtbot, parts)

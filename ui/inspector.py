@@ -95,12 +95,18 @@ class Inspector(QtWidgets.QWidget):
         self.browser.setFont(font)
         # three short rows rather than two long ones: a narrow dock must not widen the window (1024 px)
         top, samples, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
-        for w in (self.title, self.bias):
-            top.addWidget(w)
-        for w in (self.mode, self.sample):
+        # the parameter's value after its name, "Jumping back to w2[3, 1] = [0.32] Set", on the title's row (a row of
+        # its own would not leave a projector's 720 px room for the walk); the bias box goes to the samples' row
+        self.value = ValueField(named=False, problem_below=False)
+        self.value.value_entered.connect(self.value_entered)
+        self.value.field.setMaximumWidth(self.value.field.minimumWidth())
+        self.value.set_button.setMaximumWidth(self.value.set_button.minimumWidth() + 8)
+        self.value.setSizePolicy(QtWidgets.QSizePolicy.Policy.Maximum, QtWidgets.QSizePolicy.Policy.Preferred)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.value)
+        for w in (self.bias, self.mode, self.sample):
             samples.addWidget(w)
         samples.addStretch(1)
-        top.addStretch(1)
         for button in (self.reset, self.back, self.next):
             button.setMinimumWidth(52)  # (the style's own minimum is wider: the dock may be narrow)
         for w in (self.reset, self.back, self.next, self.position):
@@ -111,9 +117,7 @@ class Inspector(QtWidgets.QWidget):
         layout.addLayout(top)
         layout.addLayout(samples)
         layout.addLayout(steps)
-        self.value = ValueField()
-        self.value.value_entered.connect(self.value_entered)
-        layout.addWidget(self.value)
+        layout.addWidget(self.value.problem)  # across the panel: the line is long
         layout.addWidget(self.browser, 1)
 
         self.data = None

@@ -20,17 +20,17 @@ class ValueField(QtWidgets.QWidget):
     value_entered = QtCore.Signal(tuple, float)
     problem_changed = QtCore.Signal(str)  # the line shown under the field, "" once hidden (a dialog fits it)
 
-    def __init__(self, parent=None, button: bool = True):
-        """``button``: a Set button beside the field (a dialog has its own)."""
+    def __init__(self, parent=None, button: bool = True, named: bool = True, problem_below: bool = True):
+        """``button``: a Set button beside the field (a dialog has its own); ``named``: the parameter's name before
+        it (else "=" alone, after a title that names it); ``problem_below``: the refusal's line under the field (else
+        the host lays ``problem`` out, e.g. across a whole panel)."""
         super().__init__(parent)
+        self.named = named
         self.parameter: tuple = ("w", 1, 0, 0)
         self._shown: tuple[str, float] | None = None  # (text shown, the exact value behind it)
         self.name = QtWidgets.QLabel()
         self.field = QtWidgets.QLineEdit()
-        self.field.setMinimumWidth(60)
-        self.field.setToolTip(f"A new value (a number within ±{MAX_SET_VALUE:g}) and Enter: it is set on the live "
-                              "network between two steps and marked on the loss curve (while a past moment is "
-                              "shown, the views go back to live)")
+        self.field.setMinimumWidth(self.field.fontMetrics().horizontalAdvance("-0.00012345") + 12)  # show_value's
         self.set_button = QtWidgets.QPushButton("Set")
         self.set_button.setMinimumWidth(44)
         self.set_button.setToolTip("Set the parameter to the value typed (Enter does too)")
@@ -48,7 +48,8 @@ class ValueField(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addLayout(row)
-        layout.addWidget(self.problem)
+        if problem_below:
+            layout.addWidget(self.problem)
         self.field.returnPressed.connect(self.enter)
         self.set_button.clicked.connect(self.enter)
         self.field.textEdited.connect(self._on_edited)
@@ -57,7 +58,10 @@ class ValueField(QtWidgets.QWidget):
     def set_parameter(self, parameter: tuple) -> None:
         """A new parameter: its name beside the field, whatever was typed for the old one dropped."""
         self.parameter = tuple(parameter)
-        self.name.setText(self.parameter_name() + " =")
+        self.name.setText(self.parameter_name() + " =" if self.named else "=")
+        self.field.setToolTip(f"A new value for {self.parameter_name()} (a number within ±{MAX_SET_VALUE:g}) and "
+                              "Enter: it is set on the live network between two steps and marked on the loss curve "
+                              "(while a past moment is shown, the views go back to live)")
         self._shown = None
         self.field.clear()
         self.field.setModified(False)
