@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from app import commands as cmd
 from engine.network import has_parameter
-from engine.parameter_edit import MAX_SET_VALUE, as_number, parameter_name, parameter_problem  # noqa: F401 (MAX_SET_VALUE: API)
+from engine.parameter_edit import MAX_SET_VALUE  # noqa: F401 (where it was: part of the API)
+from engine.parameter_edit import as_number, parameter_name, parameter_problem
 from engine.validation import ConfigError
 
 

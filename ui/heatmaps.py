@@ -12,7 +12,7 @@ import time
 import numpy as np
 import shiboken6
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ui import theme
 from ui.heatmap_panel import MatrixPanel, MatrixPlot, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
