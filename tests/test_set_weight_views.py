@@ -2,7 +2,7 @@
 a double-click on a cell of a w or b heatmap, the heatmap's right-click menu, the inspector's value field; bad
 text refused with the controller's line; an edit made while looking back goes live; the effect shows at once
 while paused."""
-import numpy as np
+from PySide6 import QtCore
 from PySide6.QtCore import Qt
 
 from engine.losses import LOSSES
@@ -101,6 +101,33 @@ def test_the_right_click_menu_sets_the_cell_and_enlarges(qtbot, lab):
     texts = [a.text() for a in window.copy_numpy.context_menu.actions()]
     assert not any(t.startswith("Set") for t in texts) and texts[-1] == "Enlarge grad w1 in its own window"
     window.copy_numpy.context_menu.close()
+    settle(qtbot, parts)
+
+
+def test_a_double_click_on_a_cell_of_an_enlarged_w_sets_it_too(qtbot, lab):
+    parts = lab("tutorial")
+    controller, heatmaps = parts.controller, parts.window.heatmaps
+    train_until(qtbot, parts, 5)
+    asked = asking(controller, -0.75)
+    popout = heatmaps.pop_out(3, "w")
+    qtbot.waitExposed(popout)
+    popout.graphics.grab()  # laid out: the mapping is the one on screen
+    view = popout.graphics
+    point = view.mapFromScene(popout.panel.plot.vb.mapViewToScene(QtCore.QPointF(4, 2)))  # w3 (4x5): row 2, col 4
+    for send in (qtbot.mouseClick, qtbot.mouseDClick, qtbot.mouseRelease):
+        send(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert asked and asked[0][0] == "w3[2, 4]"
+    wait_snapshot(qtbot, controller, lambda s: s.weights[2][2, 4] == -0.75)
+    qtbot.waitUntil(lambda: popout.panel.image.image[2, 4] == -0.75)  # the enlarged one follows too
+    gradient = heatmaps.pop_out(3, "grad_w")  # a gradient's: nothing to set
+    qtbot.waitExposed(gradient)
+    gradient.graphics.grab()
+    point = gradient.graphics.mapFromScene(gradient.panel.plot.vb.mapViewToScene(QtCore.QPointF(4, 2)))
+    for send in (qtbot.mouseClick, qtbot.mouseDClick, qtbot.mouseRelease):
+        send(gradient.graphics.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert len(asked) == 1
+    popout.close()
+    gradient.close()
     settle(qtbot, parts)
 
 

@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtWidgets
 
 from ui import theme
 from ui.heatmap_panel import MatrixPanel, MatrixPlot, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
-from ui.heatmap_pointer import EDITABLE, HeatmapPointer  # noqa: F401 (EDITABLE: part of the API)
+from ui.heatmap_pointer import EDITABLE, HeatmapPointer
 from ui.heatmap_popout import HeatmapPopout
 from ui.theme import format_value
 
@@ -308,6 +308,9 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
             self._popouts[(layer, kind)] = popout
             popout.finished.connect(lambda *_: self._popouts.pop((layer, kind), None))
             popout.destroyed.connect(lambda *_: self._popouts.pop((layer, kind), None))
+            if kind in EDITABLE:  # a double-click on a cell sets it there too
+                popout.cell_double_clicked.connect(
+                    lambda i, j: self.parameter_edit_requested.emit(self._parameter(self._panel(layer, kind), i, j)))
             if panel.image.image is not None:
                 popout.show_matrix(panel.image.image, settle=True)
             if self._highlighted and self._highlighted[0] == layer:
