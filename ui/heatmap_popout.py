@@ -32,6 +32,7 @@ class HeatmapPopout(QtWidgets.QDialog):
         self.graphics.ci.addItem(self.panel.plot)
         hint = QtWidgets.QLabel("Esc closes · hover a cell for its value"
                                 + (" · double-click it to set it" if kind in ("w", "b") else ""))
+        hint.setWordWrap(True)  # (a small matrix's window is narrower than the line)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
