@@ -3,13 +3,12 @@ sample whose forward pass the graph shows, a parameter set by hand, points drawn
 ``app.controller.Controller``, the run model's only writer."""
 from __future__ import annotations
 
-import numpy as np
-
 from app import commands as cmd
 from app.undo import parameter_undo
+from engine.network import has_parameter
+from engine.parameter_edit import MAX_SET_VALUE  # noqa: F401 (where it was: part of the API)
+from engine.parameter_edit import as_number, parameter_name, parameter_problem
 from engine.validation import ConfigError
-
-MAX_SET_VALUE = 1e6  # a weight typed by hand: beyond this, every unit it feeds saturates or overflows
 
 
 class EditControllerMixin:
@@ -35,21 +34,13 @@ class EditControllerMixin:
         """Set w_layer[i, j] (kind "w") or b_layer[i] ("b") to ``value`` between two steps; a value that is not
         a finite number, or a parameter the network lacks, is refused with one line saying so."""
         config = self.model.config
-        name = f"w{layer}[{i}, {j}]" if kind == "w" else f"b{layer}[{i}]"
         if config is None:
             return False
-        sizes = config.layers
-        exists = 1 <= layer < len(sizes) and 0 <= i < sizes[layer] and (kind == "b" or 0 <= (j or 0) < sizes[layer - 1])
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = None
-        if not exists or number is None or not np.isfinite(number) or abs(number) > MAX_SET_VALUE:
-            what = (f"{name}: the network {'-'.join(map(str, sizes))} has no such parameter" if not exists else
-                    f"{name}: {str(value)[:80]!r} is not allowed; expected a finite number within "
-                    f"+-{MAX_SET_VALUE:g}")
+        what = parameter_problem(config.layers, kind, layer, i, j, value)  # the one check every way in shares
+        if what is not None:
             self.window.show_problem(what)
             return False
+        number = as_number(value)
         self._host.post(cmd.SetParameter(self.model.generation, kind, int(layer), int(i),
                                          None if kind == "b" else int(j), number))
         return True
@@ -134,3 +125,43 @@ class EditControllerMixin:
 
     def set_unit_maps(self, enabled: bool) -> None:
         self._host.post(cmd.SetUnitMaps(bool(enabled)))
+
+    # -- a parameter set from every view that shows one (issue #11 section 5: heatmap cells, the inspector) ------
+    def edit_parameter(self, parameter: tuple) -> None:
+        """A double-click on a heatmap cell (or its menu's "Set ..."): ask for the new value of ("w", layer, i, j)
+        or ("b", layer, i), the value in force now in the dialog, and set it."""
+        kind, layer, i = parameter[:3]
+        if kind == "w":
+            self.edit_weight(layer, i, parameter[3])
+            return
+        frame = self.model.live_frame  # the value in force now, whichever moment is shown
+        if frame is None or not has_parameter(frame.sizes, "b", layer, i):
+            return
+        value = self.ask_value(self.window, parameter_name("b", layer, i), float(frame.biases[layer - 1][i, 0]))
+        if value is not None:
+            self.set_parameter("b", layer, i, None, value)
+
+    def edit_bias(self, layer: int, i: int) -> None:
+        """Ask for b_layer[i]'s new value and set it (as ``edit_weight`` does for a weight)."""
+        self.edit_parameter(("b", layer, i))
+
+    def set_parameter_value(self, parameter: tuple, value) -> bool:
+        """The inspector's field: ("w", layer, i, j) or ("b", layer, i) set to ``value`` (``set_parameter``)."""
+        kind, layer, i = parameter[:3]
+        return self.set_parameter(kind, layer, i, parameter[3] if kind == "w" else None, value)
+
+    def follow_edits_live(self) -> None:
+        """Called once by the wiring (app/gui.py): every parameter set by hand is shown live (``_show_edit_live``).
+        Connected after ``_on_parameter_set``, so it runs after the mark is made."""
+        self._host.worker.parameter_set.connect(self._show_edit_live)
+
+    def _show_edit_live(self, result) -> None:
+        """An edit applies to the live network (the past is history and replays as it was), so a view showing a
+        past moment, or a step taken apart, goes back to live, where the effect is, and the banner says so."""
+        m = self.model
+        if result.generation != m.generation or (m.moment is None and m.phases is None):
+            return
+        shown = f"step {m.phases.step} taken apart" if m.phases is not None else f"step {m.moment}"
+        self.show_moment(None)
+        self.window.show_info(f"{result.name} set to {result.value:.4g} on the live network at epoch "
+                              f"{result.epoch:.4g}: back to live from {shown}")

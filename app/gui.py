@@ -94,6 +94,12 @@ def wire_record(parts):
     return wire(parts)
 
 
+def wire_weight_views(parts):
+    """Issue #11's weights set from the heatmaps and the inspector: app/weight_wiring.py."""
+    from app.weight_wiring import wire_weight_views as wire
+    return wire(parts)
+
+
 def assemble(window, settings=None, confirm_close: bool = True, views: bool = True, session: bool = True) -> Assembly:
     """Model, controller, views and (with ``session``) the File menu's session for ``window``, connected."""
     from app.controller import Controller
@@ -184,6 +190,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
         w.preset_chosen.connect(c.load_preset)
     wire_issue11(parts)
     parts.data_wiring = wire_data_changes(parts)
+    wire_weight_views(parts)
     if views:
         parts.compare = wire_compare(parts)
         parts.landscape = wire_landscape(parts)

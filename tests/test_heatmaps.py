@@ -1,4 +1,6 @@
 """HeatmapGrid through the real widget: structure, images, colour levels, hover, selection."""
+import math
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -54,27 +56,22 @@ def test_set_network_builds_one_row_per_layer_for_1_to_6_layers(grid):
             assert grid.panel_plot(1, "w").titleLabel.text == "w1 (4x3)"
 
 
-def built(grid, sizes):
-    """set_network, then every row it left for later turns built (a loaded machine spends the time budget)."""
-    grid.set_network(sizes)
-    while grid._pending:
-        grid.build_pending(budget_ms=1e9)
-
-
 def test_rebuilding_for_new_sizes_does_not_leak_items(grid):
     small, deep = (2, 3, 1), (2, 8, 8, 1)
-    built(grid, small)
-    small_items = len(grid.graphics.scene().items())
-    built(grid, deep)
-    deep_items = len(grid.graphics.scene().items())
+
+    def items_for(sizes):
+        """Scene items once every row is built (a loaded machine leaves rows past the first budget for later)."""
+        grid.set_network(sizes)
+        grid.build_pending(budget_ms=math.inf)
+        return len(grid.graphics.scene().items())
+
+    small_items = items_for(small)
+    deep_items = items_for(deep)
     assert deep_items > small_items
-    built(grid, small)  # row 3 goes...
-    assert len(grid.graphics.scene().items()) == small_items
-    built(grid, deep)  # ...and comes back as new items
-    assert len(grid.graphics.scene().items()) == deep_items
+    assert items_for(small) == small_items  # row 3 goes...
+    assert items_for(deep) == deep_items  # ...and comes back as new items
     assert len(plot_items(grid)) == 4 * 3
-    built(grid, (2, 5, 1))  # a width changes: reshaped in place
-    assert len(grid.graphics.scene().items()) == small_items
+    assert items_for((2, 5, 1)) == small_items  # a width changes: reshaped in place
     assert grid.panel_plot(1, "w").titleLabel.text == "w1 (5x2)"
     assert grid.panel_plot(2, "w").titleLabel.text == "w2 (1x5)"
 
@@ -168,13 +165,15 @@ def test_hover_tooltip_names_the_cell_weight_and_gradient(grid, qtbot):
     biases[1][3, 0], grad_b[1][3, 0] = -0.25, 0.5
     grid.update_matrices(weights, biases, grad_w, grad_b)
     scene = grid.graphics.scene()
-    for kind in ("w", "grad_w"):  # the same readout over W and over dW
+    # the same readout over W and over dW, then what a double-click there does (W: set it; dW: enlarge dW)
+    for kind, hint in (("w", "Double-click to set it (double-click the title to enlarge)"),
+                       ("grad_w", "Double-click to enlarge")):
         scene.sigMouseMoved.emit(cell_scene_pos(grid, 2, kind, 3, 1) + QtCore.QPointF(0, 1e-3 if kind == "w" else 0))
-        qtbot.waitUntil(lambda: grid.hover_text() == "w2[3, 1] = 0.4123 · grad = -0.0012", timeout=2000)
+        qtbot.waitUntil(lambda: grid.hover_text() == "w2[3, 1] = 0.4123 · grad = -0.0012\n" + hint, timeout=2000)
         grid._on_mouse_moved((QtCore.QPointF(-1000, -1000),))
         assert grid.hover_text() == ""
     grid._on_mouse_moved((cell_scene_pos(grid, 2, "grad_b", 3, 0),))
-    assert grid.hover_text() == "b2[3] = -0.2500 · grad = 0.5000"
+    assert grid.hover_text() == "b2[3] = -0.2500 · grad = 0.5000\nDouble-click to enlarge"
 
 
 def visible_outlines(grid, layer, kind):

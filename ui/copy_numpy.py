@@ -116,5 +116,7 @@ class CopyAsNumpy(QObject):
                 if self.heatmaps.panel_plot(layer, kind).vb.sceneBoundingRect().contains(pos):
                     event.accept()
                     self.context_menu = self.menu_for(layer, kind)
+                    self.context_menu.addSeparator()  # the heatmap's own: set the cell, enlarge the matrix
+                    self.heatmaps.add_actions(self.context_menu, layer, kind, pos)
                     self.context_menu.popup(event.screenPos().toPoint())
                     return

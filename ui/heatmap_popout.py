@@ -1,5 +1,6 @@
-"""One heatmap of the grid enlarged in its own window (double-click it in the grid; Escape or closing
-the window returns). It shows the same matrix as the grid, live: the grid hands it every update."""
+"""One heatmap of the grid enlarged in its own window (double-click its title in the grid, or a gradient's
+cells; Escape or closing the window returns). It shows the same matrix as the grid, live: the grid hands it
+every update. A double-click on a cell of w or b here sets it, as in the grid (``cell_double_clicked``)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -15,6 +16,8 @@ SCREEN_SHARE = 0.8  # at most this much of the screen's width and height
 class HeatmapPopout(QtWidgets.QDialog):
     """A non-modal window with one MatrixPanel. ``cell_text(i, j)`` gives the hover readout."""
 
+    cell_double_clicked = QtCore.Signal(int, int)  # (i, j) of the cell; the grid asks to set it for w and b
+
     def __init__(self, layer: int, kind: str, title: str, shape: tuple[int, int], cell_text, parent=None,
                  shown_px: QtCore.QSizeF | None = None):
         """shown_px: the matrix's size in the grid now; the window starts at least twice as large."""
@@ -27,12 +30,15 @@ class HeatmapPopout(QtWidgets.QDialog):
         self.graphics.setBackground(theme.BACKGROUND)
         self.panel = MatrixPanel(layer, kind)
         self.graphics.ci.addItem(self.panel.plot)
-        hint = QtWidgets.QLabel("Esc closes · hover a cell for its value")
+        hint = QtWidgets.QLabel("Esc closes · hover a cell for its value"
+                                + (" · double-click it to set it" if kind in ("w", "b") else ""))
+        hint.setWordWrap(True)  # (a small matrix's window is narrower than the line)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(hint)
         self._proxy = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.configure(title, shape)
 
     def configure(self, title: str, shape: tuple[int, int]) -> None:
@@ -68,6 +74,13 @@ class HeatmapPopout(QtWidgets.QDialog):
         self.graphics.setToolTip(text)
         if text:
             QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.graphics)
+
+    def _on_mouse_clicked(self, event):
+        """event: pyqtgraph MouseClickEvent; a double-click on a cell."""
+        if event.button() == QtCore.Qt.MouseButton.LeftButton and event.double():
+            cell = self.panel.cell_at(event.scenePos())
+            if cell is not None:
+                self.cell_double_clicked.emit(*cell)
 
     def closeEvent(self, event):
         self._proxy.disconnect()

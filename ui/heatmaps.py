@@ -12,21 +12,26 @@ import time
 import numpy as np
 import shiboken6
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ui import theme
 from ui.heatmap_panel import MatrixPanel, MatrixPlot, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
+from ui.heatmap_pointer import EDITABLE, HeatmapPointer
 from ui.heatmap_popout import HeatmapPopout
 from ui.theme import format_value
 
 KINDS = ("w", "grad_w", "b", "grad_b")
 
 
-class HeatmapGrid(QtWidgets.QWidget):
-    """Rows of W_l | dW_l | b_l | db_l heatmaps in a scroll area; double-click one to enlarge it in
-    its own window, which follows the grid live (ui/heatmap_popout.py)."""
+class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
+    """Rows of W_l | dW_l | b_l | db_l heatmaps in a scroll area. A double-click on a cell of W_l or b_l asks to
+    set that weight or bias (``parameter_edit_requested``); a double-click anywhere else on a heatmap (its
+    title, indices or colour bar, or any cell of dW_l and db_l) enlarges it in its own window, which follows
+    the grid live (ui/heatmap_popout.py); its right-click menu does both too (``add_actions``)."""
 
     cell_clicked = QtCore.Signal(int, int, int)  # layer l (1-based), i (output unit), j (input unit)
+    # a double-click on a cell of w or b: ("w", layer, i, j) or ("b", layer, i), layer 1-based (the model's selection)
+    parameter_edit_requested = QtCore.Signal(tuple)
 
     # Rows share the visible height, all matrices at the same px per matrix row ("cell"), so the
     # whole network is in view; below CELL_MIN the area scrolls instead, and a tiny matrix stops
@@ -303,6 +308,9 @@ class HeatmapGrid(QtWidgets.QWidget):
             self._popouts[(layer, kind)] = popout
             popout.finished.connect(lambda *_: self._popouts.pop((layer, kind), None))
             popout.destroyed.connect(lambda *_: self._popouts.pop((layer, kind), None))
+            if kind in EDITABLE:  # a double-click on a cell sets it there too
+                popout.cell_double_clicked.connect(
+                    lambda i, j: self.parameter_edit_requested.emit(self._parameter(self._panel(layer, kind), i, j)))
             if panel.image.image is not None:
                 popout.show_matrix(panel.image.image, settle=True)
             if self._highlighted and self._highlighted[0] == layer:
@@ -329,34 +337,3 @@ class HeatmapGrid(QtWidgets.QWidget):
         if w is None or g is None:
             return name
         return f"{name} = {format_value(w[i, j])} · grad = {format_value(g[i, j])}"
-
-    def hover_text(self) -> str:
-        return self.graphics.toolTip()
-
-    def _panel_cell_at(self, scene_pos) -> tuple[MatrixPanel, int, int] | None:
-        for panel in self._panels.values():
-            cell = panel.cell_at(scene_pos)
-            if cell is not None:
-                return panel, cell[0], cell[1]
-        return None
-
-    def _on_mouse_moved(self, event):
-        """event: (scene position,) from the SignalProxy."""
-        hit = self._panel_cell_at(event[0])
-        text = self.cell_text(hit[0].layer, hit[0].kind, hit[1], hit[2]) if hit else ""
-        self.graphics.setToolTip(text)
-        if text and QtWidgets.QToolTip.isVisible():
-            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.graphics)
-
-    def _on_mouse_clicked(self, event):
-        """event: pyqtgraph MouseClickEvent; W and dW cells select a weight."""
-        if event.button() != QtCore.Qt.MouseButton.LeftButton:
-            return
-        if event.double():
-            for (layer, kind), panel in self._panels.items():
-                if panel.plot.sceneBoundingRect().contains(event.scenePos()):
-                    self.pop_out(layer, kind)
-                    return
-        hit = self._panel_cell_at(event.scenePos())
-        if hit and hit[0].kind in ("w", "grad_w"):
-            self.cell_clicked.emit(hit[0].layer, hit[1], hit[2])

@@ -13,6 +13,9 @@ the training thread computes it (``app.worker``), off the GUI thread.
 
 Back / Next / Reset walk the lines one at a time and emit ``layer_crossed(layer)``, 1-based like
 ``HeatmapGrid`` and ``NetworkGraph.highlight_layer``, which the window connects.
+
+Under them, the parameter's value in the moment shown, in a field (ui/value_field.py): type a new one and press
+Enter (or Set) to set it; ``value_entered(parameter, value)`` asks the controller to.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui.elided_label import ElidedLabel
+from ui.value_field import ValueField
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 4
@@ -63,6 +67,7 @@ class Inspector(QtWidgets.QWidget):
     layer_crossed = QtCore.Signal(int)  # 1-based weight layer the current line crosses or reaches
     requested = QtCore.Signal(object)  # an InspectRequest: compute its numbers and call show_inspection
     parameter_chosen = QtCore.Signal(tuple)  # the "bias" box: ("b", layer, i) or ("w", layer, i, j) of that unit
+    value_entered = QtCore.Signal(tuple, float)  # the value field: set that parameter to that number
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -90,12 +95,18 @@ class Inspector(QtWidgets.QWidget):
         self.browser.setFont(font)
         # three short rows rather than two long ones: a narrow dock must not widen the window (1024 px)
         top, samples, steps = QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout()
-        for w in (self.title, self.bias):
-            top.addWidget(w)
-        for w in (self.mode, self.sample):
+        # the parameter's value after its name, "Jumping back to w2[3, 1] = [0.32] Set", on the title's row (a row of
+        # its own would not leave a projector's 720 px room for the walk); the bias box goes to the samples' row
+        self.value = ValueField(named=False, problem_below=False)
+        self.value.value_entered.connect(self.value_entered)
+        self.value.field.setMaximumWidth(self.value.field.minimumWidth())
+        self.value.set_button.setMaximumWidth(self.value.set_button.minimumWidth() + 8)
+        self.value.setSizePolicy(QtWidgets.QSizePolicy.Policy.Maximum, QtWidgets.QSizePolicy.Policy.Preferred)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.value)
+        for w in (self.bias, self.mode, self.sample):
             samples.addWidget(w)
         samples.addStretch(1)
-        top.addStretch(1)
         for button in (self.reset, self.back, self.next):
             button.setMinimumWidth(52)  # (the style's own minimum is wider: the dock may be narrow)
         for w in (self.reset, self.back, self.next, self.position):
@@ -106,6 +117,7 @@ class Inspector(QtWidgets.QWidget):
         layout.addLayout(top)
         layout.addLayout(samples)
         layout.addLayout(steps)
+        layout.addWidget(self.value.problem)  # across the panel: the line is long
         layout.addWidget(self.browser, 1)
 
         self.data = None
@@ -145,6 +157,7 @@ class Inspector(QtWidgets.QWidget):
 
     def _select(self, kind, layer, i, j) -> None:
         self.kind, self.layer, self.i, self.j = kind, int(layer), int(i), int(j)
+        self.value.set_parameter(self.parameter())
         blocked = self.bias.blockSignals(True)
         self.bias.setChecked(kind == "b")
         self.bias.blockSignals(blocked)
@@ -195,10 +208,18 @@ class Inspector(QtWidgets.QWidget):
         sizes = frame.sizes
         if not (1 <= self.layer < len(sizes) and self.i < sizes[self.layer] and self.j < sizes[self.layer - 1]):
             self.layer, self.i, self.j = 1, 0, 0  # a new architecture without the selected parameter
+        if self.value.parameter != self.parameter():
+            self.value.set_parameter(self.parameter())
+        array = frame.weights[self.layer - 1] if self.kind == "w" else frame.biases[self.layer - 1]
+        self.value.show_value(float(array[self.i, self.j if self.kind == "w" else 0]))
         self._request = InspectRequest(self.kind, self.layer, self.i, self.j, self.mode.currentData(),
                                        min(self.sample.value(), max(d.n_train - 1, 0)),
                                        None if frame.live else frame.step, frame.generation)
         self.requested.emit(self._request)
+
+    def parameter(self) -> tuple:
+        """The parameter inspected, as the run model's selection: ("w", layer, i, j) or ("b", layer, i)."""
+        return ("w", self.layer, self.i, self.j) if self.kind == "w" else ("b", self.layer, self.i)
 
     def request(self) -> InspectRequest | None:
         return self._request
