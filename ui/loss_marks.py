@@ -1,5 +1,6 @@
 """Changes made by hand during a run, marked on the loss curve: a dashed vertical line at the epoch of each,
-labelled with what changed ("w2[1, 3] set to 0.5 at epoch 40")."""
+labelled with what changed ("w2[1, 3] set to 0.5"; the tooltip says the whole: "... at epoch 40 (loss ...)").
+A label sits right of its line, or left of it in the right half of the plot, so it is never cut at the edge."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -15,6 +16,7 @@ class LossMarks:
         self.plot_item = loss_plot.plot_item
         self.lines: list[pg.InfiniteLine] = []
         self.n = 0  # marks shown: the first n lines
+        self.plot_item.getViewBox().sigXRangeChanged.connect(self._place_labels)
 
     def show_marks(self, marks) -> None:
         # lines are kept and hidden, never removed: an InfiniteLine taken out of its plot while the scene
@@ -34,9 +36,28 @@ class LossMarks:
             if shown:
                 epoch, text = marks[k]
                 line.setPos(float(epoch))
-                line.label.setFormat(text)
+                line.label.setFormat(short(text))
                 line.setToolTip(text)
         self.n = len(marks)
+        self._place_labels()
+
+    def _place_labels(self, *_ignored) -> None:
+        (x0, x1), _ = self.plot_item.getViewBox().viewRange()
+        middle = (x0 + x1) / 2
+        for line in self.lines[:self.n]:
+            side = (1, 0.5) if line.value() > middle else (0, 0.5)  # the label on the side with the room
+            if line.label.anchors[0] != side:
+                line.label.anchors = [side, side]
+                line.label.updatePosition()
 
     def texts(self) -> list[str]:
+        """The marks' whole texts, as given (the labels show their first part, ``short``)."""
+        return [line.toolTip() for line in self.lines[:self.n]]
+
+    def labels(self) -> list[str]:
         return [line.label.toPlainText() for line in self.lines[:self.n]]
+
+
+def short(text: str) -> str:
+    """What changed, without when and the loss ("w2[1, 3] set to 0.5" of "... at epoch 40 (loss ...)")."""
+    return text.split(" at epoch")[0]
