@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from ui import theme
 from ui.view_throttle import SnapshotThrottle
@@ -62,6 +62,7 @@ class DigitsView(QtWidgets.QWidget):
         super().__init__(parent)
         self.model = model  # read for its dataset when the network changes (on_network)
         self.dock = None  # the dock it is shown in: shown for image-shaped inputs only
+        self.docks = None  # ui.data_docks.DataDocks of the window: shows or hides the dock for the data
         self.neighbour = None  # the dock brought to the front when this one is hidden
         self.cmap = theme.diverging_colormap()
         self.info = QtWidgets.QLabel("")
@@ -106,16 +107,8 @@ class DigitsView(QtWidgets.QWidget):
         """A new network: its dataset, and the dock shown (in front) for image-shaped inputs, hidden otherwise."""
         self.throttle.clear()
         self.set_data(self.model.data)
-        if self.dock is None or self.dock.isHidden() == (self.data is None):
-            return
-        self.dock.setVisible(self.data is not None)
-        front = self.dock if self.data is not None else self.neighbour
-        if front is None:
-            return
-        if self.dock.window().isVisible():
-            front.raise_()
-        else:  # once the window is shown: before, it has no tab bar to bring a tab forward in
-            QtCore.QTimer.singleShot(0, front, front.raise_)
+        if self.dock is not None and self.docks is not None:
+            self.docks.want(self.dock, self.data is not None, self.neighbour)
 
     def on_dock_shown(self, shown: bool) -> None:
         if shown:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter,
 from ui import theme
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
+from ui.data_docks import DataDocks
 from ui.fields import FocusReturn
 from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.layout_restored = False  # restore_settings found a dock layout of this LAYOUT_VERSION
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
+        self.data_docks = DataDocks()  # docks only some data needs: the data, not a restored layout, shows them
         # (first epoch, train loss, test loss, train accuracy, test accuracy) of each snapshot not drawn yet
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._accuracy: tuple[float | None, float | None] = (None, None)  # the newest train, test accuracy
@@ -407,6 +409,7 @@ class MainWindow(QMainWindow):
         """Geometry and dock layout from an earlier session; True if there was a geometry to restore."""
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
         self.layout_restored = isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+        self.data_docks.reapply()  # the last session's layout does not decide what this session's data needs
         return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
 
     def save_settings(self, settings: QSettings) -> None:
