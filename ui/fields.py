@@ -25,7 +25,9 @@ class ValueField(QLineEdit):
 
     ``parse(text) -> value`` raises ConfigError for bad text; ``fmt(value) -> text`` shows a value.
     ``committed(value)`` is emitted when Return or leaving the field gives a new good value;
-    ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed).
+    ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed);
+    ``accepted(value)`` for every good text committed, new or not (a refused value fixed by typing the old one
+    again is no change, but it is fixed).
 
     ``widest`` is the longest text an allowed value shows as ("512", "0.999"): the field is never narrower
     than it (nor than the placeholder), in whatever font it has; ``compact`` also keeps it no wider, for a
@@ -34,6 +36,7 @@ class ValueField(QLineEdit):
 
     committed = Signal(object)
     rejected = Signal(str)
+    accepted = Signal(object)
     TEXT_MARGIN = 2  # QLineEdit's own horizontal margin on each side of the text, in pixels
 
     def __init__(self, parse: Callable[[str], object], fmt: Callable[[object], str] = str,
@@ -115,6 +118,7 @@ class ValueField(QLineEdit):
         self.set_invalid(False)
         if value is not None:
             self.setText(self._fmt(value))  # normalised: "1e-2" shows as "0.01"
+        self.accepted.emit(value)
         if value != self._value:
             self._value = value
             self.committed.emit(value)  # last: the receiver may refuse it and set_value() another value
