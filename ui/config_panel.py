@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrol
 from engine.config import CONSTRAINTS
 from engine.datasets import DATASETS
 from ui.feature_toggles import raw_inputs
-from ui.fields import LogRateField, ValueField, fmt_number, number_parser
+from ui.fields import LogRateField, ValueField, fit_popup, fmt_number, number_parser, shrinkable
 from ui.layer_editor import LayerEditor
 
 LOSS_TEXT = {"mse": "mean squared error", "bce": "binary cross-entropy", "cce": "categorical cross-entropy"}
@@ -66,6 +66,7 @@ TOOLTIPS = {
     "seed": "Random seed: the same seed gives the same data, weights and shuffles, to the last digit",
     "dtype": "Floating-point precision of the network: float64 (exact tutorial numbers) or float32 (faster)",
 }
+COMBO_CHARS = 9  # the narrowest a choice box gets, in characters ("categorical cr..." at 1024 px)
 PLACEHOLDERS = {"batch_size": "full batch", "epochs": "no limit", "n_samples": "default", "noise": "default",
                 "n_classes": "default"}
 
@@ -74,7 +75,7 @@ def _combo(texts: dict) -> QComboBox:
     combo = QComboBox()
     for name, text in texts.items():
         combo.addItem(text, name)
-    return combo
+    return shrinkable(combo, COMBO_CHARS)
 
 
 class ConfigPanel(QWidget):
@@ -184,7 +185,7 @@ class ConfigPanel(QWidget):
     # -- building -----------------------------------------------------------------------------------
     def _preset_box(self) -> QGroupBox:
         box = QGroupBox("Preset")
-        self.preset_combo = QComboBox()
+        self.preset_combo = shrinkable(QComboBox(), COMBO_CHARS)
         self.preset_combo.setToolTip("Load a ready-made network, dataset and settings")
         self.preset_combo.activated.connect(lambda i: self.preset_chosen.emit(self.preset_combo.itemData(i)))
         self.preset_description = QLabel()
@@ -208,7 +209,7 @@ class ConfigPanel(QWidget):
 
     def _training_box(self) -> QGroupBox:
         box = QGroupBox("Training")
-        self._training_form = form = QFormLayout(box)
+        self._training_form = form = self._form(box)
         self._add_combo(form, "loss", "Loss", LOSS_TEXT)
         self._add_combo(form, "optimizer", "Optimizer", OPTIMIZER_TEXT)
         rate = LogRateField("Learning rate", CONSTRAINTS["learning_rate"])
@@ -223,7 +224,7 @@ class ConfigPanel(QWidget):
 
     def _data_box(self) -> QGroupBox:
         box = QGroupBox("Data")
-        self._data_form = form = QFormLayout(box)
+        self._data_form = form = self._form(box)
         self._add_combo(form, "dataset", "Dataset", {name: DATASET_TEXT.get(name, name) for name in DATASETS})
         for key in ("n_samples", "noise", "test_fraction", "n_classes"):
             self._add_number(form, key)
@@ -231,11 +232,17 @@ class ConfigPanel(QWidget):
 
     def _init_box(self) -> QGroupBox:
         box = QGroupBox("Initialisation")
-        form = QFormLayout(box)
+        form = self._form(box)
         self._add_combo(form, "init", "Weights", INIT_TEXT)
         self._add_number(form, "seed")
         self._add_combo(form, "dtype", "Precision", DTYPE_TEXT)
         return box
+
+    @staticmethod
+    def _form(box: QGroupBox) -> QFormLayout:
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)  # in every style
+        return form
 
     def _add_combo(self, form: QFormLayout, key: str, label: str, texts: dict) -> None:
         combo = _combo(texts)
@@ -269,6 +276,7 @@ class ConfigPanel(QWidget):
         for name, title, description in entries:
             self.preset_combo.addItem(title, name)
             self.preset_combo.setItemData(self.preset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+        fit_popup(self.preset_combo)
 
     def select_preset(self, name: str | None, based_on: str | None = None) -> None:
         """Show preset ``name``; None for a network that is no preset (any more): "Custom (from <based_on>)"."""
@@ -296,6 +304,7 @@ class ConfigPanel(QWidget):
                 index = widget.findData(value)
                 if index < 0:  # e.g. a loaded run's dataset 'csv', not offered for new runs
                     widget.addItem(DATASET_TEXT.get(value, str(value)), value)
+                    fit_popup(widget)
                     index = widget.count() - 1
                 widget.setCurrentIndex(index)
             else:

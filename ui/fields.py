@@ -11,7 +11,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLineEdit, QSizePolicy, QSlider, QStyle,
+                               QStyleOptionFrame, QWidget)
 
 from engine.validation import ConfigError
 
@@ -228,3 +229,23 @@ class LogRateField(QWidget):
         value = float(f"{10 ** (position / self.STEPS_PER_DECADE):.3g}")  # round numbers: 0.001, 0.00126, ...
         self.field.set_value(value)
         self.committed.emit(value)
+
+
+def shrinkable(combo: QComboBox, chars: int) -> QComboBox:
+    """``combo`` as narrow as ``chars`` characters at least (a long choice is then cut at its end) and as
+    wide as its row allows, its list always wide enough for every choice: the settings fit beside the plots
+    on a 1024 px screen without hiding a choice at 1280."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    policy = combo.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+    combo.setSizePolicy(policy)
+    fit_popup(combo)
+    return combo
+
+
+def fit_popup(combo: QComboBox) -> None:
+    """The list of ``combo`` as wide as its widest choice (Qt's list is only as wide as the combo box itself);
+    call again after adding choices."""
+    view = combo.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)

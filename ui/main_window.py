@@ -22,6 +22,7 @@ from ui import theme
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
 from ui.data_docks import DataDocks
+from ui.dock_titles import DockTitles
 from ui.fields import FocusReturn
 from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
@@ -40,7 +41,10 @@ DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL fo
 # Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
 # stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
 REPLAY_BUDGETS_MB = (64, 256, 1024, 4096)
-LAYOUT_VERSION = 2  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back
+# what a view's tab says when the full titles do not fit its tab group (ui/dock_titles.py)
+SHORT_TITLES = {"Network graph": "Graph", "Gradient health": "Health"}
+LAYOUT_VERSION = 3  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back; 3: a narrower
+# settings column (a layout saved before keeps the old ~385 px one, which squeezed the plots at 1024 px)
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
         self.data_docks = DataDocks()  # docks only some data needs: the data, not a restored layout, shows them
+        self.dock_titles = DockTitles(self)  # short tab titles where the full ones do not fit
         # (first epoch, train loss, test loss, train accuracy, test accuracy) of each snapshot not drawn yet
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._accuracy: tuple[float | None, float | None] = (None, None)  # the newest train, test accuracy
@@ -209,6 +214,11 @@ class MainWindow(QMainWindow):
         self.presenter = Presenter(self)  # View > Presenter mode, Lesson controls
         install_help_menu(self)
 
+    def fit_settings_dock(self) -> None:
+        """The settings column as narrow as its rows allow: the plots in the middle take the rest (on a
+        1024 px screen the dock's own preferred width left them ~260 px)."""
+        self.resizeDocks([self.settings_dock], [self.config_panel.minimumWidth()], Qt.Orientation.Horizontal)
+
     def add_view(self, title: str, widget: QWidget) -> QDockWidget:
         """Put ``widget`` in a dock on the right, tabified with the other views (which listen to the run model
         themselves)."""
@@ -220,6 +230,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self._views[0][0], dock)
         self._views.append((dock, widget))
         self.view_menu.addAction(dock.toggleViewAction())
+        self.dock_titles.add(dock, SHORT_TITLES.get(title, title))
         return dock
 
     def views(self) -> list[QWidget]:

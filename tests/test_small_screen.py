@@ -1,0 +1,55 @@
+"""The window on a 1024x768 screen (and 1280x800): the plots in the middle get the room, and the dock tabs read
+whole (short titles where the full ones do not fit, the full one in the View menu)."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabBar
+from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
+
+
+def at_size(qtbot, parts, width, height):
+    window = parts.window
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
+    parts.views.size_docks()
+    qtbot.wait(50)  # the docks' layout pass
+    return window
+
+
+def shown_tab_bars(window):
+    return [bar for bar in window.findChildren(QTabBar) if bar.isVisible() and bar.count() > 1]
+
+
+def test_at_1024_the_settings_leave_the_middle_column_the_room(qtbot, lab):
+    parts = lab("spiral")  # four hidden layers and the feature toggles: the widest settings of the presets
+    window = at_size(qtbot, parts, 1024, 768)
+    assert window.settings_dock.width() <= 330
+    assert window.centralWidget().width() >= 0.36 * window.width()
+    panel = window.config_panel
+    assert panel.width() >= panel._body.minimumSizeHint().width()  # and no settings row is cut
+
+
+@pytest.mark.parametrize("preset", ["digits", "spiral"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+def test_every_dock_tab_reads_whole(qtbot, lab, preset, size):
+    parts = lab(preset)
+    window = at_size(qtbot, parts, *size)
+    qtbot.waitUntil(lambda: parts.views.docks["output"].windowTitle() == "Output")
+    bars = shown_tab_bars(window)
+    assert bars
+    for bar in bars:
+        fm = bar.fontMetrics()
+        qtbot.waitUntil(lambda b=bar: all(b.tabRect(i).width() >= fm.horizontalAdvance(b.tabText(i)) + 8
+                                          for i in range(b.count())), timeout=2000)
+    menu = [a.text() for a in window.view_menu.actions()]
+    assert "Network graph" in menu and "Gradient health" in menu  # the full titles, whatever the tabs say
+
+
+def test_the_full_titles_come_back_when_there_is_room(qtbot, lab):
+    parts = lab("digits")
+    graph = parts.views.docks["graph"]
+    at_size(qtbot, parts, 1024, 768)
+    qtbot.waitUntil(lambda: graph.windowTitle() == "Graph")
+    window = parts.window
+    window.resize(1600, 900)
+    window.resizeDocks([graph], [700], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: graph.windowTitle() == "Network graph")

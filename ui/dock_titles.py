@@ -1,0 +1,59 @@
+"""Dock tabs that read whole: a group of tabbed docks shows its short titles ("Graph", "Health") when the full
+ones ("Network graph", "Gradient health") do not fit the group's width, as on a 1024 px screen where Qt cut
+them to "O...", "Network ..."; the full title stays in the View menu and in the tab's tooltip.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+
+TAB_PADDING = 28  # px a dock tab adds to its text (the style's margins and frame), with some to spare
+
+
+class DockTitles(QObject):
+    """``add(dock, short)``: ``dock``'s title (its full one) gives way to ``short`` in a tab group too narrow
+    for the full titles. Refitted whenever a dock is resized, shown or hidden."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self._window = window
+        self._titles: dict[QDockWidget, tuple[str, str]] = {}  # dock -> (full, short)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.fit)
+
+    def add(self, dock: QDockWidget, short: str) -> None:
+        self._titles[dock] = (dock.windowTitle(), short)
+        dock.installEventFilter(self)
+        self._timer.start(0)
+
+    def full_title(self, dock: QDockWidget) -> str:
+        return self._titles[dock][0] if dock in self._titles else dock.windowTitle()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self._timer.start(0)  # once per burst of layout changes
+        return False
+
+    def fit(self) -> None:
+        seen: set = set()
+        for dock in self._titles:
+            if dock in seen:
+                continue
+            group = [d for d in [dock, *self._window.tabifiedDockWidgets(dock)] if not d.isHidden()]
+            seen.update(group)
+            fm = dock.fontMetrics()
+            need = sum(fm.horizontalAdvance(self.full_title(d)) + TAB_PADDING for d in group)
+            # the tab in front has the group's width; the others keep the one they had when last in front
+            front = [d.width() for d in group if not d.visibleRegion().isEmpty()]
+            short = len(group) > 1 and need > (front[0] if front else dock.width())
+            for d in group:
+                full, brief = self._titles.get(d, (d.windowTitle(), d.windowTitle()))
+                if d.windowTitle() != (brief if short else full):
+                    d.setWindowTitle(brief if short else full)
+                    d.toggleViewAction().setText(full)  # (a new title renames the menu's action too)
+        tips = {brief: full for full, brief in self._titles.values() if brief != full}
+        for bar in self._window.findChildren(QTabBar):  # the window's own dock tab bars, made as tabs group
+            for i in range(bar.count()):
+                if bar.tabText(i) in tips:
+                    bar.setTabToolTip(i, tips[bar.tabText(i)])
