@@ -251,11 +251,14 @@ def test_more_notes_of_neighbouring_wide_columns_do_not_overlap(qtbot, width):
     assert all(view.contains(r) for r in rects)  # and none cut off at the bottom
 
 
-def test_a_long_readout_ends_in_an_ellipsis_instead_of_widening_the_window(qtbot):
+def test_a_long_readout_shows_its_losses_whole_instead_of_widening_the_window(qtbot):
     plot = shown(qtbot, LossPlot(), 260, 300)
     plot.append(1, np.geomspace(0.5, 1e-4, 12345), np.geomspace(0.6, 2e-4, 12345))
     label = plot.value_label
     assert label.text() == "epoch 12345 · train 1.000e-04 · test 2.000e-04"
-    qtbot.waitUntil(lambda: label.shown_text().endswith("…"))
+    # too narrow for it all: the losses, whole, rather than "epoch 12345 · tr…"
+    qtbot.waitUntil(lambda: label.shown_text() in ("train 1.000e-04 · test 2.000e-04", "train 1.000e-04"))
     assert label.toolTip() == label.text()  # the whole readout, on hover
     assert plot.minimumSizeHint().width() < 260
+    label.resize(60, label.height())  # narrower than any form: the shortest one is cut
+    assert label.shown_text().startswith("tr") and label.shown_text().endswith("…")

@@ -53,3 +53,12 @@ def test_the_full_titles_come_back_when_there_is_room(qtbot, lab):
     window.resize(1600, 900)
     window.resizeDocks([graph], [700], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: graph.windowTitle() == "Network graph")
+
+
+def test_at_1024_the_timeline_readout_reads_whole(qtbot, lab):
+    parts = lab("spiral")
+    window = at_size(qtbot, parts, 1024, 768)
+    label = window.timeline.label
+    window.timeline.set_run(1000 * 32, 32, 1000)  # what the spiral shows once trained
+    assert label.text() == "epoch 1,000 · live"
+    qtbot.waitUntil(lambda: label.shown_text() == label.text(), timeout=2000)
