@@ -2,7 +2,7 @@
 whole (short titles where the full ones do not fit, the full one in the View menu)."""
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabBar
+from PySide6.QtWidgets import QTabBar, QToolBar
 from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
 
 
@@ -62,3 +62,34 @@ def test_at_1024_the_timeline_readout_reads_whole(qtbot, lab):
     window.timeline.set_run(1000 * 32, 32, 1000)  # what the spiral shows once trained
     assert label.text() == "epoch 1,000 · live"
     qtbot.waitUntil(lambda: label.shown_text() == label.text(), timeout=2000)
+
+
+def test_a_status_message_stops_short_of_the_epoch_and_loss_fields(qtbot, lab):
+    parts = lab("xor")
+    window = at_size(qtbot, parts, 1024, 768)
+    text = ("Saved the NumPy training script (its weights beside it, in train_script_weights.npz) to "
+            "/tmp/user-run/out/train_script.py")
+    window.show_info(text)
+    bar = window.status
+    shown = bar.currentMessage()
+    assert shown
+    first = min(w.x() for w in (bar.epoch_label, bar.loss_label) if w.isVisible())
+    assert bar.fontMetrics().horizontalAdvance(shown) + 8 <= first  # (the message is drawn from x ~ 6)
+    assert shown.endswith("…") and text.startswith(shown[:-1])
+    assert bar.message() == text  # the whole of it, for who asks
+
+
+def test_the_toolbar_buttons_stay_put_when_train_becomes_pause(qtbot, lab):
+    parts = lab("xor")
+    window = parts.window
+    transport = window.transport
+    toolbar = window.findChild(QToolBar, "trainingToolbar")
+    step = toolbar.widgetForAction(transport.step)
+    before = step.x()
+    transport.set_running(True)
+    qtbot.wait(50)  # the toolbar's layout pass
+    assert transport.train_pause.text() == "&Pause"
+    assert step.x() == before
+    transport.set_running(False)
+    qtbot.wait(50)
+    assert step.x() == before

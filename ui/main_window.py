@@ -33,7 +33,7 @@ from ui.pace import PaceControl
 from ui.presenter import Presenter
 from ui.status_bar import MessageBanner, TrainingStatusBar
 from ui.timeline import Timeline
-from ui.transport import Transport
+from ui.transport import SteadyWidth, Transport
 from ui.view_throttle import on_screen
 
 FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         for action in self.transport.actions():
             toolbar.addAction(action)
+        self._steady_train = SteadyWidth(toolbar.widgetForAction(self.transport.train_pause))  # Train / Pause
         self.take_apart = QAction("One step, &phase by phase", self)
         self.take_apart.setShortcut("F9")
         self.take_apart.setToolTip("Take the next training step apart: forward layer by layer, the loss, backward "
