@@ -136,7 +136,8 @@ class LayerEditor(QWidget):
         while len(self._rows) > n:
             for w in self._rows.pop().widgets:
                 self._grid.removeWidget(w)
-                w.deleteLater()
+                w.hide()  # at once: deleteLater waits for the event loop, and a question asked now (apply the
+                w.deleteLater()  # change?) runs a loop of its own, over which the row stayed, a ghost
         while len(self._rows) < n:
             row = _Row(self, len(self._rows))
             for col, w in enumerate(row.widgets):
