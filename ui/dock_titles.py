@@ -7,12 +7,14 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
+SHORT_TITLES = {"Network graph": "Graph", "Gradient health": "Health"}  # what a tab says when pressed
 TAB_PADDING = 28  # px a dock tab adds to its text (the style's margins and frame), with some to spare
 
 
 class DockTitles(QObject):
-    """``add(dock, short)``: ``dock``'s title (its full one) gives way to ``short`` in a tab group too narrow
-    for the full titles. Refitted whenever a dock is resized, shown or hidden."""
+    """``add(dock, short)``: ``dock``'s title (its full one) gives way to ``short`` (by default its entry in
+    SHORT_TITLES) in a tab group too narrow for the full titles. Refitted whenever a dock is resized, shown or
+    hidden."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
@@ -22,8 +24,9 @@ class DockTitles(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.fit)
 
-    def add(self, dock: QDockWidget, short: str) -> None:
-        self._titles[dock] = (dock.windowTitle(), short)
+    def add(self, dock: QDockWidget, short: str | None = None) -> None:
+        full = dock.windowTitle()
+        self._titles[dock] = (full, short or SHORT_TITLES.get(full, full))
         dock.installEventFilter(self)
         self._timer.start(0)
 

@@ -41,8 +41,6 @@ DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL fo
 # Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
 # stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
 REPLAY_BUDGETS_MB = (64, 256, 1024, 4096)
-# what a view's tab says when the full titles do not fit its tab group (ui/dock_titles.py)
-SHORT_TITLES = {"Network graph": "Graph", "Gradient health": "Health"}
 LAYOUT_VERSION = 3  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back; 3: a narrower
 # settings column (a layout saved before keeps the old ~385 px one, which squeezed the plots at 1024 px)
 
@@ -231,7 +229,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self._views[0][0], dock)
         self._views.append((dock, widget))
         self.view_menu.addAction(dock.toggleViewAction())
-        self.dock_titles.add(dock, SHORT_TITLES.get(title, title))
+        self.dock_titles.add(dock)
         return dock
 
     def views(self) -> list[QWidget]:
