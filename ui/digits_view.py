@@ -128,7 +128,9 @@ class DigitsView(QtWidgets.QWidget):
         self.throttle.redraw()
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.graphics and event.type() == QtCore.QEvent.Type.Resize and self.data is not None:
+        # (getattr: the garbage collector may clear our attributes before a torn-down window's last events)
+        if event.type() == QtCore.QEvent.Type.Resize and getattr(self, "data", None) is not None \
+                and watched is self.graphics:
             self._fit()
             self.throttle.redraw()
         return False

@@ -1,11 +1,14 @@
 """Dock tabs that read whole: a group of tabbed docks shows its short titles ("Graph", "Health") when the full
 ones ("Network graph", "Gradient health") do not fit the group's width, as on a 1024 px screen where Qt cut
-them to "O...", "Network ..."; the full title stays in the View menu and in the tab's tooltip.
+them to "O...", "Network ..."; the full title stays in the View menu.
+
+(No tooltips on the tabs: the tab bars are Qt's own, made and dropped by the window's layout, and a Python
+wrapper for one, found with findChildren, crashed the garbage collector once the window went.)
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 SHORT_TITLES = {"Network graph": "Graph", "Gradient health": "Health"}  # what a tab says when pressed
 TAB_PADDING = 28  # px a dock tab adds to its text (the style's margins and frame), with some to spare
@@ -34,11 +37,16 @@ class DockTitles(QObject):
         return self._titles[dock][0] if dock in self._titles else dock.windowTitle()
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
-            self._timer.start(0)  # once per burst of layout changes
+        # (getattr: a window torn down by the garbage collector has had our attributes cleared before its
+        # docks' last Hide events arrive)
+        timer = getattr(self, "_timer", None)
+        if timer is not None and event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            timer.start(0)  # once per burst of layout changes
         return False
 
     def fit(self) -> None:
+        if getattr(self, "_titles", None) is None:
+            return  # being torn down (see eventFilter)
         seen: set = set()
         for dock in self._titles:
             if dock in seen:
@@ -55,8 +63,3 @@ class DockTitles(QObject):
                 if d.windowTitle() != (brief if short else full):
                     d.setWindowTitle(brief if short else full)
                     d.toggleViewAction().setText(full)  # (a new title renames the menu's action too)
-        tips = {brief: full for full, brief in self._titles.values() if brief != full}
-        for bar in self._window.findChildren(QTabBar):  # the window's own dock tab bars, made as tabs group
-            for i in range(bar.count()):
-                if bar.tabText(i) in tips:
-                    bar.setTabToolTip(i, tips[bar.tabText(i)])

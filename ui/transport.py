@@ -84,6 +84,7 @@ class SteadyWidth(QObject):
         button.setMinimumWidth(max(widths))
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        # (getattr: the garbage collector may clear our attributes before a torn-down window's last events)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and getattr(self, "_button", None):
             self.fit()
         return False
