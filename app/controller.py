@@ -30,14 +30,24 @@ from engine.validation import ConfigError, shorten
 
 REPLAY_BUDGET_MB = 256  # the default memory for looking back: keyframes thinned evenly past it
 RUN_KEYS = ("epochs",)  # changes how long to train, not what: applied live too
+# every TrainConfig field as a sentence names it ("Undo changing the dataset and the drawn points")
 FIELD_NAMES = {"layers": "the layers", "activations": "the activations", "loss": "the loss", "optimizer":
                "the optimizer", "init": "the initialisation", "dtype": "the precision", "batch_size": "the batch size",
                "dataset": "the dataset", "n_samples": "the number of samples", "noise": "the noise",
-               "test_fraction": "the test fraction", "n_classes": "the number of classes", "seed": "the seed"}
+               "test_fraction": "the test fraction", "n_classes": "the number of classes", "seed": "the seed",
+               "learning_rate": "the learning rate", "momentum": "the momentum", "beta1": "Adam's beta1",
+               "beta2": "Adam's beta2", "epsilon": "Adam's epsilon", "weight_decay": "the weight decay",
+               "epochs": "the epoch limit", "csv_path": "the CSV file", "csv_target": "the CSV target columns",
+               "csv_header": "the CSV header", "csv_task": "the CSV task", "features": "the input features",
+               "drawn": "the drawn points", "csv_separator": "the CSV separator", "csv_max_mb": "the CSV size limit",
+               "extra": "the extra settings"}
 
 
 def names_of(changes: dict) -> str:
-    return ", ".join(FIELD_NAMES.get(k, k) for k in changes if k != "activations" or "layers" not in changes)
+    """'the dataset and the drawn points': the fields changed, as a sentence names them."""
+    names = list(dict.fromkeys(FIELD_NAMES.get(k, "the " + k.replace("_", " ")) for k in changes
+                               if k != "activations" or "layers" not in changes))
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def describe(changes: dict, running: bool = True) -> str:

@@ -249,6 +249,7 @@ def wire_digits(parts) -> None:
         return
     view = v.digits = DigitsView(model=m)
     view.dock = v.docks["digits"] = w.add_view("Digits", view)
+    view.docks = w.data_docks  # the data shows or hides it, whatever layout is restored
     view.dock.hide()
     view.neighbour = v.docks["output"]  # in front again when the digits dock goes
     view.neighbour.raise_()  # a dock tabified in front, then hidden, leaves its neighbour behind

@@ -303,7 +303,8 @@ class Session(QObject):
         # the problem it poses once imported (engine.adapt), so the current loss must not refuse it
         dialog = self.make_csv_dialog(self.window, path=cfg.csv_path, target=cfg.csv_target,
                                       test_fraction=cfg.test_fraction, separator=cfg.csv_separator,
-                                      max_mb=cfg.csv_max_mb)
+                                      max_mb=cfg.csv_max_mb,
+                                      get_open_file_name=self.window.file_menu.get_open_file_name)  # its start folder
         changes = dialog.config_changes() if dialog.exec() else None
         if not changes:
             return False

@@ -22,6 +22,7 @@ RECENT = "session/recent"  # run files, newest first
 PRESENTER = "view/presenter"  # presenter mode on/off
 LESSON_SECTIONS = "view/lesson_sections"  # the settings sections presenter mode shows
 REPLAY_BUDGET = "replay/budget_mb"  # memory for the keyframes that replay past steps, in MB
+# ui/start_folder.py LAST_FOLDER = "files/last_folder": the folder the last file dialog chose, where the next starts
 PACE = "pace/"  # + a preset's name: the pace last chosen for it ("full" or steps per second)
 
 MAX_RECENT = 8

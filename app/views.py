@@ -62,6 +62,7 @@ class Views(QObject):
     def size_docks(self) -> None:
         """Give the right column its default width and split; call once the window has its size."""
         w = self.window
+        w.fit_settings_dock()
         # on a small screen the heatmaps in the middle need the room more than the views (1024 px: ~300)
         width = min(DOCK_WIDTH, max(260, int(w.width() * 0.29)))
         w.resizeDocks([self.docks["output"]], [width], Qt.Orientation.Horizontal)

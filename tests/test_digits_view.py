@@ -40,7 +40,7 @@ def test_digits_dock_shows_weights_and_predictions_live_and_on_replay(qtbot, lab
     train_until(qtbot, parts, 30)
     frame = model.frame
     qtbot.waitUntil(lambda: view.predicted is not None and view.throttle.pending is None)
-    want = tile_mosaic(frame.weights[0], frame.grad_w[0], (8, 8), view.cmap)
+    want = tile_mosaic(frame.weights[0], frame.grad_w[0], (8, 8), view.cmap, view.tile_columns)
     np.testing.assert_array_equal(view.tiles.image, want)
     X = model.data.X_test[:, :16]
     predicted = frame.network.forward(X).argmax(axis=0)
@@ -51,7 +51,7 @@ def test_digits_dock_shows_weights_and_predictions_live_and_on_replay(qtbot, lab
     qtbot.waitUntil(lambda: not model.frame.live and model.frame.step == 1)
     old = model.frame
     qtbot.waitUntil(lambda: np.array_equal(view.tiles.image, tile_mosaic(old.weights[0], old.grad_w[0], (8, 8),
-                                                                             view.cmap)))
+                                                                             view.cmap, view.tile_columns)))
     parts.controller.load_preset("spiral")
     assert not view.dock.isVisible()
     settle(qtbot, parts)

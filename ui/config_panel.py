@@ -7,6 +7,8 @@ answers with ``set_config`` (the config in force) and ``show_error``.
 """
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QScrol
 from engine.config import CONSTRAINTS
 from engine.datasets import DATASETS
 from ui.feature_toggles import raw_inputs
-from ui.fields import LogRateField, ValueField, fmt_number, number_parser
+from ui.fields import LogRateField, ValueField, fit_popup, fmt_number, number_parser, shrinkable
 from ui.layer_editor import LayerEditor
 
 LOSS_TEXT = {"mse": "mean squared error", "bce": "binary cross-entropy", "cce": "categorical cross-entropy"}
@@ -64,6 +66,7 @@ TOOLTIPS = {
     "seed": "Random seed: the same seed gives the same data, weights and shuffles, to the last digit",
     "dtype": "Floating-point precision of the network: float64 (exact tutorial numbers) or float32 (faster)",
 }
+COMBO_CHARS = 9  # the narrowest a choice box gets, in characters ("categorical cr..." at 1024 px)
 PLACEHOLDERS = {"batch_size": "full batch", "epochs": "no limit", "n_samples": "default", "noise": "default",
                 "n_classes": "default"}
 
@@ -72,7 +75,7 @@ def _combo(texts: dict) -> QComboBox:
     combo = QComboBox()
     for name, text in texts.items():
         combo.addItem(text, name)
-    return combo
+    return shrinkable(combo, COMBO_CHARS)
 
 
 class ConfigPanel(QWidget):
@@ -85,23 +88,32 @@ class ConfigPanel(QWidget):
         super().__init__(parent)
         self._config = None
         self._fields: dict[str, QWidget] = {}
+        self._watched: weakref.WeakSet = weakref.WeakSet()  # the ValueFields whose accepted() clears the error
 
-        # The messages float over the panel instead of taking a row of its layout: shown in a row, they
-        # pushed every section down ~44 px, and the field being typed in jumped away under the mouse.
-        self.error_label = QLabel(self)
+        # The messages take a strip of their own above or below the scrolled settings, never over a row; the
+        # strip goes at the end away from the field being typed in, and the settings scroll by its height
+        # when it goes on top, so that field stays where it is under the mouse (a message shown as a row of
+        # the form pushed every section down ~44 px; one floating over the panel hid the rows it covered).
+        self.error_label = QLabel()
         self.error_label.setObjectName("errorMessage")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("QLabel { color: #a94442; background: #f8e0e0; border: 1px solid #d9534f;"
                                        " border-radius: 3px; padding: 4px; }")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
-        self.note_label = QLabel(self)
+        self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet("QLabel { color: #31708f; background: #e4f1f8; border: 1px solid #9cc5dc;"
                                       " border-radius: 3px; padding: 4px; }")
         self.note_label.setToolTip("Click to hide this note")
         self.note_label.installEventFilter(self)
         self.note_label.hide()
+        self._messages = QWidget()
+        strip = QVBoxLayout(self._messages)
+        strip.setContentsMargins(4, 4, 4, 4)
+        strip.addWidget(self.error_label)
+        strip.addWidget(self.note_label)
+        self._messages.hide()
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -120,6 +132,7 @@ class ConfigPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self._messages)
         self._body, self._scroll = body, scroll
         body.installEventFilter(self)
         self._fit_width()
@@ -137,33 +150,31 @@ class ConfigPanel(QWidget):
         # the rows' sizes settle over a few layout passes after a font change or a shown section
         if watched is self.note_label:
             if event.type() == QEvent.Type.MouseButtonPress:
-                self.note_label.hide()  # it floats over the settings: a click gives back what it covers
+                self.note_label.hide()  # a click gives back the room it takes
+                self._place_messages()
                 return True
         elif watched is self._body and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self, self._fit_width)
         return False
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._place_messages()
-
     def _place_messages(self) -> None:
-        """Lay the shown messages over the panel, full width, at the end away from the focused field (the
-        bottom, or the top when the field is in the lower half), so what is being typed stays in view."""
-        shown = [label for label in (self.error_label, self.note_label) if not label.isHidden()]
-        if not shown:
-            return
-        margin = 4
-        width = max(self.width() - 2 * margin, 50)
-        heights = [label.heightForWidth(width) for label in shown]
+        """Show the messages' strip (if any is shown) below the settings, or above them when the focused field
+        is in the lower half, keeping every row where it was on the screen."""
+        shown = not (self.error_label.isHidden() and self.note_label.isHidden())
         focus = self.focusWidget()
         low = focus is not None and self.isAncestorOf(focus) and \
             focus.mapTo(self, focus.rect().center()).y() > self.height() / 2
-        y = margin if low else self.height() - margin - sum(heights) - margin * (len(shown) - 1)
-        for label, height in zip(shown, heights):
-            label.setGeometry(margin, y, width, height)
-            label.raise_()
-            y += height + margin
+        layout = self.layout()
+        top = self._scroll.y()
+        if shown and self._messages.isHidden():  # where the strip goes is decided when it appears, then it stays
+            layout.removeWidget(self._messages)
+            layout.insertWidget(0 if low else 1, self._messages)
+        self._messages.setVisible(shown)
+        layout.activate()
+        moved = self._scroll.y() - top
+        if moved:  # the strip came (or went) above the settings: scroll them with it, so no row moves
+            bar = self._scroll.verticalScrollBar()
+            bar.setValue(bar.value() + moved)
 
     def _fit_width(self) -> None:
         # The scroll area scrolls only vertically, so the panel must be as wide as its widest row (which
@@ -174,7 +185,7 @@ class ConfigPanel(QWidget):
     # -- building -----------------------------------------------------------------------------------
     def _preset_box(self) -> QGroupBox:
         box = QGroupBox("Preset")
-        self.preset_combo = QComboBox()
+        self.preset_combo = shrinkable(QComboBox(), COMBO_CHARS)
         self.preset_combo.setToolTip("Load a ready-made network, dataset and settings")
         self.preset_combo.activated.connect(lambda i: self.preset_chosen.emit(self.preset_combo.itemData(i)))
         self.preset_description = QLabel()
@@ -198,7 +209,7 @@ class ConfigPanel(QWidget):
 
     def _training_box(self) -> QGroupBox:
         box = QGroupBox("Training")
-        self._training_form = form = QFormLayout(box)
+        self._training_form = form = self._form(box)
         self._add_combo(form, "loss", "Loss", LOSS_TEXT)
         self._add_combo(form, "optimizer", "Optimizer", OPTIMIZER_TEXT)
         rate = LogRateField("Learning rate", CONSTRAINTS["learning_rate"])
@@ -213,7 +224,7 @@ class ConfigPanel(QWidget):
 
     def _data_box(self) -> QGroupBox:
         box = QGroupBox("Data")
-        self._data_form = form = QFormLayout(box)
+        self._data_form = form = self._form(box)
         self._add_combo(form, "dataset", "Dataset", {name: DATASET_TEXT.get(name, name) for name in DATASETS})
         for key in ("n_samples", "noise", "test_fraction", "n_classes"):
             self._add_number(form, key)
@@ -221,11 +232,17 @@ class ConfigPanel(QWidget):
 
     def _init_box(self) -> QGroupBox:
         box = QGroupBox("Initialisation")
-        form = QFormLayout(box)
+        form = self._form(box)
         self._add_combo(form, "init", "Weights", INIT_TEXT)
         self._add_number(form, "seed")
         self._add_combo(form, "dtype", "Precision", DTYPE_TEXT)
         return box
+
+    @staticmethod
+    def _form(box: QGroupBox) -> QFormLayout:
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)  # in every style
+        return form
 
     def _add_combo(self, form: QFormLayout, key: str, label: str, texts: dict) -> None:
         combo = _combo(texts)
@@ -259,6 +276,7 @@ class ConfigPanel(QWidget):
         for name, title, description in entries:
             self.preset_combo.addItem(title, name)
             self.preset_combo.setItemData(self.preset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+        fit_popup(self.preset_combo)
 
     def select_preset(self, name: str | None, based_on: str | None = None) -> None:
         """Show preset ``name``; None for a network that is no preset (any more): "Custom (from <based_on>)"."""
@@ -286,6 +304,7 @@ class ConfigPanel(QWidget):
                 index = widget.findData(value)
                 if index < 0:  # e.g. a loaded run's dataset 'csv', not offered for new runs
                     widget.addItem(DATASET_TEXT.get(value, str(value)), value)
+                    fit_popup(widget)
                     index = widget.count() - 1
                 widget.setCurrentIndex(index)
             else:
@@ -309,7 +328,18 @@ class ConfigPanel(QWidget):
         widget = self._fields.get((field or "").split("[")[0])
         if isinstance(widget, ValueField):
             widget.set_invalid(True)
+        for value_field in self.findChildren(ValueField):  # the layer rows' fields come and go: all of today's
+            if value_field not in self._watched:
+                self._watched.add(value_field)
+                value_field.accepted.connect(self._on_field_accepted)
         self._place_messages()
+
+    def _on_field_accepted(self) -> None:
+        """A field took a good value, changed or not (the old one typed again): once no field is refused any
+        more, the error about it goes."""
+        if not self.error_label.isHidden() and not any(f.is_invalid() for f in self.findChildren(ValueField)):
+            self.error_label.hide()
+            self._place_messages()
 
     def show_note(self, text: str) -> None:
         """Something the app did on the user's behalf (e.g. an output activation changed to suit a loss)."""
@@ -320,6 +350,7 @@ class ConfigPanel(QWidget):
     def clear_messages(self) -> None:
         self.error_label.hide()
         self.note_label.hide()
+        self._place_messages()
 
     def error_text(self) -> str:
         return self.error_label.text() if not self.error_label.isHidden() else ""

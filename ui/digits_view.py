@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.view_throttle import SnapshotThrottle
 
 MAX_FPS = 4
-PAIRS_PER_ROW = 4  # 32 units: 8 rows of 4 pairs, about square, as large as the dock allows
+PAIRS_PER_ROW = 4  # before the view has a size; then as many as draw the tiles largest (best_columns)
 STRIP = 16  # test images in the strip
+LABEL_MARGIN = 1  # px around a label's text
+STRIP_SHARE = 0.4  # of the view's height, at most, for the test images and their labels
 WRONG = np.array([230, 40, 40], np.uint8)
 RIGHT = np.array([60, 60, 60], np.uint8)
 
@@ -40,19 +42,39 @@ def tile_mosaic(W: np.ndarray, G: np.ndarray, shape: tuple, cmap, per_row: int =
     return out
 
 
-def strip_mosaic(X: np.ndarray, shape: tuple, wrong: np.ndarray) -> np.ndarray:
-    """RGB (rows + 2, k * (cols + 3), 3): images X (rows * cols, k) in grey (0 black, max white), each in a
-    one-pixel frame, red where ``wrong`` (k,) is True."""
+def strip_mosaic(X: np.ndarray, shape: tuple, wrong: np.ndarray, per_row: int | None = None,
+                 gap: int = 0) -> np.ndarray:
+    """RGB (n_rows * (rows + 2 + gap), per_row * (cols + 3), 3): images X (rows * cols, k) in grey (0 black,
+    max white), each in a one-pixel frame, red where ``wrong`` (k,) is True; ``per_row`` a row (all k: one
+    row), ``gap`` black pixels below each row for its labels."""
     r, c = shape
     k = X.shape[1]
-    out = np.zeros((r + 2, k * (c + 3), 3), np.uint8)
+    per_row = max(int(per_row or k), 1)
+    n_rows = -(-k // per_row) if k else 1
+    out = np.zeros((n_rows * (r + 2 + gap), per_row * (c + 3), 3), np.uint8)
     top = float(X.max()) if X.size else 1.0
     for j in range(k):
-        x = j * (c + 3)
-        out[:, x:x + c + 2] = WRONG if wrong[j] else RIGHT
+        x, y = (j % per_row) * (c + 3), (j // per_row) * (r + 2 + gap)
+        out[y:y + r + 2, x:x + c + 2] = WRONG if wrong[j] else RIGHT
         grey = (np.clip(X[:, j] / (top or 1.0), 0, 1) * 255).astype(np.uint8).reshape(r, c)
-        out[1:1 + r, x + 1:x + 1 + c] = grey[..., None]
+        out[y + 1:y + 1 + r, x + 1:x + 1 + c] = grey[..., None]
     return out
+
+
+def best_columns(n: int, cell: tuple[float, float], box: tuple[float, float], row_extra: float = 0.0,
+                 min_cell: float = 0.0) -> tuple[int, float]:
+    """How many of ``n`` cells a row (1..n) draws them largest in a ``box`` (width, height) of screen pixels,
+    each cell ``cell`` (width, height) image pixels and each row ``row_extra`` screen pixels taller (its
+    labels). A choice whose cells are at least ``min_cell`` screen pixels wide (room for a label) wins over
+    any that is not. Returns (cells a row, screen pixels per image pixel)."""
+    best = None
+    for per_row in range(1, max(n, 1) + 1):
+        rows = -(-n // per_row)
+        scale = min(box[0] / (per_row * cell[0]), (box[1] - rows * row_extra) / (rows * cell[1]))
+        key = (scale * cell[0] >= min_cell, scale)
+        if scale > 0 and (best is None or key > best[0]):
+            best = (key, per_row, scale)
+    return (best[1], best[2]) if best else (max(n, 1), 0.0)
 
 
 class DigitsView(QtWidgets.QWidget):
@@ -62,6 +84,7 @@ class DigitsView(QtWidgets.QWidget):
         super().__init__(parent)
         self.model = model  # read for its dataset when the network changes (on_network)
         self.dock = None  # the dock it is shown in: shown for image-shaped inputs only
+        self.docks = None  # ui.data_docks.DataDocks of the window: shows or hides the dock for the data
         self.neighbour = None  # the dock brought to the front when this one is hidden
         self.cmap = theme.diverging_colormap()
         self.info = QtWidgets.QLabel("")
@@ -74,8 +97,7 @@ class DigitsView(QtWidgets.QWidget):
         layout.addWidget(self.graphics, 1)
         self.tiles_box = self.graphics.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
         self.strip_box = self.graphics.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
-        self.graphics.ci.layout.setRowStretchFactor(0, 4)
-        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.graphics.ci.layout.setContentsMargins(0, 0, 0, 0)
         self.tiles = pg.ImageItem(axisOrder="row-major")
         self.strip = pg.ImageItem(axisOrder="row-major")
         self.tiles_box.addItem(self.tiles)
@@ -83,7 +105,12 @@ class DigitsView(QtWidgets.QWidget):
         self.labels: list[pg.TextItem] = []
         self.data = None
         self.predicted = self.wrong = None
+        # how the tiles and the strip are laid out for the view's size (_fit): pairs a row, images a row, and
+        # image pixels of black below each strip row for its labels
+        self.tile_columns, self.strip_columns, self.label_gap = PAIRS_PER_ROW, STRIP, 9
+        self._units = 32  # first-layer units the tiles were laid out for (the digits preset's, until a frame)
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
+        self.graphics.installEventFilter(self)
 
     def set_data(self, dataset) -> None:
         self.data = dataset if getattr(dataset, "image_shape", None) else None
@@ -92,30 +119,54 @@ class DigitsView(QtWidgets.QWidget):
         self.labels = []
         if self.data is None:
             return
-        r, c = self.data.image_shape
-        for j in range(min(STRIP, self.data.n_test)):
+        for _ in range(min(STRIP, self.data.n_test)):
             label = pg.TextItem("", anchor=(0.5, 0))
-            label.setPos(j * (c + 3) + (c + 2) / 2, r + 2)
+            label.textItem.document().setDocumentMargin(LABEL_MARGIN)  # (4 by default: room the strip lacks)
             self.strip_box.addItem(label)
             self.labels.append(label)
-        # room under the images for their labels (in image pixels: a label is about 6 high)
-        self.strip_box.setRange(xRange=(0, STRIP * (c + 3)), yRange=(0, r + 9), padding=0)
+        self._fit()
         self.throttle.redraw()
+
+    def eventFilter(self, watched, event) -> bool:
+        # (getattr: the garbage collector may clear our attributes before a torn-down window's last events)
+        if event.type() == QtCore.QEvent.Type.Resize and getattr(self, "data", None) is not None \
+                and watched is self.graphics:
+            self._fit()
+            self.throttle.redraw()
+        return False
+
+    def _label_size(self) -> tuple[int, int]:
+        """Screen pixels (width, height) of the widest label, "9 (4)", with its text item's margins and a little room."""
+        fm = QtGui.QFontMetrics(self.labels[0].textItem.font()) if self.labels else self.fontMetrics()
+        widest = max((str(n) for n in self.data.target_names), key=fm.horizontalAdvance) if self.data else "0"
+        return fm.horizontalAdvance(f"{widest} ({widest})") + 2 * LABEL_MARGIN + 6, fm.height() + 2 * LABEL_MARGIN
+
+    def _fit(self) -> None:
+        """Lay the strip out for the view's size, each label under its own image (not over its neighbours'),
+        in at most STRIP_SHARE of the height; the weight tiles take the rest, as large as it allows."""
+        r, c = self.data.image_shape
+        width, height = max(self.graphics.width(), 1), max(self.graphics.height(), 1)
+        label_w, label_h = self._label_size()
+        k = len(self.labels)
+        per_row, scale = best_columns(k, (c + 3, r + 2), (width, height * STRIP_SHARE), label_h, label_w)
+        per_row = -(-k // -(-k // per_row)) if k else 1  # as many rows, filled evenly: 8 + 8, not 10 + 6
+        rows = -(-k // per_row) if k else 1
+        self.strip_columns = per_row
+        self.label_gap = int(np.ceil(label_h / scale)) if scale > 0 else 9
+        strip_h = rows * (r + 2 + self.label_gap)
+        for j, label in enumerate(self.labels):
+            label.setPos((j % per_row) * (c + 3) + (c + 2) / 2, (j // per_row) * (r + 2 + self.label_gap) + r + 2)
+        self.strip_box.setRange(xRange=(0, per_row * (c + 3)), yRange=(0, strip_h), padding=0)
+        strip_px = int(min(height * STRIP_SHARE, strip_h * scale)) if scale > 0 else int(height * STRIP_SHARE)
+        self.graphics.ci.layout.setRowFixedHeight(1, strip_px)
+        self.tile_columns, _ = best_columns(self._units, (2 * c + 3, r + 1), (width, height - strip_px))
 
     def on_network(self, _config=None) -> None:
         """A new network: its dataset, and the dock shown (in front) for image-shaped inputs, hidden otherwise."""
         self.throttle.clear()
         self.set_data(self.model.data)
-        if self.dock is None or self.dock.isHidden() == (self.data is None):
-            return
-        self.dock.setVisible(self.data is not None)
-        front = self.dock if self.data is not None else self.neighbour
-        if front is None:
-            return
-        if self.dock.window().isVisible():
-            front.raise_()
-        else:  # once the window is shown: before, it has no tab bar to bring a tab forward in
-            QtCore.QTimer.singleShot(0, front, front.raise_)
+        if self.dock is not None and self.docks is not None:
+            self.docks.want(self.dock, self.data is not None, self.neighbour)
 
     def on_dock_shown(self, shown: bool) -> None:
         if shown:
@@ -134,7 +185,12 @@ class DigitsView(QtWidgets.QWidget):
             return
         shape = tuple(d.image_shape)
         W, G = np.asarray(frame.weights[0]), np.asarray(frame.grad_w[0])
-        self.tiles.setImage(tile_mosaic(W, G, shape, self.cmap), autoLevels=False, levels=(0, 255))
+        if W.shape[0] != self._units:  # another first layer: its tiles laid out anew
+            self._units = W.shape[0]
+            self._fit()
+        self.tiles.setImage(tile_mosaic(W, G, shape, self.cmap, self.tile_columns), autoLevels=False,
+                            levels=(0, 255))
+        self.tiles_box.autoRange(padding=0)
         k = len(self.labels)
         X = d.X_test[:, :k]
         with np.errstate(all="ignore"):
@@ -142,7 +198,8 @@ class DigitsView(QtWidgets.QWidget):
         self.predicted = (y_hat[0] >= 0.5).astype(np.int64) if y_hat.shape[0] == 1 else y_hat.argmax(axis=0)
         true = d.labels_test[:k]
         self.wrong = self.predicted != true
-        self.strip.setImage(strip_mosaic(X, shape, self.wrong), autoLevels=False, levels=(0, 255))
+        self.strip.setImage(strip_mosaic(X, shape, self.wrong, self.strip_columns, self.label_gap), autoLevels=False,
+                            levels=(0, 255))
         names = d.target_names
         for label, p, t, bad in zip(self.labels, self.predicted, true, self.wrong):
             label.setText(f"{names[p]} ({names[t]})" if bad else names[p])

@@ -1,6 +1,11 @@
 """A one-line label that takes the width it is given and ends in "…" where its text does not fit, with
 the whole text as its tooltip: for readouts as long as the figures they show (the loss plot's
-"epoch · train · test", the Output view's y_hat), which must not set a window's minimum width."""
+"epoch · train · test", the Output view's y_hat), which must not set a window's minimum width.
+
+``setText(text, shorter)`` also takes shorter forms of the same readout, most wanted first: the longest that
+fits is shown whole, and only the shortest is ever cut ("train 0.0011 · test 0.0012" reads better in a narrow
+column than "epoch 204 · train 0.001…"). Its size hint is the whole text's width, so a layout that can give
+it the room does."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
@@ -10,13 +15,16 @@ class ElidedLabel(QtWidgets.QLabel):
     def __init__(self, text: str = "", parent=None):
         super().__init__(parent)
         self._full = ""
+        self._forms: tuple[str, ...] = ()
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # (Qt's name)
+    def setText(self, text: str, shorter=()) -> None:  # (Qt's name)
         self._full = text
+        self._forms = (text, *shorter)
         self.setToolTip(text)
         self._elide()
+        self.updateGeometry()
 
     def text(self) -> str:
         """The whole text, as set (what is drawn may end in "…")."""
@@ -28,11 +36,19 @@ class ElidedLabel(QtWidgets.QLabel):
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(0, super().minimumSizeHint().height())
 
+    def sizeHint(self) -> QtCore.QSize:
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        return QtCore.QSize(width, super().sizeHint().height())
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._elide()
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, QtCore.Qt.TextElideMode.ElideRight, max(self.width(), 0))
+        fm, width = self.fontMetrics(), max(self.width(), 0)
+        shown = next((form for form in self._forms if fm.horizontalAdvance(form) <= width), None)
+        if shown is None:
+            shown = fm.elidedText(self._forms[-1] if self._forms else "", QtCore.Qt.TextElideMode.ElideRight, width)
         if shown != super().text():
             super().setText(shown)

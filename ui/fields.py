@@ -11,7 +11,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLineEdit, QSizePolicy, QSlider, QStyle,
+                               QStyleOptionFrame, QWidget)
 
 from engine.validation import ConfigError
 
@@ -25,7 +26,9 @@ class ValueField(QLineEdit):
 
     ``parse(text) -> value`` raises ConfigError for bad text; ``fmt(value) -> text`` shows a value.
     ``committed(value)`` is emitted when Return or leaving the field gives a new good value;
-    ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed).
+    ``rejected(message)`` when the text is refused (the field keeps the text, framed red, so it can be fixed);
+    ``accepted(value)`` for every good text committed, new or not (a refused value fixed by typing the old one
+    again is no change, but it is fixed).
 
     ``widest`` is the longest text an allowed value shows as ("512", "0.999"): the field is never narrower
     than it (nor than the placeholder), in whatever font it has; ``compact`` also keeps it no wider, for a
@@ -34,6 +37,7 @@ class ValueField(QLineEdit):
 
     committed = Signal(object)
     rejected = Signal(str)
+    accepted = Signal(object)
     TEXT_MARGIN = 2  # QLineEdit's own horizontal margin on each side of the text, in pixels
 
     def __init__(self, parse: Callable[[str], object], fmt: Callable[[object], str] = str,
@@ -115,6 +119,7 @@ class ValueField(QLineEdit):
         self.set_invalid(False)
         if value is not None:
             self.setText(self._fmt(value))  # normalised: "1e-2" shows as "0.01"
+        self.accepted.emit(value)
         if value != self._value:
             self._value = value
             self.committed.emit(value)  # last: the receiver may refuse it and set_value() another value
@@ -224,3 +229,23 @@ class LogRateField(QWidget):
         value = float(f"{10 ** (position / self.STEPS_PER_DECADE):.3g}")  # round numbers: 0.001, 0.00126, ...
         self.field.set_value(value)
         self.committed.emit(value)
+
+
+def shrinkable(combo: QComboBox, chars: int) -> QComboBox:
+    """``combo`` as narrow as ``chars`` characters at least (a long choice is then cut at its end) and as
+    wide as its row allows, its list always wide enough for every choice: the settings fit beside the plots
+    on a 1024 px screen without hiding a choice at 1280."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    policy = combo.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+    combo.setSizePolicy(policy)
+    fit_popup(combo)
+    return combo
+
+
+def fit_popup(combo: QComboBox) -> None:
+    """The list of ``combo`` as wide as its widest choice (Qt's list is only as wide as the combo box itself);
+    call again after adding choices."""
+    view = combo.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)

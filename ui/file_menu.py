@@ -3,17 +3,23 @@
 The menu is a view like the rest of the window: its actions only emit what the user asked for; the session
 (``app.session``) decides what happens, because it knows whether there are unsaved changes to ask about
 first. The file choosers are attributes, so a test can answer them without a dialog:
-``get_open_file_name(parent, caption, directory, filter) -> (path, filter)`` and the same for saving.
+``get_open_file_name(parent, caption, directory, filter) -> (path, filter)`` and the same for saving. Every
+file dialog of the window goes through them (the session's, Record's, the CSV import's Browse): they start in
+the folder ``ui.start_folder`` picks and remember the one chosen. ``open_dialog`` and ``save_dialog`` are the
+Qt dialogs they show.
 """
 from __future__ import annotations
 
 import os
+import weakref
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from ui.export import DEFAULT_PNG_SCALE, PNG_SCALES
+from ui.start_folder import StartFolder
 
 RUN_FILTER = "Backprop Lab runs (*.npz);;All files (*)"
 # kind -> (menu text, tooltip, file name suggested, file filter)
@@ -36,6 +42,11 @@ EXPORTS = {
                               "again from the run's seed, bit for bit; its weights go in NAME_weights.npz beside it",
                               "train_model.py", "Python scripts (*.py)"),
 }
+
+
+def _settings_of(window_ref) -> object:
+    """The QSettings of the window (None: none, or the window is gone)."""
+    return getattr(window_ref(), "settings", None)
 
 
 def _action(parent, text: str, tip: str, shortcut=None) -> QAction:
@@ -67,8 +78,12 @@ class FileMenu(QObject):
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
-        self.get_open_file_name = QFileDialog.getOpenFileName
-        self.get_save_file_name = QFileDialog.getSaveFileName
+        self.open_dialog = QFileDialog.getOpenFileName
+        self.save_dialog = QFileDialog.getSaveFileName
+        # a weak reference: a lambda holding the window, kept by its own menu, would be a cycle that outlives it
+        self.start_folder = StartFolder(partial(_settings_of, weakref.ref(window)))
+        self.get_open_file_name = self._open_in_start_folder
+        self.get_save_file_name = self._save_in_start_folder
         self.menu = QMenu("&File", window)
         bar = window.menuBar()
         if bar.actions():
@@ -173,6 +188,17 @@ class FileMenu(QObject):
         return [a.data() for a in self.recent_menu.actions() if a.data()]
 
     # -- file choosers -------------------------------------------------------------------------------
+    def _open_in_start_folder(self, parent, caption: str, directory: str = "", file_filter: str = ""):
+        return self._choose(self.open_dialog, parent, caption, directory, file_filter)
+
+    def _save_in_start_folder(self, parent, caption: str, directory: str = "", file_filter: str = ""):
+        return self._choose(self.save_dialog, parent, caption, directory, file_filter)
+
+    def _choose(self, dialog, parent, caption, directory, file_filter):
+        path, chosen = dialog(parent, caption, self.start_folder.start(directory), file_filter)
+        self.start_folder.remember(path)
+        return path, chosen
+
     def ask_open_path(self, directory: str = "") -> str | None:
         path, _ = self.get_open_file_name(self.window, "Open run", directory, RUN_FILTER)
         return path or None

@@ -5,7 +5,7 @@ follow the dataset (editable only for the tutorial dataset, whose sample has any
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from engine.activations import ACTIVATIONS, ALPHA, HIDDEN_ACTIVATIONS, LeakyReLU
@@ -29,6 +29,13 @@ def join_spec(name: str, alpha: float | None) -> str:
     return LeakyReLU(alpha).spec() if name == "leaky_relu" else name
 
 
+def fit_buttons(*buttons: QToolButton) -> None:
+    """One-symbol buttons (up, down, remove) as narrow as their symbol and a few pixels: a tool button's own
+    margins made each ~27 px, and three of them in every row widened the settings column."""
+    for button in buttons:
+        button.setFixedWidth(button.fontMetrics().horizontalAdvance(button.text()) + 10)
+
+
 class _Row:
     """The widgets of one layer row."""
 
@@ -43,9 +50,8 @@ class _Row:
         self.alpha = ValueField(number_parser("leak alpha", ALPHA), fmt=fmt_number, placeholder="alpha",
                                 widest="0.999", compact=True)
         self.alpha.setToolTip("Leaky ReLU slope for z <= 0, in [0, 1)")
-        policy = self.alpha.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # rows keep their columns when a leak field comes and goes
-        self.alpha.setSizePolicy(policy)
+        # (the rows share their columns: a leak field shown in one row gives every row the column, and without
+        # leaky ReLU the column takes no room, so the settings fit beside the plots on a 1024 px screen)
         self.up, self.down, self.remove = QToolButton(), QToolButton(), QToolButton()
         for button, text, tip in ((self.up, "\u25b2", "Move this hidden layer up"),
                                   (self.down, "\u25bc", "Move this hidden layer down"),
@@ -53,6 +59,7 @@ class _Row:
             button.setText(text)
             button.setToolTip(tip)
             button.setAutoRaise(True)
+        fit_buttons(self.up, self.down, self.remove)
         self.widgets = (self.label, self.size, self.activation, self.alpha, self.up, self.down, self.remove)
         self.index = index
         self.size.committed.connect(lambda v: editor._set_size(self.index, v))
@@ -85,10 +92,11 @@ class LayerEditor(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(4)
         self._grid.setColumnStretch(2, 1)
-        # beside the Input row, where the input's (absent) activation would be; shown for 2-D datasets only
+        # a row of their own above the Input row they feed, the width of the layer rows (beside the Input row
+        # they made the settings ~50 px wider than the rows need); shown for 2-D datasets only
         self.features = FeatureToggles()
         self.features.hide()
-        self._grid.addWidget(self.features, 0, 2, 1, 5)
+        self._grid.addWidget(self.features, 0, 0, 1, 7, Qt.AlignmentFlag.AlignLeft)
         self.add_button = QPushButton("Add hidden layer")
         self.add_button.setToolTip("Insert a hidden layer before the output layer")
         self.add_button.clicked.connect(self.add_layer)
@@ -113,6 +121,7 @@ class LayerEditor(QWidget):
         """After a font change (presenter mode): a combo box keeps the minimum width of its first font."""
         for row in self._rows:
             row.activation.setMinimumWidth(row.activation.sizeHint().width())
+            fit_buttons(row.up, row.down, row.remove)
 
     def n_hidden(self) -> int:
         return len(self._sizes) - 2
@@ -127,11 +136,12 @@ class LayerEditor(QWidget):
         while len(self._rows) > n:
             for w in self._rows.pop().widgets:
                 self._grid.removeWidget(w)
-                w.deleteLater()
+                w.hide()  # at once: deleteLater waits for the event loop, and a question asked now (apply the
+                w.deleteLater()  # change?) runs a loop of its own, over which the row stayed, a ghost
         while len(self._rows) < n:
             row = _Row(self, len(self._rows))
             for col, w in enumerate(row.widgets):
-                self._grid.addWidget(w, row.index, col)
+                self._grid.addWidget(w, row.index + 1, col)  # below the features' row
             self._rows.append(row)
         last = n - 1
         for i, row in enumerate(self._rows):

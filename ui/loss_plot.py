@@ -378,13 +378,25 @@ class LossPlot(QtWidgets.QWidget):
         train, test = self._loss
         if train.n == 0:
             return
-        parts = [f"epoch {int(train.x[-1])}", f"train {format_value(train.y[-1])}"]
-        if test.n:
-            parts.append(f"test {format_value(test.y[-1])}")
+        losses = [f"train {format_value(train.y[-1])}"] + ([f"test {format_value(test.y[-1])}"] if test.n else [])
+        epoch = f"epoch {int(train.x[-1])}"
         train_acc, test_acc = self._accuracy
-        if train_acc.n:
-            parts.append(f"accuracy {train_acc.y[-1]:.1%}" + (f" (test {test_acc.y[-1]:.1%})" if test_acc.n else ""))
-        self.value_label.setText(" · ".join(parts))
+        accuracy = [f"accuracy {train_acc.y[-1]:.1%}" + (f" (test {test_acc.y[-1]:.1%})" if test_acc.n else "")] \
+            if train_acc.n else []
+        # in a narrow column the losses, the plot's own figures, go last (the status bar has the epoch too)
+        self.value_label.setText(" · ".join([epoch, *losses, *accuracy]),
+                                 shorter=(" · ".join([epoch, *losses]), " · ".join(losses), losses[0]))
+
+    def _hover_offset(self, x: float) -> float:
+        """How far left of the mouse (view x ``x``) the readout starts, in view units: to the left on the right
+        half, to the right on the left half, and never past either edge of the plot (a readout wider than
+        half the plot was cut at the left: "poch 166 · train...")."""
+        vb = self.plot_item.vb
+        (x0, x1), _ = vb.viewRange()
+        width = self._hover.boundingRect().width() * vb.viewPixelSize()[0]  # its pixels in view units
+        left = x - width if x > (x0 + x1) / 2 else x
+        left = max(min(left, x1 - width), x0)
+        return x - left
 
     def _on_mouse_moved(self, event):
         """event: (scene position,) from the SignalProxy; shows the epoch nearest the mouse."""
@@ -406,9 +418,7 @@ class LossPlot(QtWidgets.QWidget):
             parts.append(f"test {format_value(self._test.y[j])}")
         self._crosshair.setPos(float(epoch))
         self._hover.setText(" · ".join(parts))
-        # keep the readout inside the view: to the left of the mouse on the right half
-        (x0, x1), _ = vb.viewRange()
-        self._hover.setAnchor((1, 1) if view_pos.x() > (x0 + x1) / 2 else (0, 1))
-        self._hover.setPos(view_pos)
+        self._hover.setAnchor((0, 1))
+        self._hover.setPos(view_pos.x() - self._hover_offset(view_pos.x()), view_pos.y())
         self._crosshair.setVisible(True)
         self._hover.setVisible(True)

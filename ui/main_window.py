@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter,
 from ui import theme
 from ui.config_panel import ConfigPanel
 from ui.copy_numpy import CopyAsNumpy
+from ui.data_docks import DataDocks
+from ui.dock_titles import DockTitles
 from ui.fields import FocusReturn
 from ui.file_menu import FileMenu
 from ui.frame_clock import FrameClock
@@ -31,7 +33,7 @@ from ui.pace import PaceControl
 from ui.presenter import Presenter
 from ui.status_bar import MessageBanner, TrainingStatusBar
 from ui.timeline import Timeline
-from ui.transport import Transport
+from ui.transport import SteadyWidth, Transport
 from ui.view_throttle import on_screen
 
 FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
@@ -39,7 +41,8 @@ DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL fo
 # Bump when the set of docks changes: a layout saved without a dock would be applied with the new dock
 # stacked wherever Qt puts it; a layout of another version is ignored instead (the defaults apply).
 REPLAY_BUDGETS_MB = (64, 256, 1024, 4096)
-LAYOUT_VERSION = 2  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back
+LAYOUT_VERSION = 3  # 1: the see-inside views (app/views.py); 2: One step, tabbed with Jumping Back; 3: a narrower
+# settings column (a layout saved before keeps the old ~385 px one, which squeezed the plots at 1024 px)
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +80,8 @@ class MainWindow(QMainWindow):
         self.layout_restored = False  # restore_settings found a dock layout of this LAYOUT_VERSION
         self._config = None
         self._views: list[tuple[QDockWidget, QWidget]] = []
+        self.data_docks = DataDocks()  # docks only some data needs: the data, not a restored layout, shows them
+        self.dock_titles = DockTitles(self)  # short tab titles where the full ones do not fit
         # (first epoch, train loss, test loss, train accuracy, test accuracy) of each snapshot not drawn yet
         self._pending_losses: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._accuracy: tuple[float | None, float | None] = (None, None)  # the newest train, test accuracy
@@ -151,6 +156,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         for action in self.transport.actions():
             toolbar.addAction(action)
+        self._steady_train = SteadyWidth(toolbar.widgetForAction(self.transport.train_pause))  # Train / Pause
         self.take_apart = QAction("One step, &phase by phase", self)
         self.take_apart.setShortcut("F9")
         self.take_apart.setToolTip("Take the next training step apart: forward layer by layer, the loss, backward "
@@ -207,6 +213,11 @@ class MainWindow(QMainWindow):
         self.presenter = Presenter(self)  # View > Presenter mode, Lesson controls
         install_help_menu(self)
 
+    def fit_settings_dock(self) -> None:
+        """The settings column as narrow as its rows allow: the plots in the middle take the rest (on a
+        1024 px screen the dock's own preferred width left them ~260 px)."""
+        self.resizeDocks([self.settings_dock], [self.config_panel.minimumWidth()], Qt.Orientation.Horizontal)
+
     def add_view(self, title: str, widget: QWidget) -> QDockWidget:
         """Put ``widget`` in a dock on the right, tabified with the other views (which listen to the run model
         themselves)."""
@@ -218,6 +229,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self._views[0][0], dock)
         self._views.append((dock, widget))
         self.view_menu.addAction(dock.toggleViewAction())
+        self.dock_titles.add(dock)
         return dock
 
     def views(self) -> list[QWidget]:
@@ -408,6 +420,7 @@ class MainWindow(QMainWindow):
         """Geometry and dock layout from an earlier session; True if there was a geometry to restore."""
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
         self.layout_restored = isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+        self.data_docks.reapply()  # the last session's layout does not decide what this session's data needs
         return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
 
     def save_settings(self, settings: QSettings) -> None:

@@ -65,7 +65,10 @@ class TrainingStatusBar(QStatusBar):
             label.setToolTip(tip)
             self.addPermanentWidget(label)
         self.addPermanentWidget(self.progress)
+        self._fields = (self.epoch_label, self.loss_label, self.accuracy_label, self.rate_label, self.elapsed_label,
+                        self.progress)  # on the right, beside any temporary message
         self._status = ""
+        self._message = ""
         self._limit = None
         self.set_state("ready")
         self.set_epoch_limit(None)
@@ -73,6 +76,24 @@ class TrainingStatusBar(QStatusBar):
 
     def status(self) -> str:
         return self._status
+
+    # A temporary message (showMessage) is painted across the whole bar, under the epoch and loss fields: it is
+    # cut to the room left of them instead, ending in "…" (a long one is in the banner above the plots whole).
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # (Qt's name)
+        self._message = text
+        super().showMessage(self._fitted(text), timeout)
+
+    def message(self) -> str:
+        """The whole temporary message shown (what currentMessage() shows may be cut), '' when none."""
+        return self._message if self.currentMessage() else ""
+
+    def message_room(self) -> int:
+        """Pixels from the bar's left edge to the first field shown on the right, less a gap."""
+        right = min((w.x() for w in self._fields if w.isVisible()), default=self.width())
+        return max(right - 16, 0)
+
+    def _fitted(self, text: str) -> str:
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.message_room())
 
     def state_text(self) -> str:
         return self.state_label.text()

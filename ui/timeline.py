@@ -36,7 +36,7 @@ class Timeline(QWidget):
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Timeline"))
         layout.addWidget(self.slider, 2)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label)  # as wide as its text (its size hint) where it can be: the slider gives way
         layout.addWidget(self.live_button)
         self._steps = 0
         self._per_epoch = 1

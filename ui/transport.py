@@ -5,9 +5,11 @@ with the focus keeps its Space (Qt gives the focused line edit first claim on pr
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QStyle, QToolButton, QWidget
+
+TRAIN_TEXTS = ("&Train", "&Pause")  # the two faces of one button
 
 
 class Transport(QObject):
@@ -52,9 +54,37 @@ class Transport(QObject):
         if running == self._running:
             return  # relabelling an action relays out every toolbar and menu showing it
         self._running = running
-        self.train_pause.setText("&Pause" if running else "&Train")
+        self.train_pause.setText(TRAIN_TEXTS[1] if running else TRAIN_TEXTS[0])
         self.train_pause.setIcon(self._pause_icon if running else self._play_icon)
         self.train_pause.setToolTip(("Pause training" if running else "Start or continue training") + " (Space)")
 
     def _toggle(self) -> None:
         (self.pause_requested if self._running else self.train_requested).emit()
+
+
+class SteadyWidth(QObject):
+    """Keeps ``button`` (a tool button whose action's text changes: Train / Pause) as wide as its widest text,
+    so the buttons after it in the toolbar do not move when it changes; refitted when its font changes
+    (presenter mode)."""
+
+    def __init__(self, button: QToolButton, texts=TRAIN_TEXTS):
+        super().__init__(button)
+        self._button, self._texts = button, texts
+        button.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        button = self._button
+        shown = button.text()
+        widths = []
+        for text in self._texts:  # the style's own size for each face (the action sets the text back anyway)
+            button.setText(text)
+            widths.append(button.sizeHint().width())
+        button.setText(shown)
+        button.setMinimumWidth(max(widths))
+
+    def eventFilter(self, watched, event) -> bool:
+        # (getattr: the garbage collector may clear our attributes before a torn-down window's last events)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and getattr(self, "_button", None):
+            self.fit()
+        return False
