@@ -59,7 +59,8 @@ def test_at_1024_the_timeline_readout_reads_whole(qtbot, lab):
     parts = lab("spiral")
     window = at_size(qtbot, parts, 1024, 768)
     label = window.timeline.label
-    window.timeline.set_run(1000 * 32, 32, 1000)  # what the spiral shows once trained
+    per_epoch = parts.model.steps_per_epoch
+    window.timeline.set_run(1000 * per_epoch, per_epoch, 1000)  # what the spiral shows once trained
     assert label.text() == "epoch 1,000 · live"
     qtbot.waitUntil(lambda: label.shown_text() == label.text(), timeout=2000)
 
