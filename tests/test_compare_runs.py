@@ -5,6 +5,7 @@ run's sidecar. And the Qt-free half (engine.pinned) on its own."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from compare_helpers import keep, panel
 from session_helpers import isolated, open_lab, save, step, wait_snapshot  # noqa: F401  (isolated: fixture)
 
 from app.compare_wiring import CompareWiring
@@ -13,7 +14,6 @@ from engine.pinned import (MAX_PINNED, PinnedRun, label, load_pinned, parse_chan
 from engine.validation import ConfigError
 from engine.variants import run_variant
 from export_helpers import preset_config, trained
-from ui.compare_panel import ComparePanel
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -72,15 +72,6 @@ def test_parse_change_checks_the_value_against_the_whole_config():
 @pytest.fixture
 def lab(qtbot, tmp_path):
     return open_lab(qtbot, tmp_path / "settings.ini", views=True, preset="xor")
-
-
-def panel(lab):
-    return lab.window.findChild(ComparePanel)
-
-
-def keep(qtbot, lab):
-    with qtbot.waitSignal(lab.controller.model.pinned_changed, timeout=10_000):
-        panel(lab).keep_button.click()
 
 
 def overlay_names(lab):
