@@ -3,7 +3,7 @@
 thread of its own with progress; Cancel stops it; PCA needs a path; a new network clears the map."""
 import numpy as np
 import pytest
-from session_helpers import isolated, open_lab, step  # noqa: F401  (isolated: fixture)
+from session_helpers import isolated, open_lab, step, wait_snapshot  # noqa: F401  (isolated: fixture)
 
 from engine.backprop import output_and_loss
 from engine.config import build
@@ -53,7 +53,7 @@ def test_compute_draws_the_slice_through_the_weights_shown(qtbot, lab):
     assert (list(x), list(y)) == ([0.0], [0.0])
     px, py = v.path_item.getData()
     assert len(px) >= 2 and abs(px[-1]) < 1e-6 and abs(py[-1]) < 1e-6  # the path ends at the weights shown
-    assert "at the weights shown" in v.info.text()
+    assert f"at the weights of step {frame.step:,}" in v.info.text() and result.step == frame.step
 
 
 def test_a_past_moment_gets_its_own_slice_and_pca_follows_the_path(qtbot, lab):
@@ -89,3 +89,125 @@ def test_cancel_stops_the_computation_and_a_new_network_clears_the_map(qtbot, tm
     with qtbot.waitSignal(lab.controller.model.network_changed, timeout=10_000):
         lab.window.transport.reset.trigger()
     assert v.landscape is None
+
+
+# -- the landscape follows the moment shown ---------------------------------------------------------------
+
+def wiring(lab):
+    from app.landscape_wiring import LandscapeWiring
+    return lab.window.findChild(LandscapeWiring)
+
+
+def started(lab) -> int:
+    return getattr(lab.controller, "_landscapes_started", 0)
+
+
+def show(qtbot, lab, step):
+    """The user picks ``step`` on the timeline; returns once the worker's replay of it is drawn."""
+    lab.controller.show_moment(step)
+    qtbot.waitUntil(lambda: lab.controller.model.frame.step == step, timeout=10_000)
+    return lab.controller.model.frame
+
+
+def test_a_scrub_moves_the_star_at_once_and_recomputes_once_when_it_ends(qtbot, lab):
+    step(qtbot, lab, 40)
+    first = compute(qtbot, lab)
+    wiring(lab).follow_timer.setInterval(3_000)  # (a slow hand: the scrub below is one scrub on a busy machine)
+    before = started(lab)
+    v = view(lab)
+    for moment in (30, 20, 12):
+        frame = show(qtbot, lab, moment)
+        x, y = v.current_item.getData()  # the star is where this moment's weights are on the map shown
+        assert (x[0], y[0]) == pytest.approx(first.locate(frame.weights, frame.biases))
+        assert (x[0], y[0]) != (0.0, 0.0) and v.landscape is first
+    assert started(lab) == before  # nothing computed while the user is still moving
+    assert "step 12 shown" in v.info.text()
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+        pass
+    result = got.args[0]
+    assert started(lab) == before + 1 and result.step == 12  # one job, for the moment the scrub ended on
+    assert result.center_loss == pytest.approx(loss_at(lab, frame), rel=1e-12)
+    x, y = v.current_item.getData()
+    assert (list(x), list(y)) == ([0.0], [0.0])  # the star is the centre again
+    px, py = v.path_item.getData()
+    assert abs(px[-1]) < 1e-6 and abs(py[-1]) < 1e-6  # the path ends at the moment shown
+
+
+def test_a_new_moment_cancels_the_slice_being_computed(qtbot, tmp_path):
+    lab = open_lab(qtbot, tmp_path / "settings.ini", views=True, preset="digits")  # slow enough to catch
+    step(qtbot, lab, 2)
+    v = view(lab)
+    v.compute_button.click()
+    qtbot.waitUntil(lambda: getattr(lab.controller, "_landscape", None) is not None, timeout=10_000)
+    cancelled = lab.controller._landscape[0]._cancel
+    wiring(lab).follow_timer.setInterval(200)
+    show(qtbot, lab, 3)
+    assert cancelled.is_set()  # its moment is no longer shown: stopped at once, not after the scrub
+    lab.controller.LANDSCAPE_GRID = 5  # the slice that follows is small
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+        pass
+    assert got.args[0].step == 3
+
+
+def test_a_click_on_the_loss_curve_and_a_step_while_paused_recompute_it(qtbot, lab):
+    step(qtbot, lab, 20)
+    compute(qtbot, lab)
+    wiring(lab).follow_timer.setInterval(50)
+    epoch_steps = lab.controller.model.steps_per_epoch
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+        lab.window.loss_plot.epoch_clicked.emit(5.0)  # what a click on the curve at epoch 5 sends
+    assert got.args[0].step == 5 * epoch_steps
+    lab.controller.show_moment(None)  # live again
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+        pass
+    assert got.args[0].step == lab.controller.model.steps
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000,
+                          check_params_cb=lambda r: r.step == 21 * epoch_steps) as got:
+        step(qtbot, lab, 1)  # paused: one more step is a new moment too
+
+
+def test_cancel_and_live_training_do_not_recompute(qtbot, lab):
+    step(qtbot, lab, 20)
+    compute(qtbot, lab)
+    w = wiring(lab)
+    w.follow_timer.setInterval(50)
+    before = started(lab)
+    lab.controller.train()  # live frames while training: not moments the user chose
+    qtbot.waitUntil(lambda: lab.controller.model.steps > 60 * lab.controller.model.steps_per_epoch, timeout=20_000)
+    lab.controller.pause()
+    qtbot.waitUntil(lambda: not lab.controller.model.running)
+    assert started(lab) == before
+    view(lab).cancel_button.setEnabled(True)
+    view(lab).cancel_button.click()  # Cancel: no longer asked for
+    show(qtbot, lab, 7)
+    qtbot.wait(300)  # (longer than the follow interval: nothing may start)
+    assert started(lab) == before
+
+
+def test_while_training_recomputes_at_a_low_rate(qtbot, lab):
+    step(qtbot, lab, 1)
+    w = wiring(lab)
+    w.dock.show()
+    w.dock.raise_()  # (tabbed behind Settings: it recomputes only while it can be seen)
+    w.timer.setInterval(200)
+    view(lab).auto_checkbox.setChecked(True)
+    lab.controller.set_pace(200)  # 200 steps a second: the run's 300 epochs take 15 s
+    lab.controller.train()
+    steps = []
+    for _ in range(2):
+        with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+            pass
+        steps.append(got.args[0].step)
+    lab.controller.pause()
+    assert steps[1] > steps[0] > 0  # two slices, each of the live weights of its moment
+
+
+def test_cancel_before_the_worker_answered_cancels_too(qtbot, lab):
+    """Compute then Cancel at once: the worker's inputs arrive after the cancel and start nothing."""
+    step(qtbot, lab, 5)
+    v = view(lab)
+    v.compute_button.click()
+    lab.controller.cancel_landscape()  # (the Cancel button, pressed before the progress bar even showed)
+    lab.controller.step()  # a command after the inputs: once it is answered, they have arrived
+    wait_snapshot(qtbot, lab.controller, lambda s: s.epoch == 6 and s.status != "running")
+    assert started(lab) == 0 and lab.controller.model.landscape is None and not v.progress.isVisible()

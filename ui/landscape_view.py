@@ -146,5 +146,15 @@ class LandscapeView(QWidget):
         self.current_item.setData([0.0], [0.0])
         self.plot_item.getViewBox().autoRange()
         what = METHODS[result.method]
-        self.info.setText(f"loss {result.center_loss:.4g} at the weights shown (the star), along {what}; "
+        at = "" if result.step is None else f" of step {result.step:,}"
+        self.info.setText(f"loss {result.center_loss:.4g} at the weights{at} (the star), along {what}; "
                           f"log10 loss from {lo:.2f} to {hi:.2f}")
+
+    def show_moment(self, point, step: int) -> None:
+        """Another moment shown before its own slice is ready: the star moves to ``point`` (alpha, beta), where
+        that moment's weights are on this map (None: off it, drawn nowhere)."""
+        if self.landscape is None:
+            return
+        self.current_item.setData(*(([point[0]], [point[1]]) if point is not None else ([], [])))
+        of = "" if self.landscape.step is None else f" of step {self.landscape.step:,}"
+        self.info.setText(f"step {step:,} shown (the star, on the slice{of}): its own slice follows")
