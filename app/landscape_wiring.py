@@ -1,6 +1,7 @@
 """The Loss landscape dock in the window (issue 12): Compute asks the controller for the slice through the
 weights of the moment shown; the model's result and progress are drawn; with "While training" ticked, it is
-recomputed at a low rate (AUTO_SECONDS) while the run trains, never two at a time.
+computed as the run starts, then at a low rate (AUTO_SECONDS) while it trains, never two at a time, and once
+more where it stops.
 
 Once the user asked for a landscape of this network, it follows the moment shown: a scrub of the timeline, a
 click on the loss curve or a step while paused cancels the slice being computed (its moment is no longer
@@ -40,8 +41,17 @@ class LandscapeWiring(QObject):
     def set_auto(self, on: bool) -> None:
         if on:
             self.timer.start()
+            self.auto_compute()  # (ticked while the run trains: a slice now, not in AUTO_SECONDS)
         else:
             self.timer.stop()
+
+    def on_running(self, running: bool) -> None:
+        """With "While training": a slice as the run starts (a run at full speed may be over before the first
+        tick), and, for any landscape asked for, one of where the run stopped."""
+        if running and self.timer.isActive():
+            self.auto_compute()
+        elif not running and self.following and self.model.phases is None:
+            self._moved()
 
     def compute(self, method: str | None = None) -> bool:
         """The slice of the moment shown (Compute, the low-rate timer, a moment followed)."""
@@ -134,6 +144,7 @@ def wire_landscape(parts) -> LandscapeWiring:
     m.landscape_progress.connect(wiring.on_progress)
     m.network_changed.connect(wiring.forget)
     m.moment_changed.connect(wiring.on_moment)
+    m.running_changed.connect(wiring.on_running)
     m.frame_changed.connect(wiring.on_frame)
     w.about_to_close.connect(c.cancel_landscape)
     return wiring

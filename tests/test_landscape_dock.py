@@ -211,3 +211,20 @@ def test_cancel_before_the_worker_answered_cancels_too(qtbot, lab):
     lab.controller.step()  # a command after the inputs: once it is answered, they have arrived
     wait_snapshot(qtbot, lab.controller, lambda s: s.epoch == 6 and s.status != "running")
     assert started(lab) == 0 and lab.controller.model.landscape is None and not v.progress.isVisible()
+
+
+def test_while_training_gives_a_run_over_before_the_first_tick_a_slice_of_its_start_and_its_end(qtbot, lab):
+    """At full speed XOR's 300 epochs take about a second, far less than AUTO_SECONDS: ticking While training
+    and training still shows a landscape, and the last one is of where the run stopped."""
+    step(qtbot, lab, 1)
+    w = wiring(lab)
+    w.dock.show()
+    w.dock.raise_()
+    view(lab).auto_checkbox.setChecked(True)  # (the timer keeps its 10 s: it never ticks in this run)
+    lab.controller.set_pace(None)
+    seen = []
+    lab.controller.model.landscape_changed.connect(lambda r: seen.append(getattr(r, "step", -1)))
+    lab.controller.train()
+    qtbot.waitUntil(lambda: not lab.controller.model.running and lab.controller.model.epochs == 300, timeout=30_000)
+    final = lab.controller.model.steps
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] == final, timeout=8_000)

@@ -147,7 +147,8 @@ class LandscapeView(QWidget):
         self.plot_item.getViewBox().autoRange()
         what = METHODS[result.method]
         at = "" if result.step is None else f" of step {result.step:,}"
-        self.info.setText(f"loss {result.center_loss:.4g} at the weights{at} (the star), along {what}; "
+        # (the loss plot's train curve is the mean over an epoch's batches: this is the loss of one set of weights)
+        self.info.setText(f"training-set loss {result.center_loss:.4g} at the weights{at} (the star), along {what}; "
                           f"log10 loss from {lo:.2f} to {hi:.2f}")
 
     def show_moment(self, point, step: int) -> None:
