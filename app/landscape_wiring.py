@@ -121,6 +121,18 @@ class LandscapeWiring(QObject):
         m = self.model
         return frame.generation == m.generation and (frame.step == m.moment if m.moment is not None else frame.live)
 
+    def draw_pinned(self, *_) -> None:
+        """The paths of the runs kept for comparison (shown, of the same layers) on the slice shown."""
+        from engine.landscape import project
+        from ui.pinned_overlay import pinned_color
+        shown, config = self.view.landscape, self.model.config
+        paths = []
+        if shown is not None and config is not None:
+            for i, run in enumerate(self.model.pinned):
+                if run.shown and run.path is not None and tuple(run.config.layers) == tuple(config.layers):
+                    paths.append((project(run.path, shown.center, shown.d1, shown.d2), pinned_color(i)))
+        self.view.show_pinned(paths)
+
     def _place_star(self, frame) -> None:
         from engine.validation import ConfigError
         shown = self.view.landscape
@@ -141,6 +153,8 @@ def wire_landscape(parts) -> LandscapeWiring:
     view.cancel_requested.connect(wiring.cancel)
     view.auto_toggled.connect(wiring.set_auto)
     m.landscape_changed.connect(view.show_landscape)
+    m.landscape_changed.connect(wiring.draw_pinned)  # (after the map: on its directions)
+    m.pinned_changed.connect(wiring.draw_pinned)
     m.landscape_progress.connect(wiring.on_progress)
     m.network_changed.connect(wiring.forget)
     m.moment_changed.connect(wiring.on_moment)

@@ -39,6 +39,27 @@ def test_pin_copies_and_the_sidecar_round_trips(tmp_path):
     assert not sidecar_path(tmp_path / "run.npz").exists() and load_pinned(tmp_path / "run.npz") == []
 
 
+def test_a_pinned_run_keeps_its_path_thinned_and_the_sidecar_keeps_it(tmp_path, monkeypatch):
+    import engine.pinned as pinned
+    trainer, _ = trained("xor", epochs=0)
+    first = trainer.network.params.copy()
+    trainer.run_epochs(40)
+    run = pin(trainer)
+    assert run.path.dtype == np.float64 and run.path.shape[1] == trainer.network.params.size
+    assert 2 <= len(run.path) <= pinned.PATH_POINTS
+    np.testing.assert_array_equal(run.path[0], first)  # from the initial weights (the first keyframe)...
+    np.testing.assert_array_equal(run.path[-1], trainer.network.params)  # ...to the weights it was kept with
+    monkeypatch.setattr(pinned, "PATH_BYTES", 3 * 8 * trainer.network.params.size)  # a wide network: fewer points
+    assert len(pin(trainer).path) == 3
+    save_pinned(tmp_path / "run.npz", [run, run.with_shown(False)])
+    back = load_pinned(tmp_path / "run.npz")
+    np.testing.assert_array_equal(back[0].path, run.path)
+    # a sidecar written before paths were kept: its runs have none
+    legacy = PinnedRun(run.config, run.train_losses, run.test_losses, run.weights, run.biases, run.epoch)
+    save_pinned(tmp_path / "old.npz", [legacy])
+    assert load_pinned(tmp_path / "old.npz")[0].path is None
+
+
 def test_a_damaged_sidecar_is_a_clear_error(tmp_path):
     (tmp_path / "run.pinned.npz").write_bytes(b"not a zip")
     with pytest.raises(ConfigError, match="pinned runs"):

@@ -1,8 +1,10 @@
 """The Loss landscape dock in the real window: Compute draws the slice through the weights of the moment shown
 (its centre is that moment's loss), with the run's path projected and the current point marked, computed in a
-thread of its own with progress; Cancel stops it; PCA needs a path; a new network clears the map."""
+thread of its own with progress; Cancel stops it; PCA needs a path; a new network clears the map. It follows the
+moment shown, recomputes while training when asked, and draws the paths of the runs kept for comparison."""
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from session_helpers import isolated, open_lab, step, wait_snapshot  # noqa: F401  (isolated: fixture)
 
 from engine.backprop import output_and_loss
@@ -228,3 +230,33 @@ def test_while_training_gives_a_run_over_before_the_first_tick_a_slice_of_its_st
     qtbot.waitUntil(lambda: not lab.controller.model.running and lab.controller.model.epochs == 300, timeout=30_000)
     final = lab.controller.model.steps
     qtbot.waitUntil(lambda: bool(seen) and seen[-1] == final, timeout=8_000)
+
+
+def test_the_runs_kept_walk_on_the_landscape_in_their_colours(qtbot, lab):
+    """The optimizers lesson in the window: the run and a variant kept, each path projected on the slice of the
+    run shown, in the colour of its curves; unticked, it goes."""
+    from compare_helpers import keep, panel
+
+    from engine.landscape import project
+    from ui.pinned_overlay import pinned_color
+    step(qtbot, lab, 6)
+    keep(qtbot, lab)
+    p = panel(lab)
+    p.field_combo.setCurrentIndex(p.field_combo.findData("optimizer"))
+    p.value_edit.setText("sgd")
+    with qtbot.waitSignal(lab.controller.model.pinned_changed, timeout=30_000):
+        p.variant_button.click()
+    result = compute(qtbot, lab, "pca")
+    v = view(lab)
+    runs = lab.controller.model.pinned
+    assert len(v.pinned_items) == 2 and all(run.path is not None for run in runs)
+    for item, run, i in zip(v.pinned_items, runs, range(2)):
+        x, y = item.getData()
+        np.testing.assert_allclose(np.c_[x, y], project(run.path, result.center, result.d1, result.d2))
+        assert item.opts["pen"].color().name() == pinned_color(i).lower()
+    kept, variant = (np.c_[item.getData()] for item in v.pinned_items)
+    np.testing.assert_allclose(kept[0], variant[0], atol=1e-9)  # the same initial weights: one start
+    np.testing.assert_allclose(kept[-1], 0.0, atol=1e-9)  # the run kept now ends at the weights shown
+    assert "2 kept runs: path in its Compare colour" in v.info.text()
+    p.list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert len(v.pinned_items) == 1
