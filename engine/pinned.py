@@ -88,8 +88,10 @@ def parse_change(config: TrainConfig, field: str, text: str) -> dict:
     if field not in VARIANT_FIELDS:
         raise ConfigError("change", field, "one of " + ", ".join(VARIANT_FIELDS))
     text = text.strip()
+    if not text:  # (an empty box is not "full batch" nor the output's activation alone: say it is empty)
+        raise ConfigError(field, text, "a value for the variant (the box is empty)")
     try:
-        if field == "batch_size" and text.lower() in ("full", "none", ""):
+        if field == "batch_size" and text.lower() in ("full", "none"):
             value = None
         elif field == "activations":
             names = tuple(n.strip() for n in text.split(",") if n.strip())

@@ -82,7 +82,9 @@ def test_parse_change_checks_the_value_against_the_whole_config():
     for field, text, says in (("learning_rate", "fast", "learning_rate: 'fast' is not allowed; expected a number"),
                               ("learning_rate", "-1", "learning_rate"), ("optimizer", "rmsprop", "optimizer"),
                               ("learning_rate", str(config.learning_rate), "other than the current"),
-                              ("colour", "red", "change")):
+                              ("colour", "red", "change"),
+                              ("batch_size", " ", "batch_size: '' is not allowed; expected a value for the variant"),
+                              ("activations", "", "activations: '' is not allowed; expected a value")):
         with pytest.raises(ConfigError) as err:
             parse_change(config, field, text)
         assert says in str(err.value)
