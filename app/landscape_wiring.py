@@ -6,8 +6,9 @@ more where it stops.
 Once the user asked for a landscape of this network, it follows the moment shown: a scrub of the timeline, a
 click on the loss curve or a step while paused cancels the slice being computed (its moment is no longer
 shown), moves the star to where the new moment's weights are on the map shown, and once the moment has stayed
-put for FOLLOW_MS (a scrub sends dozens), recomputes the slice around it, with the path up to it. Live frames
-while the run trains do not: that is what "While training" is for.
+put for FOLLOW_MS (a scrub sends dozens), recomputes the slice around it, with the path up to it (while the
+dock is hidden, once it is shown again). Live frames while the run trains do not: that is what "While
+training" is for.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ class LandscapeWiring(QObject):
         self.controller.cancel_landscape()
 
     def auto_compute(self) -> None:
-        if self.model.running and not self._busy and self.dock.isVisible():
+        if self.model.running and not self._busy and self.seen():
             self.compute()
 
     def on_progress(self, done: int, total: int) -> None:
@@ -99,7 +100,7 @@ class LandscapeWiring(QObject):
             return
         if self._due:
             if self._is_moment_shown(frame):  # the moment the user stopped at, replayed by the worker
-                self.compute()
+                self._compute_followed()
             return
         if m.moment is None and not self.follow_timer.isActive():
             self._moved()  # a step taken while paused: a new live moment
@@ -115,7 +116,22 @@ class LandscapeWiring(QObject):
         self._due = True
         frame = self.model.frame
         if frame is not None and self._is_moment_shown(frame) and frame.step != self._asked_step:
-            self.compute()  # else once the worker has replayed the moment (on_frame)
+            self._compute_followed()  # else once the worker has replayed the moment (on_frame)
+
+    def _compute_followed(self) -> None:
+        """The slice of the moment followed: now if the dock can be seen, else once it is shown (``on_shown``):
+        the maps of a hidden dock would only load the machine."""
+        if self.seen():
+            self.compute()
+
+    def seen(self) -> bool:
+        """Whether the map can be seen: the dock shown and its tab in front (a dock in a tab behind another
+        stays isVisible(); only its visible region says it is covered)."""
+        return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
+
+    def on_shown(self, visible: bool) -> None:
+        if visible and self.following and self._due:
+            self._follow_due()
 
     def _is_moment_shown(self, frame) -> bool:
         m = self.model
@@ -159,6 +175,7 @@ def wire_landscape(parts) -> LandscapeWiring:
     m.network_changed.connect(wiring.forget)
     m.moment_changed.connect(wiring.on_moment)
     m.running_changed.connect(wiring.on_running)
+    wiring.dock.visibilityChanged.connect(wiring.on_shown)
     m.frame_changed.connect(wiring.on_frame)
     w.about_to_close.connect(c.cancel_landscape)
     return wiring

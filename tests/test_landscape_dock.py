@@ -23,7 +23,14 @@ def view(lab) -> LandscapeView:
     return lab.window.findChild(LandscapeView)
 
 
+def raise_dock(lab) -> None:
+    """The user brings the Loss landscape tab to the front (it is tabbed behind Settings)."""
+    from app.landscape_wiring import LandscapeWiring
+    lab.window.findChild(LandscapeWiring).dock.raise_()
+
+
 def compute(qtbot, lab, method="random"):
+    raise_dock(lab)
     v = view(lab)
     v.method_combo.setCurrentIndex(v.method_combo.findData(method))
     with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
@@ -138,6 +145,7 @@ def test_a_scrub_moves_the_star_at_once_and_recomputes_once_when_it_ends(qtbot, 
 def test_a_new_moment_cancels_the_slice_being_computed(qtbot, tmp_path):
     lab = open_lab(qtbot, tmp_path / "settings.ini", views=True, preset="digits")  # slow enough to catch
     step(qtbot, lab, 2)
+    raise_dock(lab)
     v = view(lab)
     v.compute_button.click()
     qtbot.waitUntil(lambda: getattr(lab.controller, "_landscape", None) is not None, timeout=10_000)
@@ -260,3 +268,35 @@ def test_the_runs_kept_walk_on_the_landscape_in_their_colours(qtbot, lab):
     assert "2 kept runs: path in its Compare colour" in v.info.text()
     p.list.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert len(v.pinned_items) == 1
+
+
+def test_a_hidden_dock_recomputes_for_the_moment_shown_once_it_is_shown_again(qtbot, lab):
+    step(qtbot, lab, 20)
+    compute(qtbot, lab)
+    w = wiring(lab)
+    w.follow_timer.setInterval(50)
+    lab.window.settings_dock.raise_()  # the user goes back to Settings: the map is out of sight
+    qtbot.waitUntil(lambda: not w.seen())
+    before = started(lab)
+    show(qtbot, lab, 40)
+    qtbot.waitUntil(lambda: w._due)  # (the scrub has ended: its slice is due)
+    assert started(lab) == before  # nothing computed for a map nobody sees
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000) as got:
+        w.dock.raise_()
+    assert got.args[0].step == 40 and started(lab) == before + 1
+
+
+def test_while_training_computes_nothing_behind_another_tab(qtbot, lab):
+    """A dock tabbed behind Settings stays isVisible(): "While training" must look at what can be seen."""
+    step(qtbot, lab, 1)
+    w = wiring(lab)
+    lab.window.settings_dock.raise_()
+    w.timer.setInterval(100)
+    view(lab).auto_checkbox.setChecked(True)
+    lab.controller.set_pace(200)
+    lab.controller.train()
+    qtbot.waitUntil(lambda: lab.controller.model.steps > 500, timeout=20_000)  # several ticks of the timer
+    assert started(lab) == 0
+    with qtbot.waitSignal(lab.controller.model.landscape_changed, timeout=30_000):
+        w.dock.raise_()  # in front: the next tick computes it
+    lab.controller.pause()
