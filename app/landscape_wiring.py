@@ -19,6 +19,7 @@ from ui.landscape_view import LandscapeView
 
 AUTO_SECONDS = 10  # a 41 x 41 grid takes ~1 s of one core on spiral: a tenth of the machine at most
 FOLLOW_MS = 300  # a moment shown this long without another one gets its own slice: one job per scrub, not 30
+SEEN_POLL_MS = 400  # a slice due for a hidden dock: how often to look whether its tab came to the front
 
 
 class LandscapeWiring(QObject):
@@ -34,6 +35,13 @@ class LandscapeWiring(QObject):
         self.follow_timer.setSingleShot(True)
         self.follow_timer.setInterval(FOLLOW_MS)
         self.follow_timer.timeout.connect(self._follow_due)
+        # a slice due while the dock is hidden: is it in front yet? Polled by a timer of its own, not signalled:
+        # this object is destroyed before the dock (created first), and the dock's visibilityChanged on its way
+        # out raised "Slot 'LandscapeWiring::' not found" in a whole-suite run, as a closed window was deleted
+        self.seen_timer = QTimer(self)
+        self.seen_timer.setSingleShot(True)
+        self.seen_timer.setInterval(SEEN_POLL_MS)
+        self.seen_timer.timeout.connect(self._when_seen)
         self._busy = False
         self.following = False  # the user asked for a landscape of this network: other moments get theirs
         self._asked_step: int | None = None  # the step of the slice shown or being computed
@@ -119,18 +127,20 @@ class LandscapeWiring(QObject):
             self._compute_followed()  # else once the worker has replayed the moment (on_frame)
 
     def _compute_followed(self) -> None:
-        """The slice of the moment followed: now if the dock can be seen, else once it is shown (``on_shown``):
+        """The slice of the moment followed: now if the dock can be seen, else once it is (``seen_timer``):
         the maps of a hidden dock would only load the machine."""
         if self.seen():
             self.compute()
+        else:
+            self.seen_timer.start()  # (looked at again, not signalled: see __init__)
 
     def seen(self) -> bool:
         """Whether the map can be seen: the dock shown and its tab in front (a dock in a tab behind another
         stays isVisible(); only its visible region says it is covered)."""
         return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
 
-    def on_shown(self, visible: bool) -> None:
-        if visible and self.following and self._due:
+    def _when_seen(self) -> None:
+        if self.following and self._due:
             self._follow_due()
 
     def _is_moment_shown(self, frame) -> bool:
@@ -175,7 +185,6 @@ def wire_landscape(parts) -> LandscapeWiring:
     m.network_changed.connect(wiring.forget)
     m.moment_changed.connect(wiring.on_moment)
     m.running_changed.connect(wiring.on_running)
-    wiring.dock.visibilityChanged.connect(wiring.on_shown)
     m.frame_changed.connect(wiring.on_frame)
     w.about_to_close.connect(c.cancel_landscape)
     return wiring
