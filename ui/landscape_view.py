@@ -158,18 +158,22 @@ class LandscapeView(QWidget):
 
     def show_pinned(self, paths) -> None:
         """The paths of runs kept for comparison, projected on the slice shown: (xy (T, 2), colour) each, drawn
-        in the colour of the run's curves (the Compare dock's swatch), a dot where it ended. [] for none."""
-        for item in self.pinned_items:
-            self.plot_item.removeItem(item)
-        self.pinned_items = []
-        for xy, color in paths:
-            item = pg.PlotDataItem(xy[:, 0], xy[:, 1], pen=pg.mkPen(color, width=2),
-                                   shadowPen=pg.mkPen("k", width=4),  # (viridis' blues would swallow a blue path)
-                                   symbol="o", symbolSize=[0] * (len(xy) - 1) + [9], symbolBrush=color,
-                                   symbolPen=pg.mkPen("k"))
+        in the colour of the run's curves (the Compare dock's swatch), a dot where it ended. [] for none.
+        Items are kept and hidden, never removed: a plot item removed was still asked for its bounds by the
+        scene in whole-suite runs (ui/loss_marks.py does the same)."""
+        while len(self.pinned_items) < len(paths):
+            item = pg.PlotDataItem(shadowPen=pg.mkPen("k", width=4))  # (viridis' blues would swallow a blue path)
             item.setZValue(9)  # under the current run's path (10) and star (11)
             self.plot_item.addItem(item)
             self.pinned_items.append(item)
+        for i, item in enumerate(self.pinned_items):
+            if i < len(paths):
+                xy, color = paths[i]
+                item.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(color, width=2), symbol="o",
+                             symbolSize=[0] * (len(xy) - 1) + [9], symbolBrush=color, symbolPen=pg.mkPen("k"))
+            else:
+                item.setData([], [])
+            item.setVisible(i < len(paths))
         if self.landscape is not None:
             self.info.setText(self._about + (f"; {len(paths)} kept run{'s' if len(paths) > 1 else ''}: path in "
                                              "its Compare colour, a dot where it ended" if paths else ""))
