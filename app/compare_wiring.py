@@ -1,6 +1,6 @@
 """Compare runs in the window (issue 12): the Compare dock and the overlay on the loss plot, fed from the run
-model's pinned runs, and the pinned runs kept with a saved run in its sidecar (``engine.pinned``:
-``run.npz`` -> ``run.pinned.npz``), written when the run is saved and read when it is opened.
+model's pinned runs; the pinned runs are a part of the session's document (app/session_pinned.py: saved in the
+run's sidecar, read when it is opened, an unsaved change until then).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def left_dock(window, title: str, widget) -> QDockWidget:
 
 
 class CompareWiring(QObject):
-    """Draws ``model.pinned`` in the Compare dock and on the loss plot; saves and loads the sidecar."""
+    """Draws ``model.pinned`` in the Compare dock and on the loss plot."""
 
     def __init__(self, window, model, controller):
         super().__init__(window)
@@ -38,26 +38,6 @@ class CompareWiring(QObject):
         labels = m.pinned_labels()
         self.overlay.set_runs(m.pinned, labels)
         self.panel.set_runs(labels, [run.shown for run in m.pinned])
-
-    def save_sidecar(self, path: str) -> None:
-        """After the run was saved to ``path``: its pinned runs beside it (an old sidecar goes when none)."""
-        from engine.pinned import save_pinned, sidecar_path
-        try:
-            save_pinned(path, self.model.pinned)
-        except OSError as err:
-            self.window.show_problem(f"Saved the run, but not the runs kept for comparison to "
-                                     f"{sidecar_path(path)}: {err.strerror or err}")
-
-    def load_sidecar(self, path: str) -> None:
-        """After the run in ``path`` was opened: the runs kept with it (none when it has no sidecar)."""
-        from engine.pinned import load_pinned
-        from engine.validation import ConfigError
-        try:
-            runs = load_pinned(path)
-        except ConfigError as err:
-            self.window.show_problem(f"Opened the run, but not the runs kept for comparison: {err}")
-            runs = []
-        self.controller.set_pinned_runs(runs)
 
 
 def wire_compare(parts) -> CompareWiring:
@@ -77,7 +57,7 @@ def wire_compare(parts) -> CompareWiring:
     w.about_to_close.connect(c.cancel_variant)
     session = getattr(parts, "session", None)
     if session is not None:
-        session.run_saved.connect(wiring.save_sidecar)
-        session.run_opened.connect(wiring.load_sidecar)
+        from app.session_pinned import PinnedPart
+        session.add_part(PinnedPart(w, m, c))
     wiring.refresh()
     return wiring

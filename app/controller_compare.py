@@ -105,25 +105,42 @@ class CompareControllerMixin:
         self.cancel_landscape()
         self._host.post(cmd.LandscapeInputs(self.model.generation, frame.step, tuple(frame.weights),
                                             tuple(frame.biases), method))
+        self._landscape_wanted = (self.model.generation, frame.step, method)
         return True
 
     def cancel_landscape(self, timeout_ms: int = 3000) -> None:
+        """Stop the landscape being computed, and drop one asked for whose inputs are still on their way."""
+        self._landscape_wanted = None
+        self._stop_landscape_job(timeout_ms)
+
+    def _stop_landscape_job(self, timeout_ms: int = 3000) -> None:
         from app.background import cancel_and_wait
         if cancel_and_wait(getattr(self, "_landscape", None), timeout_ms):
             self._landscape = None
 
+    def _landscape_is_wanted(self, step: int, method: str | None = None) -> bool:
+        """Whether a landscape of ``step`` is the one last asked for and not cancelled since (inputs or a result
+        that arrive after a cancel, or after a newer request, are of a moment no longer wanted)."""
+        wanted = getattr(self, "_landscape_wanted", None)
+        return (wanted is not None and wanted[:2] == (self.model.generation, step)
+                and (method is None or wanted[2] == method))
+
     def _on_landscape_inputs(self, start) -> None:
         from app.background import start_job
         from engine.landscape import landscape
+        if not self._landscape_is_wanted(start.step, start.method):
+            return
         if start.method == "pca" and start.trajectory is None:
             self.window.show_problem("The PCA directions need the run's path: train for a while first (at least "
                                      "two keyframes), or use random directions")
             return
-        self.cancel_landscape()  # (a second request overtook the first)
+        self._stop_landscape_job()  # (a second request overtook the first)
 
         def work(should_stop, on_progress):
-            return landscape(start.trainer, start.method, start.trajectory, n=self.LANDSCAPE_GRID,
-                             should_stop=should_stop, on_progress=on_progress)
+            result = landscape(start.trainer, start.method, start.trajectory, n=self.LANDSCAPE_GRID,
+                               should_stop=should_stop, on_progress=on_progress)
+            result.step = start.step  # (the views place other moments against it)
+            return result
         job, thread = start_job(work, "landscape")
         job.progress.connect(self.model.landscape_progress)
         job.done.connect(self._on_landscape_done)
@@ -135,7 +152,7 @@ class CompareControllerMixin:
         thread.start()
 
     def _on_landscape_done(self, result) -> None:
-        if result is not None:
+        if result is not None and self._landscape_is_wanted(result.step):
             self.model.set_landscape(result)
 
     def _on_landscape_failed(self, text: str) -> None:

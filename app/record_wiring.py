@@ -63,6 +63,8 @@ class RecordWiring(QObject):
         from engine.savefile import load_run
         from engine.validation import ConfigError
         trainer = load_run(run_path)
+        # (over the controller's "Saved the run to record to <temporary file>": that file is gone in a moment)
+        self.window.show_info(f"Recording {options.n_frames} frames of the run to {path}...")
         progress = QProgressDialog("Recording the run...", "Cancel", 0, options.n_frames, self.window)
         progress.setWindowTitle("Record")
         progress.setWindowModality(Qt.WindowModality.WindowModal)

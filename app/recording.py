@@ -16,6 +16,7 @@ import numpy as np
 VIEWS = ("loss", "heatmaps", "output", "graph")
 FORMATS = (".gif", ".mp4")
 MAX_FRAMES = 3000  # 150 s at 20 fps: a recording is a clip, and each frame costs a replay and a paint
+RECORD_CELL_MIN = 0.5  # px a matrix row may shrink to in a recording's heatmaps, so that every layer is in the frame
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,21 @@ def moment_steps(total_steps: int, n_frames: int) -> np.ndarray:
     return np.round(np.linspace(0, total_steps, n_frames)).astype(np.int64)
 
 
+def quiet(view) -> None:
+    """A view as a clip shows it: no controls (its buttons and check boxes go, a spin box keeps its text without
+    arrows or frame) and no "click ..." hints, since nobody can click a video."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLabel
+    for button in view.findChildren(QAbstractButton):
+        button.hide()
+    for spin in view.findChildren(QAbstractSpinBox):
+        spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        spin.setFrame(False)
+        spin.setReadOnly(True)
+    for label in view.findChildren(QLabel):
+        if label.text().lower().startswith("click"):
+            label.hide()
+
+
 class ViewStrip:
     """The views of a recording, side by side in one off-screen widget of the frame's size."""
 
@@ -68,6 +84,7 @@ class ViewStrip:
         self.views = {}
         for name in options.views:
             view = self._make(name)
+            quiet(view)
             self.views[name] = view
             layout.addWidget(view, 1)
         # fixed: the views' minimum sizes must not grow the frame (four views in 480 px squeeze them instead)
@@ -81,8 +98,15 @@ class ViewStrip:
             from ui.loss_plot import LossPlot
             return LossPlot()
         if name == "heatmaps":
+            from PySide6.QtCore import Qt
             from ui.heatmaps import HeatmapGrid
             grid = HeatmapGrid()
+            # a frame cannot be scrolled: every row in view however small its cells (the window's grid scrolls
+            # past 4 px a row instead), and the grid asks the strip for all the width its columns need
+            grid.CELL_MIN = RECORD_CELL_MIN
+            grid.OWN_MIN_MAX = self.options.width
+            for policy in (grid.scroll.setVerticalScrollBarPolicy, grid.scroll.setHorizontalScrollBarPolicy):
+                policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             grid.set_network(tuple(trainer.network.sizes))
             return grid
         if name == "output":

@@ -6,7 +6,8 @@ It lives in the GUI thread beside the controller. Opening loads the file here an
 worker (``Controller.open_trainer``); saving goes through the worker (``Controller.save_run``), which owns the
 trainer and writes between two slices, so the file holds one consistent state, atomically
 (``engine.savefile.save_run``). The session is dirty when the network, its step count or its configuration
-differ from what was last opened or saved.
+differ from what was last opened or saved, or when a part of the document kept beside the run file (``add_part``:
+the runs kept for comparison, app/session_pinned.py) differs from what was last opened or saved with it.
 """
 from __future__ import annotations
 
@@ -46,12 +47,24 @@ class Session(QObject):
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved_dialog
         self.make_csv_dialog = CsvImportDialog
         self._clean = (controller.generation, None, controller.config)  # (generation, steps, config) saved
+        self.parts: list = []  # what the document keeps beside the run file (add_part)
+        self._clean_parts: list = []  # each part's state when last opened or saved (its blank() for a new run)
         self._dirty = False
         self._after_save: dict[int, Callable[[], None] | None] = {}  # run saves posted: token -> what follows
         self._close_confirmed = False
         self.recent = keys.read_list(settings, keys.RECENT) if settings is not None else []
         window.file_menu.set_recent(self.recent)
         window.installEventFilter(self)
+
+    def add_part(self, part) -> None:
+        """Something the document keeps beside the run file, saved and opened with it: ``part.save(path) -> bool``
+        after the run was written to ``path`` (False: not saved, and it said why), ``part.load(path)`` once the
+        run in ``path`` is opened, ``part.state()`` compared (==) with its state when last saved or opened (a
+        difference is an unsaved change), ``part.blank()`` the state a new run starts from, and the signal
+        ``part.changed`` emitted whenever its state may have changed."""
+        self.parts.append(part)
+        self._clean_parts.append(part.state())  # nothing was opened yet: what it holds now is what it starts with
+        part.changed.connect(self.refresh)
 
     def remember_presenter(self, on: bool) -> None:
         if self.settings is not None:
@@ -127,6 +140,8 @@ class Session(QObject):
         generation, steps, config = self._clean
         if c.generation != generation or c.config != config:
             return True
+        if any(part.state() != clean for part, clean in zip(self.parts, self._clean_parts)):
+            return True
         snap = c.last_snapshot
         return snap is not None and snap.generation == generation and steps is not None and snap.steps != steps
 
@@ -136,9 +151,11 @@ class Session(QObject):
             self._dirty = dirty
             self._show_state()
 
-    def _mark_clean(self, path: str | None, generation: int, steps: int | None, config) -> None:
+    def _mark_clean(self, path: str | None, generation: int, steps: int | None, config, parts=None) -> None:
+        """``parts``: each part's clean state (None: as they are now, what was just opened or saved)."""
         self.path = path
         self._clean = (generation, steps, config)
+        self._clean_parts = [part.state() for part in self.parts] if parts is None else list(parts)
         self._dirty = self._changed_since_clean()
         if self.settings is not None:
             keys.write(self.settings, keys.LAST_FILE, path or "")
@@ -166,8 +183,7 @@ class Session(QObject):
         if not self._dirty:
             then()
             return True
-        answer = self.ask_unsaved(f"{self.document_name()} has changes that are not saved (training or "
-                                  f"settings since it was last saved). Save them before {doing}?")
+        answer = self.ask_unsaved(self._unsaved_question(doing))
         if answer == DISCARD:
             then()
             return True
@@ -175,6 +191,10 @@ class Session(QObject):
             self.controller.pause()  # save the state the user is looking at, not a later one
             return self.save(then=then)
         return False
+
+    def _unsaved_question(self, doing: str) -> str:
+        return (f"{self.document_name()} has changes that are not saved (training, settings or runs kept for "
+                f"comparison since it was last saved). Save them before {doing}?")
 
     def _ask_unsaved_dialog(self, text: str) -> str:
         buttons = QMessageBox.StandardButton
@@ -190,8 +210,7 @@ class Session(QObject):
             return False
         if self._close_confirmed or not self.confirm_close or not self._dirty:
             return False
-        answer = self.ask_unsaved(f"{self.document_name()} has changes that are not saved (training or "
-                                  "settings since it was last saved). Save them before closing?")
+        answer = self.ask_unsaved(self._unsaved_question("closing"))
         if answer == DISCARD:
             return False
         event.ignore()
@@ -223,7 +242,9 @@ class Session(QObject):
             self.controller.set_pace(pace)
         if self.settings is not None:
             keys.write(self.settings, keys.LAST_PRESET, name)
-        self._mark_clean(None, self.controller.generation, 0, self.controller.config)
+        # a new run is in no file: whatever its parts still hold (runs kept before) is not saved anywhere
+        self._mark_clean(None, self.controller.generation, 0, self.controller.config,
+                         [part.blank() for part in self.parts])
 
     def open(self) -> bool:
         """File > Open: ask about unsaved changes, then for a file."""
@@ -249,6 +270,7 @@ class Session(QObject):
         if opened is None:
             return False
         steps, config = opened
+        self._load_parts(path)
         self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
         self.run_opened.emit(self.path)
         return True
@@ -257,8 +279,14 @@ class Session(QObject):
         """A run the command line already loaded (gui.py reads it early, to refuse a bad file with status 2)."""
         steps, config = trainer.steps, trainer.config  # read before the worker owns it
         self.controller.open_trainer(trainer)
+        self._load_parts(path)
         self._mark_clean(os.path.abspath(path), self.controller.generation, steps, config)
         self.run_opened.emit(self.path)
+
+    def _load_parts(self, path: str) -> None:
+        """What the document keeps beside the run just opened, before it is marked clean (so it is not a change)."""
+        for part in self.parts:
+            part.load(os.path.abspath(path))
 
     # -- Save -----------------------------------------------------------------------------------------
     def save(self, then: Callable[[], None] | None = None) -> bool:
@@ -288,9 +316,14 @@ class Session(QObject):
         then = self._after_save.pop(result.token)
         if result.error:
             return  # the controller said why; the session stays as it was (dirty, same file)
-        self._mark_clean(result.path, result.generation, result.steps, result.config)
+        old_parts = self._clean_parts
+        saved = [part.save(result.path) for part in self.parts]
+        # a part that could not be saved stays an unsaved change (it said why), and what was to follow (closing,
+        # opening another run) does not happen: it would lose it
+        self._mark_clean(result.path, result.generation, result.steps, result.config,
+                         [part.state() if ok else old for part, ok, old in zip(self.parts, saved, old_parts)])
         self.run_saved.emit(result.path)
-        if then is not None:
+        if then is not None and all(saved):
             then()
 
     # -- Import and Export ----------------------------------------------------------------------------

@@ -187,7 +187,8 @@ def loss_grid_loop(network: Network, loss, X, Y, d1, d2, alphas, betas) -> np.nd
 
 @dataclass
 class Landscape:
-    """A computed slice: ``losses`` (len(betas), len(alphas)); ``path`` (T, 2) or None; ``center_loss``."""
+    """A computed slice: ``losses`` (len(betas), len(alphas)); ``path`` (T, 2) or None; ``center_loss``;
+    ``step``: the training step whose weights are its centre, when the caller knows it (None otherwise)."""
 
     alphas: np.ndarray
     betas: np.ndarray
@@ -199,6 +200,20 @@ class Landscape:
     path: np.ndarray | None
     method: str
     explained: np.ndarray | None = None
+    step: int | None = None
+
+    def locate(self, weights, biases) -> tuple[float, float]:
+        """(alpha, beta) of the point of the slice nearest to the network with ``weights`` W_l (n_l, n_{l-1})
+        and ``biases`` b_l (n_l, 1) (another moment of the same run): where it is on this map. Solved through
+        the 2 x 2 normal equations, so it costs three dot products of the parameters, not a least-squares
+        factorisation of an (n_params, 2) matrix."""
+        theta = np.concatenate([np.concatenate([np.ravel(w), np.ravel(b)]) for w, b in zip(weights, biases)])
+        if theta.size != self.center.size:
+            raise ConfigError("weights", f"{theta.size} parameters", f"{self.center.size}: the network of the slice")
+        offset = theta.astype(np.float64) - self.center
+        gram = np.array([[self.d1 @ self.d1, self.d1 @ self.d2], [self.d1 @ self.d2, self.d2 @ self.d2]])
+        alpha, beta = np.linalg.lstsq(gram, np.array([self.d1 @ offset, self.d2 @ offset]), rcond=None)[0]
+        return float(alpha), float(beta)
 
 
 def landscape(trainer, method: str = "random", trajectory=None, n: int = 41, half_width: float | None = None,

@@ -5,6 +5,7 @@ run's sidecar. And the Qt-free half (engine.pinned) on its own."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from compare_helpers import keep, panel
 from session_helpers import isolated, open_lab, save, step, wait_snapshot  # noqa: F401  (isolated: fixture)
 
 from app.compare_wiring import CompareWiring
@@ -13,7 +14,6 @@ from engine.pinned import (MAX_PINNED, PinnedRun, label, load_pinned, parse_chan
 from engine.validation import ConfigError
 from engine.variants import run_variant
 from export_helpers import preset_config, trained
-from ui.compare_panel import ComparePanel
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -39,6 +39,27 @@ def test_pin_copies_and_the_sidecar_round_trips(tmp_path):
     assert not sidecar_path(tmp_path / "run.npz").exists() and load_pinned(tmp_path / "run.npz") == []
 
 
+def test_a_pinned_run_keeps_its_path_thinned_and_the_sidecar_keeps_it(tmp_path, monkeypatch):
+    import engine.pinned as pinned
+    trainer, _ = trained("xor", epochs=0)
+    first = trainer.network.params.copy()
+    trainer.run_epochs(40)
+    run = pin(trainer)
+    assert run.path.dtype == np.float64 and run.path.shape[1] == trainer.network.params.size
+    assert 2 <= len(run.path) <= pinned.PATH_POINTS
+    np.testing.assert_array_equal(run.path[0], first)  # from the initial weights (the first keyframe)...
+    np.testing.assert_array_equal(run.path[-1], trainer.network.params)  # ...to the weights it was kept with
+    monkeypatch.setattr(pinned, "PATH_BYTES", 3 * 8 * trainer.network.params.size)  # a wide network: fewer points
+    assert len(pin(trainer).path) == 3
+    save_pinned(tmp_path / "run.npz", [run, run.with_shown(False)])
+    back = load_pinned(tmp_path / "run.npz")
+    np.testing.assert_array_equal(back[0].path, run.path)
+    # a sidecar written before paths were kept: its runs have none
+    legacy = PinnedRun(run.config, run.train_losses, run.test_losses, run.weights, run.biases, run.epoch)
+    save_pinned(tmp_path / "old.npz", [legacy])
+    assert load_pinned(tmp_path / "old.npz")[0].path is None
+
+
 def test_a_damaged_sidecar_is_a_clear_error(tmp_path):
     (tmp_path / "run.pinned.npz").write_bytes(b"not a zip")
     with pytest.raises(ConfigError, match="pinned runs"):
@@ -61,7 +82,9 @@ def test_parse_change_checks_the_value_against_the_whole_config():
     for field, text, says in (("learning_rate", "fast", "learning_rate: 'fast' is not allowed; expected a number"),
                               ("learning_rate", "-1", "learning_rate"), ("optimizer", "rmsprop", "optimizer"),
                               ("learning_rate", str(config.learning_rate), "other than the current"),
-                              ("colour", "red", "change")):
+                              ("colour", "red", "change"),
+                              ("batch_size", " ", "batch_size: '' is not allowed; expected a value for the variant"),
+                              ("activations", "", "activations: '' is not allowed; expected a value")):
         with pytest.raises(ConfigError) as err:
             parse_change(config, field, text)
         assert says in str(err.value)
@@ -72,15 +95,6 @@ def test_parse_change_checks_the_value_against_the_whole_config():
 @pytest.fixture
 def lab(qtbot, tmp_path):
     return open_lab(qtbot, tmp_path / "settings.ini", views=True, preset="xor")
-
-
-def panel(lab):
-    return lab.window.findChild(ComparePanel)
-
-
-def keep(qtbot, lab):
-    with qtbot.waitSignal(lab.controller.model.pinned_changed, timeout=10_000):
-        panel(lab).keep_button.click()
 
 
 def overlay_names(lab):

@@ -160,3 +160,19 @@ def test_progress_is_reported_and_a_stop_leaves_the_rest_nan(workers):
     computed = np.isfinite(stopped.losses)
     assert 0 < computed.sum() < 441  # the first chunk, then nothing
     np.testing.assert_array_equal(stopped.losses[computed], ls.losses[computed])
+
+
+def test_locate_puts_another_moment_of_the_run_on_the_map_where_project_does():
+    """Landscape.locate (the star of a moment shown before its own slice is computed) agrees with project, and a
+    point on the plane is found exactly."""
+    trainer, _ = trained("xor", epochs=3)
+    ls = landscape(trainer, n=5)
+    net = trainer.network
+    moved = net.params.astype(np.float64) + 0.4 * ls.d1 - 1.5 * ls.d2  # on the plane: (0.4, -1.5)
+    ws, bs = layer_views(moved, net.sizes)
+    assert ls.locate(ws, bs) == pytest.approx((0.4, -1.5), abs=1e-9)
+    trainer.run_epochs(5)  # off the plane: the nearest point, as project finds it
+    got = ls.locate(net.weights, net.biases)
+    np.testing.assert_allclose(got, project(net.params[None, :], ls.center, ls.d1, ls.d2)[0], rtol=1e-8)
+    with pytest.raises(ConfigError, match="weights"):
+        ls.locate(net.weights[:1], net.biases[:1])

@@ -97,3 +97,27 @@ def test_cli_records_a_saved_run(qtbot, run, tmp_path, capsys):
 def test_cli_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, says):
     from export_helpers import assert_refused
     assert_refused("record", ["run.npz", *args], says, tmp_path, capsys)
+
+
+def test_a_frame_shows_every_layer_and_none_of_the_controls(qtbot):
+    """Spiral's five rows of heatmaps do not fit 720 px at the window's 4 px a row: a frame cannot scroll, so they
+    shrink to fit, and the views' buttons, arrows and "click ..." hints, useless in a clip, are not drawn."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLabel
+
+    from app.recording import ViewStrip, frame_at
+    from engine.replay import Replayer
+    trainer = trained("spiral", epochs=1)[0]
+    strip = ViewStrip(trainer, RecordOptions(("loss", "heatmaps", "output", "graph"), width=1280, height=720))
+    try:
+        strip.draw(frame_at(Replayer(trainer), trainer, trainer.steps))
+        grid = strip.views["heatmaps"]
+        assert grid.n_layers() == 5 and not grid.pending_rows()
+        bars = (grid.scroll.verticalScrollBar(), grid.scroll.horizontalScrollBar())
+        assert [bar.maximum() for bar in bars] == [0, 0]  # nothing out of view to scroll to
+        assert not [b.text() for b in strip.widget.findChildren(QAbstractButton) if b.isVisible()]
+        assert all(s.buttonSymbols() == QAbstractSpinBox.ButtonSymbols.NoButtons
+                   for s in strip.widget.findChildren(QAbstractSpinBox))
+        assert not [x.text() for x in strip.widget.findChildren(QLabel)
+                    if x.isVisible() and x.text().lower().startswith("click")]
+    finally:
+        strip.close()

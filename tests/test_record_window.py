@@ -54,12 +54,13 @@ def test_file_record_writes_the_clip_asked_for(qtbot, lab, tmp_path):
 def test_cancel_in_the_progress_dialog_keeps_the_frames_so_far(qtbot, lab, tmp_path, monkeypatch):
     step(qtbot, lab, 3)
     wiring = answer(lab, views=("loss",), fps=10, seconds=3, width=200, height=150)
-    values = []
+    values, shown = [], []
     real = QProgressDialog.setValue
 
     def set_value(self, v):  # the user clicks Cancel once 4 frames are in
         real(self, v)
         values.append(v)
+        shown.append(lab.window.banner.text())
         if v == 4:
             self.cancel()
     monkeypatch.setattr(QProgressDialog, "setValue", set_value)
@@ -68,6 +69,8 @@ def test_cancel_in_the_progress_dialog_keeps_the_frames_so_far(qtbot, lab, tmp_p
     qtbot.waitUntil(lambda: "Recorded" in lab.window.banner.text(), timeout=30_000)
     assert "Recorded 4 frames" in lab.window.banner.text() and "cancelled" in lab.window.banner.text()
     assert len(frames_of(tmp_path / "short.mp4")) == 4
+    # while it records, the banner says so, not that the run was saved to a temporary file about to go
+    assert shown[0] == f"Recording 30 frames of the run to {tmp_path / 'short.mp4'}..."
 
 
 def test_a_dialog_cancelled_records_nothing(qtbot, lab, tmp_path):

@@ -90,6 +90,8 @@ class LandscapeView(QWidget):
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.info)
         self.landscape = None
+        self._about = ""  # what the info line says of the slice shown
+        self.pinned_items: list[pg.PlotDataItem] = []
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         """Small: the dock shares the left column with Settings, which must not widen for it (pyqtgraph's
@@ -119,6 +121,7 @@ class LandscapeView(QWidget):
                 item.scene().removeItem(item)
         self.contours = []
         if result is None:
+            self.show_pinned([])
             self.image.clear()
             self.path_item.setData([], [])
             self.current_item.setData([], [])
@@ -144,7 +147,42 @@ class LandscapeView(QWidget):
         else:
             self.path_item.setData([], [])
         self.current_item.setData([0.0], [0.0])
-        self.plot_item.getViewBox().autoRange()
+        # the map and the run's own path: a kept run's path may wander far off the slice, and must not shrink it
+        self.plot_item.getViewBox().autoRange(items=[self.image, self.path_item, self.current_item])
         what = METHODS[result.method]
-        self.info.setText(f"loss {result.center_loss:.4g} at the weights shown (the star), along {what}; "
-                          f"log10 loss from {lo:.2f} to {hi:.2f}")
+        at = "" if result.step is None else f" of step {result.step:,}"
+        # (the loss plot's train curve is the mean over an epoch's batches: this is the loss of one set of weights)
+        self._about = (f"training-set loss {result.center_loss:.4g} at the weights{at} (the star), along {what}; "
+                       f"log10 loss from {lo:.2f} to {hi:.2f}")
+        self.info.setText(self._about)
+
+    def show_pinned(self, paths) -> None:
+        """The paths of runs kept for comparison, projected on the slice shown: (xy (T, 2), colour) each, drawn
+        in the colour of the run's curves (the Compare dock's swatch), a dot where it ended. [] for none.
+        Items are kept and hidden, never removed: a plot item removed was still asked for its bounds by the
+        scene in whole-suite runs (ui/loss_marks.py does the same)."""
+        while len(self.pinned_items) < len(paths):
+            item = pg.PlotDataItem(shadowPen=pg.mkPen("k", width=4))  # (viridis' blues would swallow a blue path)
+            item.setZValue(9)  # under the current run's path (10) and star (11)
+            self.plot_item.addItem(item)
+            self.pinned_items.append(item)
+        for i, item in enumerate(self.pinned_items):
+            if i < len(paths):
+                xy, color = paths[i]
+                item.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(color, width=2), symbol="o",
+                             symbolSize=[0] * (len(xy) - 1) + [9], symbolBrush=color, symbolPen=pg.mkPen("k"))
+            else:
+                item.setData([], [])
+            item.setVisible(i < len(paths))
+        if self.landscape is not None:
+            self.info.setText(self._about + (f"; {len(paths)} kept run{'s' if len(paths) > 1 else ''}: path in "
+                                             "its Compare colour, a dot where it ended" if paths else ""))
+
+    def show_moment(self, point, step: int) -> None:
+        """Another moment shown before its own slice is ready: the star moves to ``point`` (alpha, beta), where
+        that moment's weights are on this map (None: off it, drawn nowhere)."""
+        if self.landscape is None:
+            return
+        self.current_item.setData(*(([point[0]], [point[1]]) if point is not None else ([], [])))
+        of = "" if self.landscape.step is None else f" of step {self.landscape.step:,}"
+        self.info.setText(f"step {step:,} shown (the star, on the slice{of}): its own slice follows")
