@@ -206,3 +206,21 @@ def test_pinned_runs_are_saved_beside_the_run_and_come_back_when_it_is_opened(qt
     (tmp_path / "run.pinned.npz").unlink()  # a run without a sidecar keeps nothing from the one before
     other.window.file_menu.open_action.trigger()
     assert other.controller.model.pinned == [] and panel(other).labels() == []
+
+
+def test_the_first_kept_runs_are_coloured_far_from_the_live_curves():
+    """Hue distance from the live run's orange and sky blue: the first three kept runs stay clear of both."""
+    from PySide6.QtGui import QColor
+
+    from ui.pinned_overlay import pinned_color
+    from ui.theme import TEST_COLOR, TRAIN_COLOR
+
+    def hue_gap(a, b):
+        ca, cb = QColor(a), QColor(b)
+        if ca.hsvSaturation() < 40 or cb.hsvSaturation() < 40:  # white or grey: apart from any hue
+            return 180
+        d = abs(ca.hsvHue() - cb.hsvHue()) % 360
+        return min(d, 360 - d)
+
+    for i in range(3):
+        assert min(hue_gap(pinned_color(i), live) for live in (TRAIN_COLOR, TEST_COLOR)) >= 30, pinned_color(i)

@@ -15,8 +15,9 @@ from PySide6.QtCore import Qt
 from ui import theme
 from ui.loss_plot import GrowingCurve
 
-# colour-blind safe (Okabe-Ito without the train/test orange and sky blue), then two greys
-PINNED_COLORS = ("#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#FFFFFF", "#999999", "#7FFFD4")
+# colour-blind safe (Okabe-Ito without the train/test orange and sky blue), then two greys; the first runs kept
+# get the hues farthest from the live orange and sky blue (a new user found yellow and blue read as the live run's)
+PINNED_COLORS = ("#009E73", "#CC79A7", "#FFFFFF", "#F0E442", "#0072B2", "#D55E00", "#999999", "#7FFFD4")
 
 
 def pinned_color(index: int) -> str:
