@@ -9,6 +9,7 @@ from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 from ui.unit_map_images import unit_images
+from ui.unit_sum import factor
 
 
 def expected_maps(frame, data):
@@ -123,7 +124,7 @@ def test_clicking_a_point_picks_the_sample_the_graph_shows(qtbot, lab):
     w, b = net.weights[0][2], net.biases[0][2, 0]
     z = float(w @ a0 + b)
     assert text.startswith("z1[2] = sum_j w1[2, j] x[j] + b1[2]")
-    assert f"{w[0]:.3g}\u00d7{a0[0]:.3g} + {w[1]:.3g}\u00d7{a0[1]:.3g} + {b:.3g}" in text
+    assert f"{factor(w[0])}\u00d7{factor(a0[0])} + {factor(w[1])}\u00d7{factor(a0[1])} + {factor(b)}" in text
     assert f"= {z:.4g}" in text and f"tanh(z) = {np.tanh(z):.4g}" in text
     graph.sample.setValue(5)  # the graph's own spin box: one sample everywhere
     assert model.sample == 5 and out.chosen.getData()[0][0] == model.data.plane_X_train[0, 5]

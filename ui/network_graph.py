@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.graph_unit_maps import GraphUnitMaps
+from ui.hover_tooltip import HoverTooltip
 from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
@@ -108,6 +109,7 @@ class NetworkGraph(QtWidgets.QWidget):
         # connected directly, not through pg.SignalProxy: its timer can fire after this widget is
         # deleted (a crash seen in the tests); the hit test is cheap enough for every mouse move
         scene = self.plot.scene()
+        self.tooltip = HoverTooltip(self.plot, lambda pos: self.hover_text(self.hit(pos)))  # stays while resting
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -342,10 +344,7 @@ class NetworkGraph(QtWidgets.QWidget):
     def _on_mouse_moved(self, scene_pos) -> None:
         hit = self.hit(scene_pos)
         self.unit_maps.hover(*(hit[1:] if hit is not None and hit[0] == "node" else (None,)))
-        text = self.hover_text(hit)
-        self.plot.setToolTip(text)
-        if text:
-            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.plot)
+        self.tooltip.moved(scene_pos)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton:
