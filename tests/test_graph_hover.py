@@ -55,3 +55,47 @@ def test_negative_numbers_in_a_sum_are_bracketed():
     text = unit_sum_text(1, 3, np.array([5.08, -2.0]), np.array([-0.836, 0.5]), -0.25, -5.5, -0.99, "tanh")
     assert "= 5.08\u00d7(-0.836) + (-2)\u00d70.5 + (-0.25)\n" in text
     assert "\u00d7-" not in text and "+ -" not in text
+
+
+def big_inside_view(graph):
+    big = graph.unit_maps.big
+    (x0, x1), (y0, y1) = graph.plot.getViewBox().viewRange()
+    r = big.mapRectToView(big.boundingRect())
+    eps = 1e-9
+    return x0 - eps <= r.left() and r.right() <= x1 + eps and y0 - eps <= r.top() and r.bottom() <= y1 + eps
+
+
+def test_the_enlarged_map_goes_when_the_mouse_leaves_or_the_network_changes(qtbot, lab):
+    parts = lab("xor")
+    parts.views.show_view("graph")
+    train_until(qtbot, parts, 5)
+    graph = parts.views.graph
+    qtbot.waitUntil(lambda: bool(graph.unit_maps.placed))
+    graph, scene, pos = graph_at(parts, 1, 2)
+    graph._on_mouse_moved(scene)
+    assert graph.unit_maps.big.isVisible()
+    # straight out of the dock: no move inside the plot says so, only the viewport's Leave
+    QApplication.sendEvent(graph.plot.viewport(), QEvent(QEvent.Type.Leave))
+    assert not graph.unit_maps.big.isVisible()
+    graph._on_mouse_moved(scene)
+    assert graph.unit_maps.big.isVisible()
+    parts.controller.load_preset("circles")  # another network: the old unit is gone with it
+    train_until(qtbot, parts, 5)
+    qtbot.waitUntil(lambda: parts.model.frame.unit_maps is not None and bool(graph.unit_maps.placed))
+    assert not graph.unit_maps.big.isVisible()
+    settle(qtbot, parts)
+
+
+def test_the_enlarged_map_stays_inside_a_narrow_view(qtbot, lab):
+    parts = lab("xor")
+    parts.views.show_view("graph")
+    parts.window.resize(1024, 768)
+    parts.views.size_docks()
+    train_until(qtbot, parts, 5)
+    graph = parts.views.graph
+    qtbot.waitUntil(lambda: bool(graph.unit_maps.placed))
+    for column, unit in [(0, 0), (0, 1), (1, 0), (1, 7), (2, 0)]:
+        graph, scene, _ = graph_at(parts, column, unit)
+        graph._on_mouse_moved(scene)
+        assert graph.unit_maps.big.isVisible() and big_inside_view(graph), (column, unit)
+    settle(qtbot, parts)

@@ -102,8 +102,8 @@ class GraphUnitMaps:
         self.note.setText("" if self.every == 1 else
                           f"maps on every {ordinal(self.every)} unit (too many to read them all)")
 
-    def hover(self, column: int | None, unit: int | None = None) -> None:
-        """Enlarge the map of ``unit`` of ``column`` beside it; None hides the enlarged map."""
+    def hover(self, column: int | None = None, unit: int | None = None) -> None:
+        """Enlarge the map of ``unit`` of ``column`` beside it, inside the view; None hides the enlarged map."""
         self.hovered = None if column is None else (column, unit)
         if column is None or column >= len(self.images) or unit >= len(self.images[column]):
             self.big.setVisible(False)
@@ -112,12 +112,25 @@ class GraphUnitMaps:
         if p is None:
             self.big.setVisible(False)
             return
-        sx, sy = self.plot.getViewBox().viewPixelSize()
-        w, h = HOVER_PX * sx, HOVER_PX * sy
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
-        x = p[0] + 0.1 if p[0] + 0.1 + w <= x1 else p[0] - 0.1 - w  # beside the unit, inside the view
-        y = float(np.clip(p[1] - h / 2, y0, y1 - h))
-        image = unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION)[0]
-        self.big.setImage(image, autoLevels=False, levels=(0, 255))
-        self.big.setRect(QtCore.QRectF(x, y, w, h))
+        self.big.setImage(unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION)[0],
+                          autoLevels=False, levels=(0, 255))
+        self.big.setRect(hover_rect(p, self.plot.getViewBox().viewRange(), self.plot.getViewBox().viewPixelSize()))
         self.big.setVisible(True)
+
+
+def hover_rect(p: tuple[float, float], view_range, pixel_size) -> QtCore.QRectF:
+    """Where the enlarged map of the unit at ``p`` (view coordinates) goes: HOVER_PX square or as large as the
+    view allows, beside the unit on the side with more room, never past the view's edges (a narrow dock put it
+    left of the inputs, cut off)."""
+    (x0, x1), (y0, y1) = view_range
+    sx, sy = pixel_size
+    side = min(HOVER_PX, 0.95 * (x1 - x0) / sx, 0.95 * (y1 - y0) / sy)
+    w, h = side * sx, side * sy
+    gap = 0.1  # between the unit and the map
+    if p[0] + gap + w <= x1 or x1 - p[0] >= p[0] - x0:
+        x = p[0] + gap
+    else:
+        x = p[0] - gap - w
+    x = float(np.clip(x, x0, x1 - w))
+    y = float(np.clip(p[1] - h / 2, y0, y1 - h))
+    return QtCore.QRectF(x, y, w, h)

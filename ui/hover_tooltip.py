@@ -16,7 +16,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 class HoverTooltip(QtCore.QObject):
     """``HoverTooltip(view, text_at)``: ``view`` a QGraphicsView (a pyqtgraph PlotWidget), ``text_at(scene_pos)``
-    the text for a scene position ("" for none). Call ``moved(scene_pos)`` from the scene's sigMouseMoved."""
+    the text for a scene position ("" for none). Call ``moved(scene_pos)`` from the scene's sigMouseMoved;
+    ``left`` says the mouse left the view (the scene sends no move for that)."""
+
+    left = QtCore.Signal()
 
     def __init__(self, view: QtWidgets.QGraphicsView, text_at: Callable[[QtCore.QPointF], str]):
         super().__init__(view)
@@ -39,4 +42,7 @@ class HoverTooltip(QtCore.QObject):
             self.text = self.text_at(self.view.mapToScene(event.pos()))
             self._show(event.globalPos())
             return True  # answered: the scene would hide it
+        if event.type() == QtCore.QEvent.Type.Leave:
+            self.text = ""
+            self.left.emit()
         return False

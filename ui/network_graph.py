@@ -110,6 +110,7 @@ class NetworkGraph(QtWidgets.QWidget):
         # deleted (a crash seen in the tests); the hit test is cheap enough for every mouse move
         scene = self.plot.scene()
         self.tooltip = HoverTooltip(self.plot, lambda pos: self.hover_text(self.hit(pos)))  # stays while resting
+        self.tooltip.left.connect(self.unit_maps.hover)  # (no unit): the enlarged map goes with the mouse
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -118,6 +119,7 @@ class NetworkGraph(QtWidgets.QWidget):
         """engine.datasets.Dataset whose training samples the node activations are shown for."""
         self.data = dataset
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
+        self.unit_maps.hover(None)  # a new network: the old one's unit is not under the mouse any more
         self.throttle.redraw()
 
     def show_frame(self, frame, config=None) -> None:
