@@ -22,7 +22,8 @@ from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
 MARKER_Y = -0.55  # the top of the "+N more" note under a summarised column
-Y_RANGE = (-0.75, 0.55)  # room for the note's two lines below the lowest unit
+Y_RANGE = (-0.75, 0.62)  # room for the note's two lines below the lowest unit, and above the top one for its map
+SPREAD = 0.25  # the largest gap between two units of a column: a column of few units spreads up to this
 
 
 def _marker_font() -> QtGui.QFont:
@@ -42,6 +43,7 @@ class NetworkGraph(QtWidgets.QWidget):
     bias_selected = QtCore.Signal(int, int)  # layer (1-based), i
     weight_edit_requested = QtCore.Signal(int, int, int)  # a double-click on edge w_layer[i, j]: set its value
     unit_chosen = QtCore.Signal(int, int)  # column (0 = inputs), unit: show its map in the Output view
+    marker_y = MARKER_Y  # (for the unit maps, which keep clear of the note)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -95,6 +97,7 @@ class NetworkGraph(QtWidgets.QWidget):
         self._sizes: tuple = ()
         self._shown: list[np.ndarray] = []  # per column k: the unit indices drawn
         self._ypos: list[np.ndarray] = []  # per column k: their y positions
+        self.pitch: list[float] = []  # per column k: the distance between two of its units (view units)
         self._edges = np.empty((0, 4))  # drawn edges: x0, y0, x1, y1
         self._edge_ids = np.empty((0, 3), np.int64)  # their (layer 0-based, i, j)
         self._edge_w = np.empty(0)
@@ -177,7 +180,11 @@ class NetworkGraph(QtWidgets.QWidget):
             units = np.arange(n) if n <= MAX_NODES else np.linspace(0, n - 1, MAX_NODES).astype(np.int64)
             self._shown.append(np.union1d(units, np.fromiter(extra, np.int64, len(extra))))
         tallest = max(len(s) for s in self._shown)
-        self._ypos = [((len(s) - 1) / 2 - np.arange(len(s))) / max(tallest - 1, 1) for s in self._shown]
+        pitch = 1.0 / max(tallest - 1, 1)
+        # a column of few units (the inputs, the outputs) spreads out, so its unit maps get room of their own:
+        # at the tallest column's spacing the two inputs of spiral were 8 px apart and their maps one on the other
+        self.pitch = [max(pitch, min(SPREAD, 1.0 / max(len(s) - 1, 1))) for s in self._shown]
+        self._ypos = [((len(s) - 1) / 2 - np.arange(len(s))) * p for s, p in zip(self._shown, self.pitch)]
         for marker in self._markers:
             self.plot.removeItem(marker)
         self._markers = []
