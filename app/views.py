@@ -102,6 +102,13 @@ class Views(QObject):
         layer = walk.phases[index].layer if walk is not None else None
         self.graph.highlight_layer(None if layer is None else layer + 1)
 
+    def on_unit_shown(self, unit) -> None:
+        """A unit's map in place of the output: the Output view shows it and comes to the front (it shares its
+        tab area with the graph the unit was clicked in, so nothing seemed to happen)."""
+        self.output.show_unit(unit)
+        if unit is not None:
+            self.show_view("output")
+
     def on_inspection(self, result) -> None:
         self.inspector.show_inspection(result.request, result.inspection)
 

@@ -69,7 +69,7 @@ def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
     assert model.unit_shown == (k, u)
     out = views.output
     views.show_view("output")
-    qtbot.waitUntil(lambda: out.info.text().startswith("a1[2] (hidden layer 1"))
+    qtbot.waitUntil(lambda: out.unit_view.bar.name.text() == "Showing a1[2] (hidden layer 1, tanh) over the plane")
     np.testing.assert_array_equal(out.image.image, item.image)
     assert out.back.isVisible()
     qtbot.mouseClick(out.back, Qt.MouseButton.LeftButton)

@@ -115,7 +115,7 @@ class GraphUnitMaps:
             item.setZValue(5)  # above the edges and the nodes' fill, below the selection outline
             self.plot.addItem(item)
             self.items.append(item)
-        rgb = {k: dict(zip(units, unit_images(self.images[k][units], self._acts[k], PLANE_RESOLUTION)))
+        rgb = {k: dict(zip(units, unit_images(self.images[k][units], self._acts[k], PLANE_RESOLUTION, units)))
                for k, units in ((k, [u for kk, u, _ in want if kk == k]) for k in range(len(self.images)))}
         for item, (k, u, y) in zip(self.items, want):
             w, h = layouts[k][1] * sx, layouts[k][1] * sy
@@ -155,7 +155,8 @@ class GraphUnitMaps:
         if p is None:
             self.big.setVisible(False)
             return
-        self.big.setImage(unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION)[0],
+        self.big.setImage(unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION,
+                                      [unit])[0],
                           autoLevels=False, levels=(0, 255))
         self.big.setRect(hover_rect(p, self.plot.getViewBox().viewRange(), self.plot.getViewBox().viewPixelSize()))
         self.big.setVisible(True)

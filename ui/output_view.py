@@ -67,11 +67,6 @@ class OutputView(QtWidgets.QWidget):
         bar.addWidget(self.discretize)
         bar.addWidget(self.sample)
         bar.addWidget(self.info, 1)
-        self.back = QtWidgets.QPushButton("Show output")
-        self.back.setToolTip("Show the network's output over the plane again, in place of the unit's map")
-        self.back.clicked.connect(self.output_requested)
-        self.back.hide()
-        bar.addWidget(self.back)
         self.draw = QtWidgets.QToolButton()
         self.draw.setText("Draw")
         self.draw.setCheckable(True)
@@ -91,6 +86,10 @@ class OutputView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
+        from ui.output_unit import OutputUnit  # (it takes the class colours from here)
+        self.unit_view = OutputUnit(self)  # a unit's map in place of the output: its name, scale, way back
+        self.back = self.unit_view.bar.back
+        layout.addWidget(self.unit_view.bar)
         layout.addWidget(self.plot, 1)
 
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -209,7 +208,12 @@ class OutputView(QtWidgets.QWidget):
         self._class_swatches = [pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=0.8),
                                                    brush=pg.mkBrush(colors[c % len(colors)]))
                                 for c in range(len(d.target_names))]
-        for swatch, name in zip(self._class_swatches, d.target_names):
+        self.class_legend()
+
+    def class_legend(self) -> None:
+        """The legend names the classes (a CSV file's own labels, "setosa", or a preset's, "same sign")."""
+        self.legend.clear()
+        for swatch, name in zip(self._class_swatches, self.data.target_names):
             self.legend.addItem(swatch, name)
 
     def _setup_curve(self) -> None:
@@ -237,9 +241,7 @@ class OutputView(QtWidgets.QWidget):
     def show_unit(self, unit: tuple | None) -> None:
         """Draw unit ``unit`` = (column, index)'s map over the plane instead of the output; None: the output."""
         self.unit = None if unit is None else tuple(unit)
-        self.back.setVisible(self.unit is not None and self.mode == "plane")
-        if self.unit is None:
-            self.info.setText("")
+        self.unit_view.show(self.unit)
         self.throttle.redraw()
 
     def clear_sample(self, *_ignored) -> None:
@@ -312,22 +314,6 @@ class OutputView(QtWidgets.QWidget):
         self.draw.setVisible(self.mode in ("plane", "curve"))
         self.draw_class.setVisible(self.draw.isChecked() and self.mode == "plane")
 
-    def _unit_image(self, frame) -> np.ndarray | None:
-        """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
-        from ui.unit_map_images import unit_images, unit_name  # (it takes the class colours from here)
-        maps = frame.unit_maps
-        if self.unit is None or maps is None:
-            return None
-        k, u = self.unit
-        res = self.resolution
-        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
-            return None
-        act = None if k == 0 else frame.activations[k - 1].partition(":")[0]
-        names = self.data.feature_names
-        self.info.setText(f"{unit_name(k, u, [a.partition(':')[0] for a in frame.activations], names)} "
-                          "over the plane")
-        return unit_images(maps[k][u:u + 1], act, res)[0]
-
     def _class_words(self, y_hat: np.ndarray, s: int) -> str:
         """"predicted setosa, true versicolor: " for a classification sample, "" otherwise (classes by name)."""
         d = self.data
@@ -349,7 +335,7 @@ class OutputView(QtWidgets.QWidget):
                 res = self.resolution
                 self._grid = out.reshape(res, res) if out.shape[0] == 1 else out.reshape(-1, res, res)
                 grid = np.nan_to_num(self._grid, nan=0.5)
-                image = self._unit_image(frame)
+                image = self.unit_view.image(frame)
                 self.image.setImage(class_image(grid, self.discretize.isChecked()) if image is None else image,
                                     autoLevels=False, levels=(0, 255))
             elif self.mode == "curve":

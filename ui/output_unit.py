@@ -1,0 +1,59 @@
+"""The Output view while it shows one unit's map in place of the network's output (a unit clicked in the graph):
+the map, the bar above it naming the unit with its colour scale and the way back (``ui.unit_bar``), and a legend
+that says what the colours are ("a1[2] > 0 / a1[2] < 0"), not the classes the output's colours were."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ui.unit_bar import UnitBar
+from ui.unit_map_images import legend_entries, scale_colors, unit_images, unit_label, unit_name
+
+
+class OutputUnit:
+    """Owned by an ``OutputView`` (``view``): ``show(unit)`` when the unit shown changes, ``image(frame)`` the RGB
+    map (res, res, 3) to draw for the frame, or None to draw the output."""
+
+    def __init__(self, view):
+        self.view = view
+        self.bar = UnitBar()
+        self.bar.hide()
+        self.bar.output_requested.connect(view.output_requested)
+        self._legend_key = None  # what the legend shows now: (unit, activation), or None for the classes
+        self._swatches: list[pg.ScatterPlotItem] = []
+
+    def show(self, unit: tuple | None) -> None:
+        self.bar.setVisible(unit is not None and self.view.mode == "plane")
+        if unit is None and self._legend_key is not None:
+            self._legend_key = None
+            if self.view.mode == "plane":  # (a new dataset of another kind has its own legend already)
+                self.view.class_legend()
+
+    def image(self, frame) -> np.ndarray | None:
+        view = self.view
+        maps, unit = frame.unit_maps, view.unit
+        if unit is None or maps is None:
+            return None
+        k, u = unit
+        res = view.resolution
+        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
+            return None
+        acts = [a.partition(":")[0] for a in frame.activations]
+        act = None if k == 0 else acts[k - 1]
+        names = view.data.feature_names
+        values, colors = scale_colors(maps[k][u], act, u)
+        self.bar.show_unit(unit_name(k, u, acts, names), values, colors)
+        self._show_legend(unit, act, unit_label(k, u, names) if k == 0 else "a")  # short: the bar names it
+        return unit_images(maps[k][u:u + 1], act, res, [u])[0]
+
+    def _show_legend(self, unit, act, label: str) -> None:
+        if self._legend_key == (unit, act):
+            return
+        self._legend_key = (unit, act)
+        legend = self.view.legend
+        legend.clear()
+        entries = legend_entries(label, act, unit[1], list(self.view.data.target_names))
+        self._swatches = [pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen("w", width=0.5),
+                                             brush=pg.mkBrush(*color)) for _, color in entries]
+        for swatch, (text, _) in zip(self._swatches, entries):
+            legend.addItem(swatch, text)
