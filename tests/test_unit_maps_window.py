@@ -70,11 +70,14 @@ def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
     out = views.output
     views.show_view("output")
     qtbot.waitUntil(lambda: out.unit_view.bar.name.text() == "Showing a1[2] (hidden layer 1, tanh) over the plane")
-    np.testing.assert_array_equal(out.image.image, item.image)
+    # over the Output view's own plane (the view's range): a forward pass on its grid, in the maps' colours
+    acts = frame.network.forward(out._grid_X, trace=True)[2]
+    qtbot.waitUntil(lambda: np.array_equal(out.image.image, unit_images(acts[k][u:u + 1], "tanh", 50)[0]))
+    shown = out.image.image.copy()
     assert out.back.isVisible()
     qtbot.mouseClick(out.back, Qt.MouseButton.LeftButton)
     assert model.unit_shown is None and not out.back.isVisible()
-    qtbot.waitUntil(lambda: not np.array_equal(out.image.image, item.image))
+    qtbot.waitUntil(lambda: not np.array_equal(out.image.image, shown))
     settle(qtbot, parts)
 
 

@@ -29,22 +29,22 @@ class OutputUnit:
             if self.view.mode == "plane":  # (a new dataset of another kind has its own legend already)
                 self.view.class_legend()
 
-    def image(self, frame) -> np.ndarray | None:
-        view = self.view
-        maps, unit = frame.unit_maps, view.unit
-        if unit is None or maps is None:
+    def image(self, frame, acts: list) -> np.ndarray | None:
+        """``acts`` the activations of every layer over the view's grid (acts[0] the inputs), (n_k, res * res)."""
+        view, unit = self.view, self.view.unit
+        if unit is None:
             return None
         k, u = unit
         res = view.resolution
-        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
+        if k >= len(acts) or u >= acts[k].shape[0] or acts[k].shape[1] != res * res:
             return None
-        acts = [a.partition(":")[0] for a in frame.activations]
-        act = None if k == 0 else acts[k - 1]
-        names = view.data.feature_names
-        values, colors = scale_colors(maps[k][u], act, u)
-        self.bar.show_unit(unit_name(k, u, acts, names), values, colors)
-        self._show_legend(unit, act, unit_label(k, u, names) if k == 0 else "a")  # short: the bar names it
-        return unit_images(maps[k][u:u + 1], act, res, [u])[0]
+        names = [a.partition(":")[0] for a in frame.activations]
+        act = None if k == 0 else names[k - 1]
+        features = view.data.feature_names
+        values, colors = scale_colors(acts[k][u], act, u)
+        self.bar.show_unit(unit_name(k, u, names, features), values, colors)
+        self._show_legend(unit, act, unit_label(k, u, features) if k == 0 else "a")  # short: the bar names it
+        return unit_images(acts[k][u:u + 1], act, res, [u])[0]
 
     def _show_legend(self, unit, act, label: str) -> None:
         if self._legend_key == (unit, act):
