@@ -126,7 +126,7 @@ class Views(QObject):
             self.inspector.select_weight(layer, i, j)
         else:
             self.graph.select_bias(layer, i)
-            self.window.heatmaps.highlight(None)  # the heatmaps outline weights only
+            self.window.heatmaps.highlight_bias(layer, i)  # its cell in b and grad b
             self.inspector.select_bias(layer, i)
 
     def outline_in_heatmaps(self) -> None:
@@ -134,6 +134,8 @@ class Views(QObject):
         selection = self.model.selection
         if selection[0] == "w" and self.window.heatmaps.n_layers() >= selection[1]:
             self.window.heatmaps.highlight(*selection[1:])
+        elif selection[0] == "b" and self.window.heatmaps.n_layers() >= selection[1]:
+            self.window.heatmaps.highlight_bias(*selection[1:])
 
     # --- compatibility for callers that select directly --------------------------------------------------
     def select_weight(self, layer: int, i: int, j: int) -> None:
