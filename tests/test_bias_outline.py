@@ -4,14 +4,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 
 from qt_helpers import settle
 from test_heatmaps import visible_outlines
-from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
+from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
+from test_window_views import step_once
 
 
 def test_a_clicked_unit_outlines_its_bias_in_the_heatmaps(qtbot, lab):
     parts = lab("xor")
     views, model, heatmaps = parts.views, parts.model, parts.window.heatmaps
     views.show_view("graph")
-    train_until(qtbot, parts, 5)
+    step_once(qtbot, parts.window, parts.controller)  # one epoch: no race with a run's end
     graph = views.graph
     qtbot.waitUntil(lambda: graph.n_edges_drawn() > 0)
     x, y = graph.node_position(1, 2)

@@ -1,13 +1,8 @@
 """Gradient health after a preset switch that keeps the number of layers: the histogram's layer list, the dead-ReLU
 plot and the curves are those of the new network (lr_too_high then dead_relu still offered "w1 (tanh)")."""
-from qt_helpers import settle, wait_snapshot
+from qt_helpers import settle
 from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
-
-
-def one_epoch(qtbot, parts):
-    c = parts.controller
-    parts.window.transport.step.trigger()
-    wait_snapshot(qtbot, c, lambda s: s.generation == c.generation and s.epoch >= 1)
+from test_window_views import step_once
 
 
 def choices(health):
@@ -18,11 +13,11 @@ def test_a_network_with_as_many_layers_gets_its_own_labels(qtbot, lab):
     parts = lab("lr_too_high")
     health = parts.views.health
     parts.views.show_view("health")
-    one_epoch(qtbot, parts)  # (lr_too_high diverges within a few)
+    step_once(qtbot, parts.window, parts.controller)  # (lr_too_high diverges within a few)
     qtbot.waitUntil(lambda: choices(health) == ["w1 (tanh)", "w2 (tanh)", "w3 (linear)"])
     assert not health.dead_plot.isVisible()
     parts.controller.load_preset("dead_relu")  # three weight layers too
-    one_epoch(qtbot, parts)
+    step_once(qtbot, parts.window, parts.controller)
     qtbot.waitUntil(lambda: choices(health) == ["w1 (relu)", "w2 (relu)", "w3 (sigmoid)"])
     assert health.dead_plot.isVisible()  # the dead-ReLU fraction, for relu layers
     assert [health.table.item(r, 1).text() for r in range(3)] == ["relu", "relu", "sigmoid"]

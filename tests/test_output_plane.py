@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from qt_helpers import settle
-from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
+from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
+from test_window_views import step_once
 
 
 def click_at(qtbot, out, x, y, button=Qt.MouseButton.LeftButton):
@@ -37,7 +38,7 @@ def test_drawing_keeps_the_axes(qtbot, lab):
     parts = lab("xor")
     model, out = parts.model, parts.views.output
     out.draw.setChecked(True)  # (its class chooser joins the bar: laid out while training)
-    train_until(qtbot, parts, 5)
+    step_once(qtbot, parts.window, parts.controller)  # one epoch: no race with a run's end
     qtbot.waitUntil(lambda: out.grid_values() is not None)
     before = [tuple(r) for r in out.plot.getViewBox().viewRange()]
     (x0, x1), (y0, y1) = before
@@ -65,7 +66,7 @@ def test_drawing_keeps_the_axes(qtbot, lab):
 def test_the_field_covers_the_whole_plot(qtbot, lab, preset):
     parts = lab(preset)
     model, out = parts.model, parts.views.output
-    train_until(qtbot, parts, 5)
+    step_once(qtbot, parts.window, parts.controller)
     qtbot.waitUntil(lambda: out.grid_values() is not None and out.throttle.pending is None)
     assert_field_covers_the_view(out)
     d = model.data

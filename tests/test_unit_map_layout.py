@@ -5,7 +5,8 @@ import pytest
 from PySide6.QtCore import QRectF
 
 from qt_helpers import settle
-from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
+from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
+from test_window_views import step_once
 
 
 def map_rects(maps):
@@ -27,11 +28,11 @@ def assert_apart_and_inside(graph):
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
 @pytest.mark.parametrize("preset", ["spiral", "xor", "circles", "dead_relu"])
 def test_maps_never_overlap_nor_leave_the_view(qtbot, lab, preset, size):
-    parts = lab(preset, epochs=None)  # (dead_relu ends its 100 epochs before a pause could come)
+    parts = lab(preset)
     parts.window.resize(*size)
     parts.views.size_docks()
     parts.views.show_view("graph")
-    train_until(qtbot, parts, 3)
+    step_once(qtbot, parts.window, parts.controller)  # one epoch: no race with a run's end
     graph, layers = parts.views.graph, parts.model.config.layers
     qtbot.waitUntil(lambda: bool(graph.unit_maps.placed))
     assert_apart_and_inside(graph)
@@ -45,7 +46,7 @@ def test_maps_never_overlap_nor_leave_the_view(qtbot, lab, preset, size):
 def test_inputs_are_labelled_with_their_features(qtbot, lab):
     parts = lab("features")  # circles on x1, x2, x1^2, x2^2 without a hidden layer
     parts.views.show_view("graph")
-    train_until(qtbot, parts, 3)
+    step_once(qtbot, parts.window, parts.controller)
     graph = parts.views.graph
     qtbot.waitUntil(lambda: bool(graph.unit_maps.placed))
     labels = [label for label in graph.unit_maps.labels if label.isVisible()]

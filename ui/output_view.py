@@ -1,7 +1,8 @@
 """What the network outputs: over the input plane (2-D classification), as a curve (1-D regression),
 or as bars of y_hat beside y for one sample (the tutorial, CSV files and everything else).
 
-Plane: each pixel is a grid point of the input plane coloured by the predicted class, brighter where
+Plane: each pixel is a grid point of the input plane (laid over the view's range, so the field fills the
+plot whatever its shape, and follows a pan or a zoom) coloured by the predicted class, brighter where
 the network is surer (one sigmoid output: class 1 where p >= 0.5, sureness |2p - 1|; several outputs:
 the argmax class, sureness (p_max - 1/K) / (1 - 1/K)). "Discretize" drops the sureness. Training points
 are filled, test points hollow. The grid is recomputed at most ``MAX_FPS`` times a second.
