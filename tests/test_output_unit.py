@@ -9,10 +9,14 @@ from qt_helpers import settle
 from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
 from test_window_views import step_once
 
-from ui.legend import legend_names
 from ui.view_throttle import on_screen
 from ui.output_view import CLASS_COLORS
 from ui.unit_map_images import unit_images
+
+
+def legend_names(legend):
+    """The legend's texts as drawn (its labels are HTML: a bare "<" cut "a < 0" to "a")."""
+    return [label.item.toPlainText() for _, label in legend.items]
 
 
 def click_unit(qtbot, graph, column, unit):

@@ -3,6 +3,8 @@ the map, the bar above it naming the unit with its colour scale and the way back
 that says what the colours are ("a1[2] > 0 / a1[2] < 0"), not the classes the output's colours were."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -56,4 +58,4 @@ class OutputUnit:
         self._swatches = [pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen("w", width=0.5),
                                              brush=pg.mkBrush(*color)) for _, color in entries]
         for swatch, (text, _) in zip(self._swatches, entries):
-            legend.addItem(swatch, text)
+            legend.addItem(swatch, html.escape(text))  # (a legend's label is HTML: "a < 0" lost its "< 0")
