@@ -139,7 +139,8 @@ class GraphUnitMaps:
             self.plot.addItem(label)
             self.labels.append(label)
         for label, (u, y) in zip(self.labels, inputs):
-            label.setText(names[u])
+            if label.toPlainText() != names[u]:  # (a text item lays its text out again on every setText)
+                label.setText(names[u])
             label.setPos(0.0, y - h / 2)
             label.setVisible(True)
         for label in self.labels[len(inputs):]:

@@ -26,19 +26,21 @@ def value_range(a: np.ndarray, activation: str | None) -> tuple[float, float]:
     return (-m, m) if m > 0 else (-1.0, 1.0)
 
 
-def colors_of(a: np.ndarray, activation: str | None, unit: int = 0, scale: float = 1.0) -> np.ndarray:
+def colors_of(a: np.ndarray, activation: str | None, unit=0, scale=1.0) -> np.ndarray:
     """uint8 (..., 3) colours of activations ``a`` (any shape) of unit ``unit`` (its class, for softmax);
-    ``scale`` the |a| at full colour for the unbounded activations."""
+    ``scale`` the |a| at full colour for the unbounded activations (both may be arrays broadcasting with ``a``
+    over its leading axes, one per map)."""
     a = np.nan_to_num(np.asarray(a, dtype=np.float64))
     if activation == "softmax":
         level = DARK + SPAN * np.clip(a, 0.0, 1.0)
-        return (CLASS_COLORS[unit % len(CLASS_COLORS)] * level[..., None]).astype(np.uint8)
+        return (CLASS_COLORS[np.asarray(unit) % len(CLASS_COLORS)] * level[..., None]).astype(np.uint8)
     if activation == "sigmoid":
         t = 2.0 * a - 1.0
     elif activation == "tanh":
         t = a
     else:
-        t = a / (scale if scale > 0 else 1.0)
+        scale = np.asarray(scale, dtype=np.float64)
+        t = a / np.where(scale > 0, scale, 1.0)
     level = DARK + SPAN * np.clip(np.abs(t), 0.0, 1.0)
     colors = np.where((t >= 0)[..., None], CLASS_COLORS[1], CLASS_COLORS[0])
     return (colors * level[..., None]).astype(np.uint8)
@@ -49,11 +51,12 @@ def unit_images(maps: np.ndarray, activation: str | None, res: int, units=None) 
     ``activation`` the layer's activation name (None: the network's inputs); ``units`` (n,) the units' indices
     in their layer (a softmax unit's colour is its class's; default 0 .. n-1)."""
     a = np.nan_to_num(np.asarray(maps, dtype=np.float64).reshape(-1, res, res))
-    units = np.arange(a.shape[0]) if units is None else np.asarray(units, dtype=np.int64).reshape(-1)
-    out = np.empty(a.shape + (3,), np.uint8)
-    for n, (image, u) in enumerate(zip(a, units)):
-        out[n] = colors_of(image, activation, int(u), value_range(image, activation)[1])
-    return out
+    n = a.shape[0]
+    units = np.arange(n) if units is None else np.asarray(units, dtype=np.int64).reshape(-1)
+    scale = np.abs(a).reshape(n, -1).max(axis=1) if a.size else np.ones(n)  # each map over its own largest |a|
+    if activation == "softmax":
+        return colors_of(a, activation, units[:, None, None])
+    return colors_of(a, activation, scale=scale[:, None, None])
 
 
 def scale_colors(a: np.ndarray, activation: str | None, unit: int = 0, steps: int = 64):
