@@ -55,4 +55,6 @@ def test_inputs_are_labelled_with_their_features(qtbot, lab):
         x, y = graph.node_position(0, u)
         assert label.pos().x() == x and label.pos().y() < y
     assert_apart_and_inside(graph)
+    qtbot.waitUntil(lambda: bool(graph.hover_text(("node", 0, 2))))
+    assert graph.hover_text(("node", 0, 2)).startswith("x[2] (x1^2) = ")  # the tooltip names it too
     settle(qtbot, parts)

@@ -335,7 +335,9 @@ class NetworkGraph(QtWidgets.QWidget):
             n = self._node_ids.index(hit[1:])
             k, u = hit[1:]
             if k == 0:
-                return f"x[{u}] = {self._node_values[n]:.4g}"
+                names = list(getattr(self.data, "feature_names", None) or [])
+                named = f" ({names[u]})" if u < len(names) and names[u] != f"x[{u}]" else ""  # which feature
+                return f"x[{u}]{named} = {self._node_values[n]:.4g}"
             if getattr(self, "_trace", None) is not None:
                 return self._sum_text(k, u)
             return (f"a{k}[{u}] = {self._node_values[n]:.4g} ({self._node_acts[k]}); "
