@@ -218,7 +218,7 @@ def wire_unit_maps(parts) -> None:
         return
     v.graph.unit_chosen.connect(c.show_unit)
     v.output.output_requested.connect(c.show_output)
-    m.unit_shown_changed.connect(v.output.show_unit)
+    m.unit_shown_changed.connect(v.on_unit_shown)
 
 
 def wire_drawing(parts) -> None:

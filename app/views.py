@@ -103,6 +103,13 @@ class Views(QObject):
         layer = walk.phases[index].layer if walk is not None else None
         self.graph.highlight_layer(None if layer is None else layer + 1)
 
+    def on_unit_shown(self, unit) -> None:
+        """A unit's map in place of the output: the Output view shows it and comes to the front (it shares its
+        tab area with the graph the unit was clicked in, so nothing seemed to happen)."""
+        self.output.show_unit(unit)
+        if unit is not None:
+            self.show_view("output")
+
     def on_inspection(self, result) -> None:
         self.inspector.show_inspection(result.request, result.inspection)
 
@@ -120,7 +127,7 @@ class Views(QObject):
             self.inspector.select_weight(layer, i, j)
         else:
             self.graph.select_bias(layer, i)
-            self.window.heatmaps.highlight(None)  # the heatmaps outline weights only
+            self.window.heatmaps.highlight_bias(layer, i)  # its cell in b and grad b
             self.inspector.select_bias(layer, i)
 
     def outline_in_heatmaps(self) -> None:
@@ -128,6 +135,8 @@ class Views(QObject):
         selection = self.model.selection
         if selection[0] == "w" and self.window.heatmaps.n_layers() >= selection[1]:
             self.window.heatmaps.highlight(*selection[1:])
+        elif selection[0] == "b" and self.window.heatmaps.n_layers() >= selection[1]:
+            self.window.heatmaps.highlight_bias(*selection[1:])
 
     # --- compatibility for callers that select directly --------------------------------------------------
     def select_weight(self, layer: int, i: int, j: int) -> None:

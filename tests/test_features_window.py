@@ -83,7 +83,7 @@ def test_output_plane_stays_over_x1_x2_with_features(qtbot, lab):
 
 def test_features_preset_is_solved_from_the_window(qtbot, lab):
     """Circles with no hidden layer: at chance on the raw inputs, solved once x1^2 and x2^2 are toggled on."""
-    parts = lab("features")
+    parts = lab("features", epochs=None)  # no end: its 3,000 steps could be over before the pause at 600 came
     for name in ("x1^2", "x2^2"):
         click(qtbot, parts, name)
     assert parts.controller.config.features == ()

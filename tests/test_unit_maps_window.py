@@ -9,6 +9,7 @@ from qt_helpers import settle, wait_snapshot
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 from ui.unit_map_images import unit_images
+from ui.unit_sum import factor
 
 
 def expected_maps(frame, data):
@@ -68,12 +69,15 @@ def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
     assert model.unit_shown == (k, u)
     out = views.output
     views.show_view("output")
-    qtbot.waitUntil(lambda: out.info.text().startswith("a1[2] (hidden layer 1"))
-    np.testing.assert_array_equal(out.image.image, item.image)
+    qtbot.waitUntil(lambda: out.unit_view.bar.name.text() == "Showing a1[2] (hidden layer 1, tanh) over the plane")
+    # over the Output view's own plane (the view's range): a forward pass on its grid, in the maps' colours
+    acts = frame.network.forward(out._grid_X, trace=True)[2]
+    qtbot.waitUntil(lambda: np.array_equal(out.image.image, unit_images(acts[k][u:u + 1], "tanh", 50)[0]))
+    shown = out.image.image.copy()
     assert out.back.isVisible()
     qtbot.mouseClick(out.back, Qt.MouseButton.LeftButton)
     assert model.unit_shown is None and not out.back.isVisible()
-    qtbot.waitUntil(lambda: not np.array_equal(out.image.image, item.image))
+    qtbot.waitUntil(lambda: not np.array_equal(out.image.image, shown))
     settle(qtbot, parts)
 
 
@@ -123,7 +127,7 @@ def test_clicking_a_point_picks_the_sample_the_graph_shows(qtbot, lab):
     w, b = net.weights[0][2], net.biases[0][2, 0]
     z = float(w @ a0 + b)
     assert text.startswith("z1[2] = sum_j w1[2, j] x[j] + b1[2]")
-    assert f"{w[0]:.3g}\u00d7{a0[0]:.3g} + {w[1]:.3g}\u00d7{a0[1]:.3g} + {b:.3g}" in text
+    assert f"{factor(w[0])}\u00d7{factor(a0[0])} + {factor(w[1])}\u00d7{factor(a0[1])} + {factor(b)}" in text
     assert f"= {z:.4g}" in text and f"tanh(z) = {np.tanh(z):.4g}" in text
     graph.sample.setValue(5)  # the graph's own spin box: one sample everywhere
     assert model.sample == 5 and out.chosen.getData()[0][0] == model.data.plane_X_train[0, 5]

@@ -201,7 +201,7 @@ def test_a_bias_and_the_inspector_bias_box_follow_too(open_lab, qtbot):
     with qtbot.waitSignal(views.graph.bias_selected):
         click_view(qtbot, views.graph.plot, x, y)
     assert views.selection == ("b", 2, 1) and views.inspector.bias.isChecked()
-    assert window.heatmaps.highlighted() is None  # the heatmaps outline weights only
+    assert window.heatmaps.highlighted() is None and window.heatmaps.highlighted_bias() == (2, 1)
     qtbot.waitUntil(lambda: views.inspector.walk is not None and views.inspector.walk.name == "b2[1]")
     views.inspector.bias.setChecked(False)  # back to the weight w2[1, j] of the same unit
     assert views.graph.selected[:3] == ("w", 2, 1) and window.heatmaps.highlighted() == views.graph.selected[1:]

@@ -1,8 +1,11 @@
 """Unit maps on the network graph: on every unit drawn, a small image of its activation over the input plane
 (the frame's ``unit_maps``, computed by the training thread), and an enlarged one while the mouse is on it.
+Each input's map is labelled with the input's name (x1, x2, x1^2 ...: which feature it is).
 
-Maps are squares MAP_PX wide at most, as wide as the gap between units allows. When the drawn units are too
-close for maps of MIN_MAP_PX, every k-th drawn unit of a column gets its map and a note says so.
+Maps are squares MAP_PX wide at most, as wide as the gap between a column's units allows (GAP_SHARE of it,
+so two maps never touch) and never past the view's edges. A column whose units are too close for maps of
+MIN_MAP_PX gets a map on every k-th drawn unit, and a note says so; a column of few units (the inputs, the
+outputs) is spaced by its own units, so each of them has its map.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from engine.unit_maps import PLANE_RESOLUTION
 from ui.unit_map_images import unit_images
@@ -19,10 +22,17 @@ MAP_PX = 40
 MIN_MAP_PX = 16
 HOVER_PX = 150
 COLUMN_SHARE = 0.45  # of the distance between two columns a map may take
+GAP_SHARE = 0.75  # of the distance between two maps' units a map may take: the rest is a gap that reads as one
 
 
 def ordinal(n: int) -> str:
     return f"{n}{'nd' if n == 2 else 'rd' if n == 3 else 'th'}"
+
+
+def _label_font() -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPointSizeF(8.0)
+    return font
 
 
 class GraphUnitMaps:
@@ -32,8 +42,9 @@ class GraphUnitMaps:
         self.graph = graph
         self.plot = graph.plot
         self.items: list[pg.ImageItem] = []
+        self.labels: list[pg.TextItem] = []  # under the inputs' maps: the inputs' names
         self.placed: list[tuple[int, int]] = []  # (column, unit) of each shown item
-        self.every = 1  # every k-th drawn unit has a map
+        self.every = 1  # the widest column has a map on every k-th drawn unit
         self.note = pg.TextItem("", color="#BBBBBB", anchor=(0, 1))
         self.note.setPos(-0.3, -0.75)  # the bottom left corner, under the lowest units
         self.plot.addItem(self.note)
@@ -44,10 +55,11 @@ class GraphUnitMaps:
         self.images: list[np.ndarray] = []  # per column: the last frame's maps (n_k, G)
         self._acts: list = []  # per column: the activation name (None for the inputs)
         self.hovered = None
+        self._label_px = QtGui.QFontMetricsF(_label_font()).height() + 1
         self.plot.getViewBox().sigResized.connect(self._place)
 
     def clear(self) -> None:
-        for item in self.items:
+        for item in self.items + self.labels:
             item.setVisible(False)
         self.placed, self.images = [], []
         self.big.setVisible(False)
@@ -65,45 +77,77 @@ class GraphUnitMaps:
         if self.hovered is not None:
             self.hover(*self.hovered)
 
-    def map_px(self) -> float:
-        """The side of a map in pixels for the current layout (before thinning to every k-th unit)."""
+    def input_names(self) -> list[str]:
+        """The names of the network's inputs (the features, with features on), "x[j]" where the data has none."""
+        data, n = self.graph.data, len(self.images[0]) if self.images else 0
+        names = list(getattr(data, "feature_names", []) or []) if data is not None else []
+        return [names[j] if j < len(names) else f"x[{j}]" for j in range(n)]
+
+    def column_layout(self, k: int) -> tuple[int, float]:
+        """(every, side): column k has a map on every ``every``-th drawn unit, ``side`` pixels square."""
         g = self.graph
-        sx, sy = self.plot.getViewBox().viewPixelSize()
-        tallest = max((len(s) for s in g._shown), default=1)
-        pitch = (1.0 / max(tallest - 1, 1)) / sy if tallest > 1 else MAP_PX
-        return min(MAP_PX, 0.85 * pitch, COLUMN_SHARE / sx)
+        vb = self.plot.getViewBox()
+        sx, sy = vb.viewPixelSize()
+        (_, _), (y0, y1) = vb.viewRange()
+        units, ys = g._shown[k], g._ypos[k]
+        label = self._label_px if k == 0 else 0.0
+        pitch = g.pitch[k] / sy if len(units) > 1 else math.inf  # pixels between two units
+        side = min(MAP_PX, GAP_SHARE * pitch - label)
+        every = 1 if side >= MIN_MAP_PX else math.ceil((MIN_MAP_PX + label) / max(GAP_SHARE * pitch, 1e-6))
+        side = min(MAP_PX, GAP_SHARE * every * pitch - label, COLUMN_SHARE / sx)
+        shown = ys[::every]
+        # never cut by the view's top, nor (with its label) by its bottom or the "+N more" note under it
+        bottom = max(y0, g.marker_y) if len(units) < g._sizes[k] else y0
+        room = min(y1 - shown.max(), shown.min() - bottom - label * sy) if len(shown) else 0.0
+        return every, max(min(side, 2 * room / sy), 0.0)
 
     def _place(self) -> None:
         g = self.graph
         if not self.images or len(self.images) != len(g._shown):
             return
         sx, sy = self.plot.getViewBox().viewPixelSize()
-        side = self.map_px()
-        self.every = 1 if side >= MIN_MAP_PX else math.ceil(MIN_MAP_PX / max(side, 1e-6))
-        side = max(side, MIN_MAP_PX) if self.every > 1 else side
-        side = min(side, COLUMN_SHARE / sx)
+        layouts = [self.column_layout(k) for k in range(len(g._shown))]
+        self.every = max(every for every, _ in layouts)
         want = [(k, int(u), float(y)) for k, (units, ys) in enumerate(zip(g._shown, g._ypos))
-                for u, y in list(zip(units, ys))[::self.every]]
+                for u, y in list(zip(units, ys))[::layouts[k][0]]]
         while len(self.items) < len(want):
             item = pg.ImageItem(axisOrder="row-major")
             item.setZValue(5)  # above the edges and the nodes' fill, below the selection outline
             self.plot.addItem(item)
             self.items.append(item)
-        w, h = side * sx, side * sy
-        rgb = {k: dict(zip(units, unit_images(self.images[k][units], self._acts[k], PLANE_RESOLUTION)))
+        rgb = {k: dict(zip(units, unit_images(self.images[k][units], self._acts[k], PLANE_RESOLUTION, units)))
                for k, units in ((k, [u for kk, u, _ in want if kk == k]) for k in range(len(self.images)))}
         for item, (k, u, y) in zip(self.items, want):
+            w, h = layouts[k][1] * sx, layouts[k][1] * sy
             item.setImage(rgb[k][u], autoLevels=False, levels=(0, 255))
             item.setRect(QtCore.QRectF(k - w / 2, y - h / 2, w, h))
             item.setVisible(True)
         for item in self.items[len(want):]:
             item.setVisible(False)
         self.placed = [(k, u) for k, u, _ in want]
+        self._place_labels([(u, y) for k, u, y in want if k == 0], layouts[0][1] * sy)
         self.note.setText("" if self.every == 1 else
-                          f"maps on every {ordinal(self.every)} unit (too many to read them all)")
+                          f"maps on every {ordinal(self.every)} unit of the wide layers")
 
-    def hover(self, column: int | None, unit: int | None = None) -> None:
-        """Enlarge the map of ``unit`` of ``column`` beside it; None hides the enlarged map."""
+    def _place_labels(self, inputs: list[tuple[int, float]], h: float) -> None:
+        """Each input's name under its map (``h`` the maps' height in view units)."""
+        names = self.input_names()
+        while len(self.labels) < len(inputs):
+            label = pg.TextItem("", color="#BBBBBB", anchor=(0.5, 0))
+            label.setFont(_label_font())
+            label.setZValue(6)
+            self.plot.addItem(label)
+            self.labels.append(label)
+        for label, (u, y) in zip(self.labels, inputs):
+            if label.toPlainText() != names[u]:  # (a text item lays its text out again on every setText)
+                label.setText(names[u])
+            label.setPos(0.0, y - h / 2)
+            label.setVisible(True)
+        for label in self.labels[len(inputs):]:
+            label.setVisible(False)
+
+    def hover(self, column: int | None = None, unit: int | None = None) -> None:
+        """Enlarge the map of ``unit`` of ``column`` beside it, inside the view; None hides the enlarged map."""
         self.hovered = None if column is None else (column, unit)
         if column is None or column >= len(self.images) or unit >= len(self.images[column]):
             self.big.setVisible(False)
@@ -112,12 +156,26 @@ class GraphUnitMaps:
         if p is None:
             self.big.setVisible(False)
             return
-        sx, sy = self.plot.getViewBox().viewPixelSize()
-        w, h = HOVER_PX * sx, HOVER_PX * sy
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
-        x = p[0] + 0.1 if p[0] + 0.1 + w <= x1 else p[0] - 0.1 - w  # beside the unit, inside the view
-        y = float(np.clip(p[1] - h / 2, y0, y1 - h))
-        image = unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION)[0]
-        self.big.setImage(image, autoLevels=False, levels=(0, 255))
-        self.big.setRect(QtCore.QRectF(x, y, w, h))
+        self.big.setImage(unit_images(self.images[column][unit:unit + 1], self._acts[column], PLANE_RESOLUTION,
+                                      [unit])[0],
+                          autoLevels=False, levels=(0, 255))
+        self.big.setRect(hover_rect(p, self.plot.getViewBox().viewRange(), self.plot.getViewBox().viewPixelSize()))
         self.big.setVisible(True)
+
+
+def hover_rect(p: tuple[float, float], view_range, pixel_size) -> QtCore.QRectF:
+    """Where the enlarged map of the unit at ``p`` (view coordinates) goes: HOVER_PX square or as large as the
+    view allows, beside the unit on the side with more room, never past the view's edges (a narrow dock put it
+    left of the inputs, cut off)."""
+    (x0, x1), (y0, y1) = view_range
+    sx, sy = pixel_size
+    side = min(HOVER_PX, 0.95 * (x1 - x0) / sx, 0.95 * (y1 - y0) / sy)
+    w, h = side * sx, side * sy
+    gap = 0.1  # between the unit and the map
+    if p[0] + gap + w <= x1 or x1 - p[0] >= p[0] - x0:
+        x = p[0] + gap
+    else:
+        x = p[0] - gap - w
+    x = float(np.clip(x, x0, x1 - w))
+    y = float(np.clip(p[1] - h / 2, y0, y1 - h))
+    return QtCore.QRectF(x, y, w, h)

@@ -105,6 +105,7 @@ class HealthView(QtWidgets.QWidget):
         self._cursors = []
         self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
         self._relu: list[bool] = []  # per layer: has a dead-ReLU curve
+        self._built_for = None  # (n_layers, activations) the curves, the table and the layer list were built for
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.layer_choice.currentIndexChanged.connect(self.throttle.redraw)
         self._show_warnings([])
@@ -135,7 +136,8 @@ class HealthView(QtWidgets.QWidget):
         t = self.tracker
         if not t.n_layers:
             return
-        if len(self._curves) != t.n_layers:
+        # per network, not per layer count: lr_too_high then dead_relu (three layers each) kept "w1 (tanh)"
+        if self._built_for != (t.n_layers, tuple(frame.activations)):
             self._rebuild(frame)
         self._show_empty(t.n < 2)
         if t.n < 2:
@@ -187,6 +189,7 @@ class HealthView(QtWidgets.QWidget):
             dead = self.dead_plot.plot(pen=pg.mkPen(color, width=2))
             self._curves.append((grad, weight, dead))
         self._relu = [a.split(":")[0] == "relu" for a in frame.activations]
+        self._built_for = (L, tuple(frame.activations))
         self.dead_plot.setVisible(any(self._relu))
         self.graphics.setMinimumHeight(PLOT_MIN_PX * (2 + any(self._relu)))
         self.table.setColumnHidden(COLUMNS.index("dead ReLUs"), not any(self._relu))  # room in a narrow dock

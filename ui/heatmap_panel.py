@@ -131,13 +131,12 @@ class MatrixPanel:
         self.plot.addItem(self.image)
         self.levels = SymmetricLevels()
         self.bar = self.plot.bar
-        self.highlight = None
-        if kind in ("w", "grad_w"):
-            self.highlight = QtWidgets.QGraphicsRectItem(QtCore.QRectF(-0.5, -0.5, 1, 1))
-            self.highlight.setPen(theme.highlight_pen())
-            self.highlight.setZValue(10)
-            self.highlight.setVisible(False)
-            self.plot.addItem(self.highlight, ignoreBounds=True)
+        # the selected weight's cell in W and dW, the selected bias's (a unit clicked in the graph) in b and db
+        self.highlight = QtWidgets.QGraphicsRectItem(QtCore.QRectF(-0.5, -0.5, 1, 1))
+        self.highlight.setPen(theme.highlight_pen())
+        self.highlight.setZValue(10)
+        self.highlight.setVisible(False)
+        self.plot.addItem(self.highlight, ignoreBounds=True)
 
     def configure(self, title: str, shape: tuple[int, int]) -> None:
         """A new network: title, shape (rows, cols); the colour range starts over."""

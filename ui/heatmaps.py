@@ -67,6 +67,7 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
         self._cell_px = 0.0
         self._panels: dict[tuple[int, str], MatrixPanel] = {}
         self._highlighted: tuple[int, int, int] | None = None
+        self._highlighted_bias: tuple[int, int] | None = None  # (layer, i): a bias selected instead of a weight
         self._pending: list[int] = []  # rows (layers) set_network left for build_pending
         self._latest = None  # the last update_matrices arguments, for rows built later
         self._popouts: dict[tuple[int, str], HeatmapPopout] = {}
@@ -96,7 +97,7 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
         n_layers = len(sizes) - 1
         for key in [key for key in self._panels if key[0] > n_layers]:
             self.graphics.ci.removeItem(self._panels.pop(key).plot)  # off the layout and the scene
-        self._highlighted = None
+        self._highlighted = self._highlighted_bias = None
         self._latest = None
         self._sizes = sizes
         new_rows = [l for l in range(1, n_layers + 1) if (l, "w") not in self._panels]
@@ -169,6 +170,8 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
                 self.update_matrices(*self._latest[:4], settle=self._latest[4], rows=built)
             if self._highlighted and self._highlighted[0] in built:
                 self.highlight(*self._highlighted)
+            if self._highlighted_bias and self._highlighted_bias[0] in built:
+                self.highlight_bias(*self._highlighted_bias)
         if self._pending:
             QtCore.QTimer.singleShot(0, self, self.build_pending)
 
@@ -278,11 +281,10 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
 
     # --- selection and hover ----------------------------------------------------------------
     def highlight(self, layer: int | None, i: int | None = None, j: int | None = None) -> None:
-        """Outlines cell (i, j) of W_l and dW_l; highlight(None) clears."""
+        """Outlines cell (i, j) of W_l and dW_l; highlight(None) clears (a bias's outline too)."""
         for panel in self._panels.values():
-            if panel.highlight is not None:
-                panel.highlight.setVisible(False)
-        self._highlighted = None
+            panel.highlight.setVisible(False)
+        self._highlighted = self._highlighted_bias = None
         if layer is None or i is None or j is None or not 1 <= layer <= self.n_layers():
             layer = None
         else:
@@ -292,8 +294,27 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
                     rect = self._panels[(layer, kind)].highlight
                     rect.setPos(j, i)
                     rect.setVisible(True)
-        for (l, _), popout in self._popouts.items():
-            popout.highlight(*((i, j) if l == layer else (None, None)))
+        for (l, kind), popout in self._popouts.items():
+            popout.highlight(*((i, j) if l == layer and kind in ("w", "grad_w") else (None, None)))
+
+    def highlight_bias(self, layer: int, i: int) -> None:
+        """Outlines cell i of b_l and grad b_l (the selection is a bias: a unit clicked in the graph), and no
+        weight's cell."""
+        self.highlight(None)
+        if not 1 <= layer <= self.n_layers():
+            return
+        self._highlighted_bias = (layer, i)  # (a row built later outlines it then)
+        for kind in ("b", "grad_b"):
+            if (layer, kind) in self._panels:
+                rect = self._panels[(layer, kind)].highlight
+                rect.setPos(0, i)
+                rect.setVisible(True)
+        for (l, kind), popout in self._popouts.items():
+            if l == layer and kind in ("b", "grad_b"):
+                popout.highlight(i, 0)
+
+    def highlighted_bias(self) -> tuple[int, int] | None:
+        return self._highlighted_bias
 
     # --- enlarged heatmaps ------------------------------------------------------------------
     def pop_out(self, layer: int, kind: str) -> HeatmapPopout:
@@ -313,8 +334,10 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
                     lambda i, j: self.parameter_edit_requested.emit(self._parameter(self._panel(layer, kind), i, j)))
             if panel.image.image is not None:
                 popout.show_matrix(panel.image.image, settle=True)
-            if self._highlighted and self._highlighted[0] == layer:
+            if self._highlighted and self._highlighted[0] == layer and kind in ("w", "grad_w"):
                 popout.highlight(*self._highlighted[1:])
+            elif self._highlighted_bias and self._highlighted_bias[0] == layer and kind in ("b", "grad_b"):
+                popout.highlight(self._highlighted_bias[1], 0)
         popout.show()
         popout.raise_()
         return popout

@@ -17,11 +17,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.graph_unit_maps import GraphUnitMaps
+from ui.hover_tooltip import HoverTooltip
 from ui.view_throttle import SnapshotThrottle
 
 MAX_NODES = 48
 MARKER_Y = -0.55  # the top of the "+N more" note under a summarised column
-Y_RANGE = (-0.75, 0.55)  # room for the note's two lines below the lowest unit
+Y_RANGE = (-0.75, 0.62)  # room for the note's two lines below the lowest unit, and above the top one for its map
+SPREAD = 0.25  # the largest gap between two units of a column: a column of few units spreads up to this
 
 
 def _marker_font() -> QtGui.QFont:
@@ -41,6 +43,7 @@ class NetworkGraph(QtWidgets.QWidget):
     bias_selected = QtCore.Signal(int, int)  # layer (1-based), i
     weight_edit_requested = QtCore.Signal(int, int, int)  # a double-click on edge w_layer[i, j]: set its value
     unit_chosen = QtCore.Signal(int, int)  # column (0 = inputs), unit: show its map in the Output view
+    marker_y = MARKER_Y  # (for the unit maps, which keep clear of the note)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -94,6 +97,7 @@ class NetworkGraph(QtWidgets.QWidget):
         self._sizes: tuple = ()
         self._shown: list[np.ndarray] = []  # per column k: the unit indices drawn
         self._ypos: list[np.ndarray] = []  # per column k: their y positions
+        self.pitch: list[float] = []  # per column k: the distance between two of its units (view units)
         self._edges = np.empty((0, 4))  # drawn edges: x0, y0, x1, y1
         self._edge_ids = np.empty((0, 3), np.int64)  # their (layer 0-based, i, j)
         self._edge_w = np.empty(0)
@@ -108,6 +112,8 @@ class NetworkGraph(QtWidgets.QWidget):
         # connected directly, not through pg.SignalProxy: its timer can fire after this widget is
         # deleted (a crash seen in the tests); the hit test is cheap enough for every mouse move
         scene = self.plot.scene()
+        self.tooltip = HoverTooltip(self.plot, lambda pos: self.hover_text(self.hit(pos)))  # stays while resting
+        self.tooltip.left.connect(self.unit_maps.hover)  # (no unit): the enlarged map goes with the mouse
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -116,6 +122,7 @@ class NetworkGraph(QtWidgets.QWidget):
         """engine.datasets.Dataset whose training samples the node activations are shown for."""
         self.data = dataset
         self.sample.setRange(0, max(dataset.n_train - 1, 0))
+        self.unit_maps.hover(None)  # a new network: the old one's unit is not under the mouse any more
         self.throttle.redraw()
 
     def show_frame(self, frame, config=None) -> None:
@@ -173,7 +180,11 @@ class NetworkGraph(QtWidgets.QWidget):
             units = np.arange(n) if n <= MAX_NODES else np.linspace(0, n - 1, MAX_NODES).astype(np.int64)
             self._shown.append(np.union1d(units, np.fromiter(extra, np.int64, len(extra))))
         tallest = max(len(s) for s in self._shown)
-        self._ypos = [((len(s) - 1) / 2 - np.arange(len(s))) / max(tallest - 1, 1) for s in self._shown]
+        pitch = 1.0 / max(tallest - 1, 1)
+        # a column of few units (the inputs, the outputs) spreads out, so its unit maps get room of their own:
+        # at the tallest column's spacing the two inputs of spiral were 8 px apart and their maps one on the other
+        self.pitch = [max(pitch, min(SPREAD, 1.0 / max(len(s) - 1, 1))) for s in self._shown]
+        self._ypos = [((len(s) - 1) / 2 - np.arange(len(s))) * p for s, p in zip(self._shown, self.pitch)]
         for marker in self._markers:
             self.plot.removeItem(marker)
         self._markers = []
@@ -324,7 +335,9 @@ class NetworkGraph(QtWidgets.QWidget):
             n = self._node_ids.index(hit[1:])
             k, u = hit[1:]
             if k == 0:
-                return f"x[{u}] = {self._node_values[n]:.4g}"
+                names = list(getattr(self.data, "feature_names", None) or [])
+                named = f" ({names[u]})" if u < len(names) and names[u] != f"x[{u}]" else ""  # which feature
+                return f"x[{u}]{named} = {self._node_values[n]:.4g}"
             if getattr(self, "_trace", None) is not None:
                 return self._sum_text(k, u)
             return (f"a{k}[{u}] = {self._node_values[n]:.4g} ({self._node_acts[k]}); "
@@ -342,10 +355,7 @@ class NetworkGraph(QtWidgets.QWidget):
     def _on_mouse_moved(self, scene_pos) -> None:
         hit = self.hit(scene_pos)
         self.unit_maps.hover(*(hit[1:] if hit is not None and hit[0] == "node" else (None,)))
-        text = self.hover_text(hit)
-        self.plot.setToolTip(text)
-        if text:
-            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.plot)
+        self.tooltip.moved(scene_pos)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton:

@@ -1,7 +1,8 @@
 """What the network outputs: over the input plane (2-D classification), as a curve (1-D regression),
 or as bars of y_hat beside y for one sample (the tutorial, CSV files and everything else).
 
-Plane: each pixel is a grid point of the input plane coloured by the predicted class, brighter where
+Plane: each pixel is a grid point of the input plane (laid over the view's range, so the field fills the
+plot whatever its shape, and follows a pan or a zoom) coloured by the predicted class, brighter where
 the network is surer (one sigmoid output: class 1 where p >= 0.5, sureness |2p - 1|; several outputs:
 the argmax class, sureness (p_max - 1/K) / (1 - 1/K)). "Discretize" drops the sureness. Training points
 are filled, test points hollow. The grid is recomputed at most ``MAX_FPS`` times a second.
@@ -12,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from engine.unit_maps import PLANE_RESOLUTION, plane_of
+from engine.unit_maps import PLANE_RESOLUTION, plane_grid, plane_of
 from ui import theme
 from ui.elided_label import ElidedLabel
 from ui.legend import legend_above
@@ -67,11 +68,6 @@ class OutputView(QtWidgets.QWidget):
         bar.addWidget(self.discretize)
         bar.addWidget(self.sample)
         bar.addWidget(self.info, 1)
-        self.back = QtWidgets.QPushButton("Show output")
-        self.back.setToolTip("Show the network's output over the plane again, in place of the unit's map")
-        self.back.clicked.connect(self.output_requested)
-        self.back.hide()
-        bar.addWidget(self.back)
         self.draw = QtWidgets.QToolButton()
         self.draw.setText("Draw")
         self.draw.setCheckable(True)
@@ -91,6 +87,10 @@ class OutputView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
+        from ui.output_unit import OutputUnit  # (it takes the class colours from here)
+        self.unit_view = OutputUnit(self)  # a unit's map in place of the output: its name, scale, way back
+        self.back = self.unit_view.bar.back
+        layout.addWidget(self.unit_view.bar)
         layout.addWidget(self.plot, 1)
 
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -99,8 +99,11 @@ class OutputView(QtWidgets.QWidget):
         self.test_points = pg.ScatterPlotItem(size=8, brush=None)
         self.bars_hat = pg.BarGraphItem(x=[], height=[], width=0.36, brush=theme.TRAIN_COLOR, name="y_hat")
         self.bars_y = pg.BarGraphItem(x=[], height=[], width=0.36, brush=theme.TEST_COLOR, name="y")
-        for item in (self.image, self.curve, self.train_points, self.test_points, self.bars_hat, self.bars_y):
+        # the field is computed over the view's range, so it must not count for the range ("A" would zoom out)
+        self.plot.addItem(self.image, ignoreBounds=True)
+        for item in (self.curve, self.train_points, self.test_points, self.bars_hat, self.bars_y):
             self.plot.addItem(item)
+        self.plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
         self.legend.clear()  # _apply_mode adds y_hat and y in bar mode; _setup_plane the class names
         self.image.setZValue(-10)
         # the sample whose forward pass the graph shows, ringed (show_sample)
@@ -115,6 +118,8 @@ class OutputView(QtWidgets.QWidget):
         self._xs = self._ys = None
         self._grid_X = None  # (n_0, res*res) the network's inputs at the grid points, column r*res + c at (xs[c], ys[r])
         self.plane_points = None  # (2, res*res) the raw grid points themselves (plane mode)
+        self._plane_range = None  # (lo (2,), hi (2,)): the data's plane, what the view fits a new dataset to
+        self._pending_plane = None  # (xs, ys, points, network inputs, rect) over the view's range, for the next render
         self._needs_range = False  # fit the view to what the first render after set_data draws
         self.throttle = SnapshotThrottle(self, self._render, 1.0 / MAX_FPS)
         self.discretize.toggled.connect(self.throttle.redraw)
@@ -123,7 +128,10 @@ class OutputView(QtWidgets.QWidget):
 
     # --- inputs from the window ---------------------------------------------------------------
     def set_data(self, dataset) -> None:
-        """engine.datasets.Dataset: chooses the mode and draws the data points."""
+        """engine.datasets.Dataset: chooses the mode and draws the data points. The axes stay where they are for
+        points drawn into the data (each click re-fitted them, so the next click landed elsewhere)."""
+        drawing = self.data is not None and dataset.name == "drawn"
+        old_mode = self.mode
         self.data = dataset
         self._grid = None
         # over the raw plane (x1, x2) whatever input features the network sees
@@ -142,7 +150,13 @@ class OutputView(QtWidgets.QWidget):
             self._setup_curve()
         else:
             self._setup_bars()
-        self._needs_range = True
+        self._needs_range = not (drawing and self.mode == old_mode)
+        if self._needs_range and self.mode == "plane":  # (the points are drawn: fit now)
+            self._needs_range = False
+            (x0, y0), (x1, y1) = self._plane_range
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        if self.mode == "plane":
+            self._on_range_changed()
         self.throttle.redraw()
 
     def show_frame(self, frame, config=None) -> None:
@@ -189,14 +203,9 @@ class OutputView(QtWidgets.QWidget):
         d = self.data
         P_train, P_test = d.plane_X_train, d.plane_X_test  # the raw points, before input features
         res = self.resolution
-        self._xs, self._ys, self.plane_points = plane_of(d, res)  # the plane the unit maps are computed on
-        lo = np.array([self._xs[0], self._ys[0]])
-        hi = np.array([self._xs[-1], self._ys[-1]])
-        self._grid_X = d.inputs(self.plane_points)  # what the network sees at each grid point
-        dx, dy = (hi - lo) / (res - 1)
+        xs, ys, _ = plane_of(d, res)  # the plane the unit maps are computed on, the data and a margin
+        self._plane_range = (np.array([xs[0], ys[0]]), np.array([xs[-1], ys[-1]]))
         self.image.setImage(np.zeros((res, res, 3), np.uint8), autoLevels=False, levels=(0, 255))
-        # after setImage (setRect scales by the image's size): pixel centres on the grid points
-        self.image.setRect(QtCore.QRectF(lo[0] - dx / 2, lo[1] - dy / 2, res * dx, res * dy))
         colors = [pg.mkColor(*c) for c in CLASS_COLORS.astype(int)]
         brushes = [pg.mkBrush(colors[c % len(colors)]) for c in d.labels_train]
         pens = [pg.mkPen(colors[c % len(colors)].lighter(130), width=2) for c in d.labels_test]
@@ -209,7 +218,12 @@ class OutputView(QtWidgets.QWidget):
         self._class_swatches = [pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=0.8),
                                                    brush=pg.mkBrush(colors[c % len(colors)]))
                                 for c in range(len(d.target_names))]
-        for swatch, name in zip(self._class_swatches, d.target_names):
+        self.class_legend()
+
+    def class_legend(self) -> None:
+        """The legend names the classes (a CSV file's own labels, "setosa", or a preset's, "same sign")."""
+        self.legend.clear()
+        for swatch, name in zip(self._class_swatches, self.data.target_names):
             self.legend.addItem(swatch, name)
 
     def _setup_curve(self) -> None:
@@ -234,12 +248,23 @@ class OutputView(QtWidgets.QWidget):
         self.plot.setLabel("bottom", "output (left bar: y_hat, right bar: y)")
         self.plot.setLabel("left", "value")
 
+    def _on_range_changed(self, *_ignored) -> None:
+        """The field covers what the view shows: the grid is laid over the view's range (pixel centres), which
+        a pan, a zoom or a resize changes (over the data's plane alone it left black margins, and points
+        outside it). The next render computes the network there."""
+        if self.mode != "plane" or self.data is None:
+            return
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        res = self.resolution
+        dx, dy = (x1 - x0) / res, (y1 - y0) / res
+        xs, ys, points = plane_grid((x0 + dx / 2, y0 + dy / 2), (x1 - dx / 2, y1 - dy / 2), res)
+        self._pending_plane = (xs, ys, points, self.data.inputs(points), QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.throttle.redraw()
+
     def show_unit(self, unit: tuple | None) -> None:
         """Draw unit ``unit`` = (column, index)'s map over the plane instead of the output; None: the output."""
         self.unit = None if unit is None else tuple(unit)
-        self.back.setVisible(self.unit is not None and self.mode == "plane")
-        if self.unit is None:
-            self.info.setText("")
+        self.unit_view.show(self.unit)
         self.throttle.redraw()
 
     def clear_sample(self, *_ignored) -> None:
@@ -312,22 +337,6 @@ class OutputView(QtWidgets.QWidget):
         self.draw.setVisible(self.mode in ("plane", "curve"))
         self.draw_class.setVisible(self.draw.isChecked() and self.mode == "plane")
 
-    def _unit_image(self, frame) -> np.ndarray | None:
-        """The RGB map of the unit shown, in the unit maps' colours; None to draw the output."""
-        from ui.unit_map_images import unit_images, unit_name  # (it takes the class colours from here)
-        maps = frame.unit_maps
-        if self.unit is None or maps is None:
-            return None
-        k, u = self.unit
-        res = self.resolution
-        if k >= len(maps) or u >= maps[k].shape[0] or maps[k].shape[1] != res * res:
-            return None
-        act = None if k == 0 else frame.activations[k - 1].partition(":")[0]
-        names = self.data.feature_names
-        self.info.setText(f"{unit_name(k, u, [a.partition(':')[0] for a in frame.activations], names)} "
-                          "over the plane")
-        return unit_images(maps[k][u:u + 1], act, res)[0]
-
     def _class_words(self, y_hat: np.ndarray, s: int) -> str:
         """"predicted setosa, true versicolor: " for a classification sample, "" otherwise (classes by name)."""
         d = self.data
@@ -345,13 +354,18 @@ class OutputView(QtWidgets.QWidget):
         net = frame.network  # (an engine.frame.Frame: its network is built once for every view)
         with np.errstate(all="ignore"):  # a diverged run's last weights may overflow; nan draws as dark
             if self.mode == "plane":
-                out = net.forward(self._grid_X)
+                self._xs, self._ys, self.plane_points, self._grid_X, rect = self._pending_plane
+                if self.unit is not None:  # the unit shown is one of the layers' activations
+                    out, _, acts = net.forward(self._grid_X, trace=True)
+                else:  # (keeping every layer's activations costs ~1.5 ms more on spiral)
+                    out, acts = net.forward(self._grid_X), []
                 res = self.resolution
                 self._grid = out.reshape(res, res) if out.shape[0] == 1 else out.reshape(-1, res, res)
                 grid = np.nan_to_num(self._grid, nan=0.5)
-                image = self._unit_image(frame)
+                image = self.unit_view.image(frame, acts)
                 self.image.setImage(class_image(grid, self.discretize.isChecked()) if image is None else image,
                                     autoLevels=False, levels=(0, 255))
+                self.image.setRect(rect)  # (after setImage, whose size setRect scales)
             elif self.mode == "curve":
                 y = net.forward(self._grid_X)[0]
                 self.curve.setData(self._xs, y) if np.isfinite(y).all() else self.curve.setData([], [])
