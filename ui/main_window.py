@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
+from PySide6.QtWidgets import (QDockWidget, QMainWindow, QSplitter, QVBoxLayout,
                                QWidget)
 
 from ui import theme
@@ -35,6 +35,7 @@ from ui.status_bar import MessageBanner, TrainingStatusBar
 from ui.timeline import Timeline
 from ui.transport import SteadyWidth, Transport
 from ui.view_throttle import on_screen
+from ui.window_messages import WindowMessages
 
 FRAME_FPS = 20  # at most; each plot takes every other frame, and ui.frame_clock slows them to what they cost
 DRAW_CPU_BUDGET = 0.12  # of the GUI thread's time: the trainer keeps the GIL for the rest (bench/gui_bench.py)
@@ -45,7 +46,7 @@ LAYOUT_VERSION = 3  # 1: the see-inside views (app/views.py); 2: One step, tabbe
 # settings column (a layout saved before keeps the old ~385 px one, which squeezed the plots at 1024 px)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowMessages, QMainWindow):
     """Signals: ``train_requested``, ``pause_requested``, ``step_requested``, ``reset_requested``,
     ``config_edited(dict)`` (TrainConfig fields), ``preset_chosen(str)``, ``about_to_close`` (emitted first in closeEvent; stop the training there).
 
@@ -342,18 +343,6 @@ class MainWindow(QMainWindow):
         if action is not None:
             action.setChecked(True)
 
-    def set_undo(self, text: str | None) -> None:
-        """What Edit > Undo would bring back ("Undo changing the layers"), or None: nothing."""
-        self.undo.setText(f"&{text}" if text else "&Undo")
-        self.undo.setEnabled(bool(text))
-
-    def offer_more_epochs(self, limit: int) -> None:
-        """Train or Step at the epoch limit: say so, and offer to raise it in one click."""
-        extra = max(int(limit or 0), 100)
-        self.banner.show_message(f"The epoch limit ({limit:,}) is reached.", "info",
-                                 [(f"+{extra:,} epochs", lambda: self.more_epochs_requested.emit(extra)),
-                                  ("Reset weights", self.reset_requested.emit)])
-
     def _draw_frame(self) -> bool:
         """One frame: the counters, and one of the two plots, taking turns when both have something new (each
         repaint is then one plot's: a shorter stall for the event loop). True if something is left for a later
@@ -390,30 +379,6 @@ class MainWindow(QMainWindow):
             self.status.show_counters(snap.epoch, self._last_loss, snap.steps_per_second, snap.elapsed,
                                       *self._accuracy)
             self.timeline.set_run(snap.steps, self._steps_per_epoch, self._config.epochs if self._config else None)
-
-    # -- messages and questions -----------------------------------------------------------------------
-    def show_config_error(self, text: str, field: str | None = None) -> None:
-        self.config_panel.show_error(text, field)
-
-    def show_note(self, text: str) -> None:
-        self.config_panel.show_note(text)
-
-    def show_problem(self, text: str) -> None:
-        """Something went wrong outside the settings (a failed save, an error in a step)."""
-        self.banner.show_message(text, "error")
-
-    def show_info(self, text: str) -> None:
-        self.banner.show_message(text, "info")
-        self.statusBar().showMessage(text, 5000)
-
-    def _ask_apply_dialog(self, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Apply the change?",
-                          f"{text}\n\nApplying it builds a new network: the weights are drawn afresh and the loss "
-                          "history starts over.", parent=self)
-        apply = box.addButton("Apply and reset weights", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is apply
 
     # -- settings and closing -------------------------------------------------------------------------
     def restore_settings(self, settings: QSettings) -> bool:

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from ui import theme
-from ui.loss_plot import GrowingCurve
+from ui.growing_curve import GrowingCurve
 
 # colour-blind safe (Okabe-Ito without the train/test orange and sky blue), then two greys; the first runs kept
 # get the hues farthest from the live orange and sky blue (a new user found yellow and blue read as the live run's)
