@@ -68,6 +68,21 @@ def quiet(view) -> None:
             label.hide()
 
 
+def whole_run(trainer):
+    """The run's train and test losses over all its epochs as one ``GrowingCurve``: a loss plot that follows it
+    spans the whole run from the first frame, so a clip's curve grows into fixed axes instead of the axes
+    rescaling with every frame."""
+    from ui.growing_curve import GrowingCurve
+    n = len(trainer.train_losses)
+    epochs = np.arange(1, n + 1, dtype=np.int64)
+    curve = GrowingCurve(2 * n)
+    curve.extend(epochs, np.asarray(trainer.train_losses.view()[:n], dtype=np.float64))
+    tests = np.asarray(trainer.test_losses.view()[:n], dtype=np.float64)
+    if len(tests) == n and np.isfinite(tests).any():
+        curve.extend(epochs, tests)
+    return curve
+
+
 class ViewStrip:
     """The views of a recording, side by side in one off-screen widget of the frame's size."""
 
@@ -96,7 +111,9 @@ class ViewStrip:
         trainer = self.trainer
         if name == "loss":
             from ui.loss_plot import LossPlot
-            return LossPlot()
+            view = LossPlot()
+            view.extra_curves.append(whole_run(trainer))  # followed, never drawn: the axes hold still
+            return view
         if name == "heatmaps":
             from PySide6.QtCore import Qt
             from ui.heatmaps import HeatmapGrid

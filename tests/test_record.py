@@ -121,3 +121,20 @@ def test_a_frame_shows_every_layer_and_none_of_the_controls(qtbot):
                     if x.isVisible() and x.text().lower().startswith("click")]
     finally:
         strip.close()
+
+
+def test_the_loss_plot_of_a_clip_spans_the_whole_run_from_the_first_frame(qtbot, run):
+    """A clip's axes hold still while its curve grows into them (they rescaled with every frame before)."""
+    from app.recording import ViewStrip, frame_at
+    from engine.replay import Replayer
+    strip = ViewStrip(run, RecordOptions(("loss",), width=640, height=360))
+    try:
+        replayer, view = Replayer(run), strip.views["loss"]
+        ranges = []
+        for step in (run.steps // 8, run.steps // 2, run.steps):
+            strip.draw(frame_at(replayer, run, step))
+            ranges.append(view.plot_item.vb.viewRange()[0])
+        assert ranges[0] == ranges[1] == ranges[2]
+        assert ranges[0][0] <= 1 and ranges[0][1] >= len(run.train_losses)
+    finally:
+        strip.close()
