@@ -116,8 +116,17 @@ def test_levels_are_symmetric_and_zero_is_the_middle_colour(grid):
                abs(zero_cell.blue() - middle.blue())) <= 6
 
 
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
 def test_levels_do_not_flicker_but_widen_at_once():
-    levels = SymmetricLevels()
+    clock = Clock()
+    levels = SymmetricLevels(clock)
     history = []
     for k in range(100):
         levels.update(1.0 if k % 2 else 0.9)
@@ -128,11 +137,25 @@ def test_levels_do_not_flicker_but_widen_at_once():
         history.append(levels.m)
     assert set(history) == {1.0}
     assert levels.update(10.0) and levels.m == 10.0  # a jump widens at once
-    for _ in range(SymmetricLevels.SHRINK_AFTER - 1):
+    for _ in range(50):  # many small frames within a short while (a fast window): unchanged
+        clock.t += 0.01
         levels.update(0.5)
-    assert levels.m == 10.0  # small for a short while: unchanged
+    assert levels.m == 10.0
+    clock.t += SymmetricLevels.SHRINK_SECONDS
     levels.update(0.5)
     assert levels.m == 0.5  # small for long enough: narrows
+
+
+def test_levels_narrow_after_a_second_however_few_the_redraws():
+    """Four redraws a second (a paced run): the range follows falling gradients within about a second, not 30
+    redraws (the tutorial's dW heatmaps were drawn blank at +-0.01 while its gradients were 1e-4)."""
+    clock = Clock()
+    levels = SymmetricLevels(clock)
+    levels.update(0.01)
+    for _ in range(5):
+        clock.t += 0.25
+        levels.update(1e-4)
+    assert levels.m == 1e-4
 
 
 def test_grid_levels_stay_put_between_frames(grid):

@@ -3,6 +3,7 @@ whose symmetric range (-m, m) keeps zero the middle colour and does not flicker.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,16 +26,21 @@ class SymmetricLevels:
     """Half-width m of a colour range (-m, m) that does not flicker from frame to frame.
 
     m widens at once when max|x| exceeds it, and narrows only after max|x| stayed below
-    m / SHRINK_RATIO for SHRINK_AFTER updates in a row (about a second at the window's ~30 Hz).
+    m / SHRINK_RATIO for SHRINK_SECONDS (and at least SHRINK_AFTER updates in a row). A time, not a number of
+    updates: heatmaps redrawn a few times a second (a paced run, a busy window) kept a range 100x too wide for
+    many seconds, the gradients drawn blank, when narrowing waited for 30 updates.
     """
 
     SHRINK_RATIO = 4.0
-    SHRINK_AFTER = 30
+    SHRINK_AFTER = 3
+    SHRINK_SECONDS = 1.0
 
-    def __init__(self):
+    def __init__(self, clock=time.monotonic):
         self.m = 1.0
         self._unset = True  # no non-zero data yet: the first real magnitude sets m directly
         self._small_updates = 0
+        self._small_since = 0.0  # the clock at the first of the small updates in a row
+        self._clock = clock
 
     def update(self, max_abs: float, settle: bool = False) -> bool:
         """Feeds one frame's max|x|; returns True when m changed. ``settle``: the data stopped moving
@@ -45,8 +51,11 @@ class SymmetricLevels:
         if self._unset or max_abs > self.m or (settle and max_abs < self.m / self.SHRINK_RATIO):
             self.m, self._unset, self._small_updates = nice_ceil(max_abs), False, 0
         elif max_abs < self.m / self.SHRINK_RATIO:
+            now = self._clock()
+            if self._small_updates == 0:
+                self._small_since = now
             self._small_updates += 1
-            if self._small_updates >= self.SHRINK_AFTER:
+            if self._small_updates >= self.SHRINK_AFTER and now - self._small_since >= self.SHRINK_SECONDS:
                 self.m, self._small_updates = nice_ceil(max_abs), 0
         else:
             self._small_updates = 0
