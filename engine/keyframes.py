@@ -117,6 +117,7 @@ class KeyframeStore:
         self._shared: dict[int, _Shared] = {}  # id(ShuffleState) -> the state and how many frames use it
         self._datasets: dict[int, list] = {}  # id(Dataset) -> [its bytes, how many frames hold it]
         self._own_bytes = 0
+        self._shared_bytes = 0  # of the distinct ShuffleStates: kept as they come and go, not summed (one an epoch)
         self._lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------------------
@@ -186,6 +187,8 @@ class KeyframeStore:
                 self._pinned.append(kf.step)
             self._own_bytes += kf.nbytes
             shared = self._shared.setdefault(id(kf.shuffle), _Shared(kf.shuffle))
+            if not shared.users:
+                self._shared_bytes += shared.state.nbytes
             shared.users += 1
             self._datasets.setdefault(id(kf.data), [dataset_bytes(kf.data), 0])[1] += 1
             self._thin()
@@ -203,6 +206,7 @@ class KeyframeStore:
     def clear(self) -> None:
         with self._lock:
             self._frames, self._steps, self._pinned, self._shared, self._own_bytes = [], [], [], {}, 0
+            self._shared_bytes = 0
             self._datasets = {}
             self.revision += 1
             self.next_step = 0
@@ -229,6 +233,7 @@ class KeyframeStore:
         shared.users -= 1
         if not shared.users:
             del self._shared[id(kf.shuffle)]
+            self._shared_bytes -= shared.state.nbytes
         held = self._datasets[id(kf.data)]
         held[1] -= 1
         if not held[1]:
@@ -239,7 +244,7 @@ class KeyframeStore:
         # the datasets of before a data change, which only the keyframes keep alive (the latest one's is the
         # data the trainer trains on)
         live = id(self._frames[-1].data) if self._frames else None
-        return (self._own_bytes + sum(s.state.nbytes for s in self._shared.values())
+        return (self._own_bytes + self._shared_bytes
                 + sum(size for key, (size, _) in self._datasets.items() if key != live))
 
     def _thin(self) -> None:

@@ -130,3 +130,25 @@ def test_trainer_declares_its_config():
     assert by_hand.config is None
     by_hand.set_hyperparameters(learning_rate=0.5)  # no config to keep in step: the optimizer alone
     assert by_hand.optimizer.learning_rate == 0.5
+
+
+def test_the_bytes_kept_are_the_sum_of_what_is_held_as_frames_come_and_go():
+    """The store keeps its byte count as keyframes are added, replaced, thinned and truncated (it summed every
+    epoch's shuffle state on each add before: a cost growing with the run)."""
+    from engine.config import TrainConfig
+    from engine.keyframes import capture
+    from resources import load_preset
+    trainer = build(TrainConfig.from_dict(load_preset("xor")["config"]).replace(epochs=None), keyframes=False)
+    store = KeyframeStore(budget_bytes=40_000, spacing=1)
+
+    def summed():
+        frames = store.frames()
+        shared = {id(kf.shuffle): kf.shuffle for kf in frames}
+        return sum(kf.nbytes for kf in frames) + sum(s.nbytes for s in shared.values())
+
+    for k in range(300):
+        trainer.run_for(1.0, max_steps=1)
+        store.add(capture(trainer, pinned=k % 50 == 0, reason="edit" if k % 50 == 0 else ""))
+        assert store.nbytes == summed()
+    store.truncate_after(store.frames()[len(store) // 2].step)
+    assert store.nbytes == summed()
