@@ -33,3 +33,12 @@ def settle(qtbot, parts):
     heatmaps = parts.window.heatmaps  # which builds the rows out of view on later turns of the loop
     qtbot.waitUntil(lambda: not parts.window._rebuild_timer.isActive() and not heatmaps.pending_rows()
                     and heatmaps.n_layers() == len(parts.controller.config.layers) - 1)
+
+
+def layout_passes(passes: int = 3) -> None:
+    """Deliver the posted events (layout requests, deferred resizes) a few times over, so the layouts they start
+    are done: deterministic, where a wait of some milliseconds would only hope they are."""
+    from PySide6.QtWidgets import QApplication
+    for _ in range(passes):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()

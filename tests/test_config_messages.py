@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from session_helpers import isolated, open_lab  # noqa: F401  (isolated: fixture)
+from qt_helpers import layout_passes
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -66,7 +67,7 @@ def test_no_message_covers_a_row_of_the_settings(qtbot, lab, key):
     enter(qtbot, field, "-3")
     error = panel.error_label
     assert error.isVisible()
-    qtbot.wait(50)  # let any layout pass run
+    layout_passes()
     box = QRect(error.mapTo(panel, error.rect().topLeft()), error.size())
     covered = [w for w, rect in visible_rows(panel) if rect.intersects(box)]
     assert covered == []

@@ -5,6 +5,7 @@ import pytest
 from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
 
 from ui import digits_view
+from qt_helpers import layout_passes
 
 
 def test_a_wide_box_takes_more_cells_a_row_and_a_tall_one_fewer():
@@ -50,7 +51,7 @@ def test_the_labels_do_not_overlap_and_the_tiles_fill_the_view(qtbot, lab, size)
     qtbot.waitUntil(lambda: view.predicted is not None and view.throttle.pending is None, timeout=5000)
     for label, p in zip(view.labels, view.predicted):  # the longest text a label can have
         label.setText(f"{p} ({(p + 1) % 10})")
-    qtbot.wait(50)
+    layout_passes()
     rects = [scene_rect(label) for label in view.labels]
     assert len(rects) == 16
     for k, a in enumerate(rects):

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame, QToolTip, QWidget
 from session_helpers import accept_csv, isolated, open_lab, step  # noqa: F401  (isolated: fixture)
+from qt_helpers import layout_passes
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -159,7 +160,7 @@ def test_an_error_shows_without_moving_the_field_being_typed_in(qtbot, lab, key)
     qtbot.keyClick(field, Qt.Key.Key_Return)
     error = panel.error_label
     assert panel.error_text() and error.isVisible()
-    qtbot.wait(50)  # let any layout pass run
+    layout_passes()
     assert panel_rect(panel, field) == before  # nothing moved under the mouse
     assert not error.geometry().intersects(panel_rect(panel, field))  # and nothing covers it
     assert error.height() >= error.heightForWidth(error.width())  # the whole message

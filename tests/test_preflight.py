@@ -74,6 +74,7 @@ def test_offscreen_skips_the_check_entirely(monkeypatch):
     assert preflight.check({"QT_QPA_PLATFORM": "offscreen"}) is None
 
 
+# it links a real shared object and asks the real ldd: a machine without a C compiler cannot (CI has one)
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("ldd") is None, reason="needs cc and ldd")
 def test_a_library_really_missing_is_found_by_the_loader_and_ldd(tmp_path):
     """A real shared object whose dependency is deleted after linking: the loader and ldd both see it."""

@@ -3,7 +3,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
-from qt_helpers import wait_snapshot
+from qt_helpers import layout_passes, wait_snapshot
 from ui.view_throttle import on_screen
 from session_helpers import isolated, open_lab, step  # noqa: F401  (isolated: fixture)
 from test_window_views import open_lab as window_with_views  # noqa: F401  (fixture: the window with its views)
@@ -100,12 +100,12 @@ def test_presenter_mode_fits_a_projector_and_leaving_restores_the_layout_exactly
 def check_fits_and_restores(qtbot, window, presenter, size):
     window.resize(*size)
     qtbot.waitUntil(lambda: window.size().toTuple() == size)
-    qtbot.wait(50)
+    layout_passes()
     before = dock_rects(window)
     presenter.set_enabled(True)
     big = QApplication.font().pointSizeF()
     qtbot.waitUntil(lambda: window.config_panel.preset_combo.font().pointSizeF() == pytest.approx(big))
-    qtbot.wait(50)  # the panels fit their widths to the larger rows over a few passes
+    layout_passes(6)  # the panels fit their widths to the larger rows over a few passes
     hint = window.minimumSizeHint()
     assert hint.width() <= size[0] and hint.height() <= size[1], hint
     assert window.size().toTuple() == size

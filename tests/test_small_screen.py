@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabBar, QToolBar
 from test_time import isolated_settings, lab  # noqa: F401 (fixtures)
+from qt_helpers import layout_passes
 
 
 def at_size(qtbot, parts, width, height):
@@ -11,7 +12,7 @@ def at_size(qtbot, parts, width, height):
     window.resize(width, height)
     qtbot.waitUntil(lambda: window.width() == width)
     parts.views.size_docks()
-    qtbot.wait(50)  # the docks' layout pass
+    layout_passes()
     return window
 
 
@@ -88,9 +89,9 @@ def test_the_toolbar_buttons_stay_put_when_train_becomes_pause(qtbot, lab):
     step = toolbar.widgetForAction(transport.step)
     before = step.x()
     transport.set_running(True)
-    qtbot.wait(50)  # the toolbar's layout pass
+    layout_passes()
     assert transport.train_pause.text() == "&Pause"
     assert step.x() == before
     transport.set_running(False)
-    qtbot.wait(50)
+    layout_passes()
     assert step.x() == before

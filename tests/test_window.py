@@ -99,7 +99,7 @@ def test_pause_stops_the_updates(qtbot, lab):
     qtbot.wait(200)  # let anything still in flight arrive; nothing may change any more
     assert controller.status == "paused" and window.status.state_text() == "Paused"
     qtbot.waitUntil(lambda: window.loss_plot.n_points() == paused.epoch)
-    qtbot.wait(100)
+    qtbot.wait(100)  # no signal says nothing more arrived: a window still drawing would add points here
     assert window.loss_plot.n_points() == paused.epoch
     assert window.status.epoch_label.text() == f"epoch {paused.epoch:,}"
 

@@ -101,7 +101,7 @@ def test_pause_and_resume_take_effect_at_once(qtbot, host):
         h.post(cmd.Pause())
         paused = wait_for(qtbot, relay, lambda s: s.status == "paused")
         latencies.append(time.perf_counter() - t0)
-        qtbot.wait(60)
+        qtbot.wait(60)  # two snapshot intervals: a worker still training would emit one (no signal marks 'none')
         assert relay.last().steps == paused.steps  # nothing trained after the pause was acknowledged
         t0 = time.perf_counter()
         h.post(cmd.Train())
@@ -151,7 +151,7 @@ def test_divergence_pauses_and_keeps_history_and_finite_weights(qtbot, host):
     assert "lower the learning rate" in snap.message
     assert sum(len(s.new_train_losses) for s in relay.snapshots) == snap.epoch > 0
     assert all(np.isfinite(w).all() for w in snap.weights)
-    qtbot.wait(60)
+    qtbot.wait(60)  # two snapshot intervals: a worker still training would emit one (no signal marks 'none')
     assert relay.last().steps == snap.steps
 
 
