@@ -105,12 +105,18 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
     based_on = property(lambda self: self.model.based_on)
 
     # -- transport ----------------------------------------------------------------------------------
-    def train(self) -> None:
+    def _can_train(self) -> bool:
+        """False (and the window says why) when there is nothing to train on or the epoch limit is reached."""
         if self.model.cleared:
             self.window.show_problem(EMPTY_DRAWING)
-            return
+            return False
         if self._at_limit():
             self.window.offer_more_epochs(self.model.config.epochs)
+            return False
+        return True
+
+    def train(self) -> None:
+        if not self._can_train():
             return
         self._control(cmd.Train())
         self._set_running(True)
@@ -123,11 +129,7 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
         (self.pause if self.model.running else self.train)()
 
     def step(self) -> None:
-        if self.model.cleared:
-            self.window.show_problem(EMPTY_DRAWING)
-            return
-        if self._at_limit():
-            self.window.offer_more_epochs(self.model.config.epochs)
+        if not self._can_train():
             return
         self._control(cmd.Step())
         self._set_running(False)
