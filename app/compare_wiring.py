@@ -52,7 +52,6 @@ def wire_compare(parts) -> CompareWiring:
     panel.cancel_variant_requested.connect(c.cancel_variant)
     m.pinned_changed.connect(wiring.refresh)
     m.config_changed.connect(wiring.refresh)  # the labels say what differs from the config in force
-    m.network_changed.connect(wiring.refresh)
     m.variant_changed.connect(panel.set_variant)
     w.about_to_close.connect(c.cancel_variant)
     session = getattr(parts, "session", None)

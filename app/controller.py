@@ -266,11 +266,6 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
     def _has_history(self) -> bool:
         return self.model.running or self.model.steps > 0
 
-    @property
-    def undo_entry(self) -> UndoEntry | None:
-        """What Edit > Undo would take back now (the top of ``undo_stack``), or None."""
-        return self.undo_stack.top
-
     def undo(self) -> None:
         """Edit > Undo: the newest edit taken back, whichever kind it was (app/undo.py says what each keeps)."""
         entry = self.undo_stack.pop(self.model.generation)

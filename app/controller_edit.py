@@ -6,7 +6,6 @@ from __future__ import annotations
 from app import commands as cmd
 from app.undo import parameter_undo
 from engine.network import has_parameter
-from engine.parameter_edit import MAX_SET_VALUE  # noqa: F401 (where it was: part of the API)
 from engine.parameter_edit import as_number, parameter_name, parameter_problem
 from engine.validation import ConfigError
 
@@ -46,13 +45,8 @@ class EditControllerMixin:
         return True
 
     def edit_weight(self, layer: int, i: int, j: int) -> None:
-        """Ask for w_layer[i, j]'s new value (``ask_value``, a dialog) and set it."""
-        frame = self.model.live_frame  # the value in force now, whichever moment is shown
-        if frame is None or not 1 <= layer < len(frame.sizes):
-            return
-        value = self.ask_value(self.window, f"w{layer}[{i}, {j}]", float(frame.weights[layer - 1][i, j]))
-        if value is not None:
-            self.set_parameter("w", layer, i, j, value)
+        """Ask for w_layer[i, j]'s new value (``ask_value``, a dialog) and set it (a graph edge's double-click)."""
+        self.edit_parameter(("w", layer, i, j))
 
     @staticmethod
     def ask_value(parent, name: str, current: float):
@@ -131,19 +125,14 @@ class EditControllerMixin:
         """A double-click on a heatmap cell (or its menu's "Set ..."): ask for the new value of ("w", layer, i, j)
         or ("b", layer, i), the value in force now in the dialog, and set it."""
         kind, layer, i = parameter[:3]
-        if kind == "w":
-            self.edit_weight(layer, i, parameter[3])
-            return
+        j = parameter[3] if kind == "w" else None
         frame = self.model.live_frame  # the value in force now, whichever moment is shown
-        if frame is None or not has_parameter(frame.sizes, "b", layer, i):
+        if frame is None or not has_parameter(frame.sizes, kind, layer, i, j or 0):
             return
-        value = self.ask_value(self.window, parameter_name("b", layer, i), float(frame.biases[layer - 1][i, 0]))
+        current = frame.weights[layer - 1][i, j] if kind == "w" else frame.biases[layer - 1][i, 0]
+        value = self.ask_value(self.window, parameter_name(kind, layer, i, j), float(current))
         if value is not None:
-            self.set_parameter("b", layer, i, None, value)
-
-    def edit_bias(self, layer: int, i: int) -> None:
-        """Ask for b_layer[i]'s new value and set it (as ``edit_weight`` does for a weight)."""
-        self.edit_parameter(("b", layer, i))
+            self.set_parameter(kind, layer, i, j, value)
 
     def set_parameter_value(self, parameter: tuple, value) -> bool:
         """The inspector's field: ("w", layer, i, j) or ("b", layer, i) set to ``value`` (``set_parameter``)."""

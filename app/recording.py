@@ -175,11 +175,7 @@ class ViewStrip:
 def frame_at(replayer, trainer, step: int):
     """The engine.frame.Frame of ``step`` replayed from the keyframes."""
     from engine.frame import Frame
-    m = replayer.moment(int(step))
-    net = trainer.network
-    return Frame(generation=0, step=m.step, epoch=m.epoch, status="paused", live=False, sizes=tuple(net.sizes),
-                 activations=tuple(a.spec() for a in net.activations), weights=m.weights, biases=m.biases,
-                 grad_w=m.grad_w, grad_b=m.grad_b, loss=m.loss)
+    return Frame.from_moment(replayer.moment(int(step)), trainer.network, 0, "paused")
 
 
 def record(trainer, path, options: RecordOptions, should_stop=None, on_progress=None) -> int:

@@ -9,12 +9,11 @@ subscribe (``app/gui.py`` connects them); the model never calls a view (napari's
 """
 from __future__ import annotations
 
-import math
 import time
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.epochs import EpochClock
+from engine.epochs import EpochClock, steps_per_epoch
 from engine.frame import Frame
 from engine.health import HealthTracker, layer_health, probe_batch
 from engine.network import has_parameter
@@ -108,7 +107,7 @@ class RunModel(QObject):
     def steps_per_epoch(self) -> int:
         if self.data is None or self.config is None or not self.data.n_train:
             return 1
-        return math.ceil(self.data.n_train / (self.config.batch_size or self.data.n_train))
+        return steps_per_epoch(self.data.n_train, self.config.batch_size or None)
 
     def is_live(self) -> bool:
         return self.moment is None

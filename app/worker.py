@@ -162,8 +162,8 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         self._adopt(trainer, c.generation, False)
 
     def _adopt(self, trainer, generation: int, run: bool) -> None:
-        self._trainer, self._generation, self._replayer = trainer, generation, None
-        self._cursor = SnapshotCursor()
+        self._trainer = trainer
+        self._restart_records(generation)
         self._epoch_limit = trainer.config.epochs
         self._elapsed, self._rate, self._rate_mark = 0.0, 0.0, (0.0, 0)
         self._step_target = None
@@ -251,11 +251,11 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
 
     # -- training -----------------------------------------------------------------------------------
     def _frame_of(self, moment) -> Frame:
-        net = self._trainer.network
-        return Frame(generation=self._generation, step=moment.step, epoch=moment.epoch, status=self._status.value,
-                     live=False, sizes=tuple(net.sizes), activations=tuple(a.spec() for a in net.activations),
-                     weights=moment.weights, biases=moment.biases, grad_w=moment.grad_w, grad_b=moment.grad_b,
-                     loss=moment.loss)
+        return Frame.from_moment(moment, self._trainer.network, self._generation, self._status.value)
+
+    def _restart_records(self, generation: int) -> None:
+        """The records start over under ``generation`` (a new trainer, a rewind): the next snapshot has them all."""
+        self._generation, self._cursor, self._replayer = generation, SnapshotCursor(), None
 
     def _replay(self):
         """The replayer of the current trainer (built on first use: a scratch copy sharing its data)."""

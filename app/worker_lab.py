@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from app import commands as cmd
+from engine.epochs import steps_per_epoch
+from engine.parameter_edit import parameter_name
 
 
 class LabWorkerMixin:
@@ -36,15 +38,15 @@ class LabWorkerMixin:
         net = trainer.network
         array = net.weights[c.layer - 1] if c.kind == "w" else net.biases[c.layer - 1]
         index = (c.i, c.j) if c.kind == "w" else (c.i, 0)
-        name = f"{c.kind}{c.layer}[{c.i}, {c.j}]" if c.kind == "w" else f"b{c.layer}[{c.i}]"
+        name = parameter_name(c.kind, c.layer, c.i, c.j)
         before = trainer.evaluate()["train_loss"]
         old = float(array[index])
         array[index] = c.value
         after = trainer.evaluate()["train_loss"]
         trainer.pin_keyframe("edit")
-        steps_per_epoch = -(-trainer.n // trainer.batch_size)
+        epoch = trainer.epoch + trainer.step_in_epoch / steps_per_epoch(trainer.n, trainer.batch_size)
         self.parameter_set.emit(cmd.ParameterSet(self._generation, name, old, float(array[index]), trainer.steps,
-                                                 trainer.epoch + trainer.step_in_epoch / steps_per_epoch, before, after, c))
+                                                 epoch, before, after, c))
         self._changed(urgent=True)
 
     # -- compare runs (issue 12) ------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 from app import commands as cmd
-from engine.snapshot import SnapshotCursor
 from engine.status import Status
 
 
@@ -73,7 +72,7 @@ class TimeWorkerMixin:
             return
         self._trainer.rewind_to(c.step)
         # the window starts the records over, as for a new network: the next snapshot carries them all
-        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self._restart_records(c.new_generation)
         self._running, self._step_target = False, None
         self._status = Status.PAUSED if self._trainer.steps else Status.READY
         self._changed(urgent=True)
@@ -92,6 +91,6 @@ class TimeWorkerMixin:
             trainer.rewind_to(step)
         trainer.set_hyperparameters(learning_rate=c.learning_rate)
         # the records start over in the window, as for a new network (they were cut at the step gone back to)
-        self._generation, self._cursor, self._replayer = c.new_generation, SnapshotCursor(), None
+        self._restart_records(c.new_generation)
         self.recovered.emit(trainer.epoch if step is not None else -1, c.learning_rate)
         self._on_Train(None)

@@ -6,6 +6,7 @@ activations): one Network per frame, not one per view.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +43,14 @@ class Frame:
         return self._network
 
     @classmethod
+    def from_moment(cls, moment, network: Network, generation: int, status: str) -> "Frame":
+        """A past step (an ``engine.replay.Moment``) of a run whose network is shaped like ``network``."""
+        return cls(generation=generation, step=moment.step, epoch=moment.epoch, status=status, live=False,
+                   sizes=tuple(network.sizes), activations=tuple(a.spec() for a in network.activations),
+                   weights=moment.weights, biases=moment.biases, grad_w=moment.grad_w, grad_b=moment.grad_b,
+                   loss=moment.loss)
+
+    @classmethod
     def from_snapshot(cls, snapshot) -> "Frame":
         """The live frame of an ``engine.snapshot.Snapshot`` (shares its arrays: they are copies already)."""
         losses = snapshot.new_step_losses
@@ -54,9 +63,7 @@ class Frame:
 
     def with_gradients(self, grad_w, grad_b) -> "Frame":
         """The same moment drawn with other gradients (one step taken apart: layers not yet reached are nan)."""
-        return Frame(self.generation, self.step, self.epoch, self.status, self.live, self.sizes, self.activations,
-                     self.weights, self.biases, grad_w, grad_b, self.loss, self.message, self._network,
-                     self.unit_maps)
+        return dataclasses.replace(self, grad_w=grad_w, grad_b=grad_b)
 
 
 def blank_like(arrays) -> list:

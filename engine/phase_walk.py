@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .frame import Frame
+from .frame import Frame, blank_like
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ class PhaseWalk:
         elif phase.kind == "backward":
             done = [b.layer for b in p.backward[:index - (L + 1) + 1]]
             reached = set(done)
-        grad_w = [np.full(f.W.shape, np.nan) for f in p.forward]
-        grad_b = [np.full(f.b.shape, np.nan) for f in p.forward]
+        grad_w, grad_b = blank_like([f.W for f in p.forward]), blank_like([f.b for f in p.forward])
         for b in p.backward:
             if b.layer in reached:
                 grad_w[b.layer], grad_b[b.layer] = b.dW, b.db

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backprop import Backprop
+from .backprop import Backprop, output_and_loss
 from .network import Network, layer_views
 from .replay import Moment, Replayer
 from .trainer import _quiet, optimizer_like
@@ -163,7 +163,7 @@ def phases_of(moment: Moment, network: Network, loss, optimizer, data) -> StepPh
         update = _update(moment, before, bp, optimizer)
         after = Network(network.sizes, network.activations, dt)
         after.params[...] = update.params_after
-        loss_after, _ = Backprop(after, loss).evaluate(X, Y)
+        loss_after, _ = output_and_loss(after, bp.loss, X, Y)
     return StepPhases(step=moment.step, batch=moment.batch.copy(), X=X, Y=Y, forward=forward, loss=batch_loss,
                       dL_dyhat=dL_dyhat, dL_dz=backward[0].delta.copy(), fused=bp.fused,
                       crossing=CROSSINGS.get(bp.loss.name, ""), backward=backward, update=update,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .epochs import steps_per_epoch
 from .keyframes import Keyframe, capture
 from .network import layer_views
 from .trainer import Trainer, _quiet
@@ -169,7 +170,7 @@ def recovery_step(trainer: Trainer) -> int | None:
     when none was, as when the loss blows up within the first epoch). None when the keyframes kept do
     not reach back that far (a run loaded from a file without them)."""
     losses = trainer.train_losses.view()
-    per_epoch = math.ceil(trainer.n / trainer.batch_size)
+    per_epoch = steps_per_epoch(trainer.n, trainer.batch_size)
     below = np.flatnonzero(losses[1:] < losses[0]) if len(losses) > 1 else np.zeros(0, int)
     step = int(below[-1] + 2) * per_epoch if below.size else 0
     step = min(step, trainer.steps)

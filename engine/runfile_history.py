@@ -19,10 +19,10 @@ Saved keyframes are thinned evenly (as the store thins) to at most ``FILE_BUDGET
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
+from .epochs import steps_per_epoch
 from .keyframes import REASONS, Keyframe, KeyframeStore, ShuffleState
 from .optimizers import HYPERPARAMETERS, make_optimizer
 from .validation import ConfigError
@@ -201,7 +201,7 @@ def _frames(trainer, arrays: dict) -> list[Keyframe]:
     for name in ("kf_params", *(k for k in arrays if k.startswith("kf_opt_")), "kf_floats"):
         if not np.isfinite(arrays[name]).all():
             raise HistoryError(f"{name} contains NaN or inf")
-    per_epoch = math.ceil(trainer.n / trainer.batch_size)
+    per_epoch = steps_per_epoch(trainer.n, trainer.batch_size)
     shuffles = _shuffles(arrays, trainer.n)
     _check_ints(ints, trainer.steps, per_epoch, len(shuffles))
     names = trainer.optimizer.hyperparameters

@@ -70,6 +70,10 @@ class UnitMaps:
         if not self.fits(network):
             raise ConfigError("network", network.describe(),
                               f"a network shaped {'-'.join(map(str, self.sizes))} like the one the maps were made for")
+        return self._compute(network)
+
+    def _compute(self, network: Network) -> list[np.ndarray]:
+        """``compute`` for a network known to fit (``UnitMapSource`` keys its buffers by architecture)."""
         for w, b, z, a_in, ops in zip(network.weights, network.biases, self._zs, self.maps, self._ops):
             np.matmul(w, a_in, out=z)
             z += b
@@ -134,6 +138,6 @@ class UnitMapSource:
         out = [np.empty((n, self.grid.shape[1]), np.float32) for n in network.sizes]
         with np.errstate(all="ignore"):  # a diverged network's maps are nan, drawn dark
             for s, maps in zip(range(0, self.grid.shape[1], CHUNK), chunks):
-                for dst, a in zip(out, maps.compute(network)):
+                for dst, a in zip(out, maps._compute(network)):  # the key matched the architecture
                     dst[:, s:s + a.shape[1]] = a
         return out

@@ -10,6 +10,7 @@ weights (in the variant's dtype).
 from __future__ import annotations
 
 from .config import TrainConfig, build
+from .keyframes import capture
 from .validation import ConfigError
 
 
@@ -32,7 +33,9 @@ def build_variant(reference: TrainConfig, **changes):
         raise ConfigError("changes", bad, "TrainConfig fields: " + ", ".join(known)) from None
     trainer = build(config)
     if shares_initial_weights(reference, config):
-        trainer.network.params[...] = build(reference).network.params
+        trainer.network.params[...] = build(reference, keyframes=False).network.params
+        if trainer.keyframes is not None:  # step 0's keyframe is of the weights drawn above: taken again
+            trainer._next_keyframe = trainer.keyframes.add(capture(trainer))
     return trainer
 
 

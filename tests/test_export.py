@@ -226,7 +226,7 @@ def test_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     def broken_savez(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises(OSError, match="disk full"):
         export_loss_csv(path, [1, 2], [0.25, 0.125], [])
     monkeypatch.undo()

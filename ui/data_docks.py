@@ -24,10 +24,6 @@ class DataDocks:
         self._wanted[dock] = (bool(wanted), neighbour)
         self._apply(dock)
 
-    def wanted(self, dock: QDockWidget) -> bool | None:
-        entry = self._wanted.get(dock)
-        return None if entry is None else entry[0]
-
     def reapply(self) -> None:
         """After a restored layout: every data-dependent dock as its data wants it."""
         for dock in self._wanted:

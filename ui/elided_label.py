@@ -20,6 +20,8 @@ class ElidedLabel(QtWidgets.QLabel):
         self.setText(text)
 
     def setText(self, text: str, shorter=()) -> None:  # (Qt's name)
+        if (text, *shorter) == self._forms:  # readouts are set every frame: as QLabel.setText, nothing to do
+            return
         self._full = text
         self._forms = (text, *shorter)
         self.setToolTip(text)

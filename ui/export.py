@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers ImageExporter and SVGExporter on pg.exporters)
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.atomic import atomic_open, atomic_write  # noqa: F401  (atomic_write: part of this module's API)
+from engine.atomic import atomic_write
 
 PLOT_SUFFIXES = (".png", ".svg")
 PNG_SCALES = (1, 2, 3, 4)  # what File > Export > PNG resolution offers, times the size on screen

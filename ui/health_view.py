@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from engine.epochs import steps_per_epoch
 from engine.health import HealthTracker
 from ui import theme
 from ui.empty_state import EmptyState
@@ -168,7 +169,7 @@ class HealthView(QtWidgets.QWidget):
         per_epoch = 1
         d = self.data
         if d is not None and config is not None and d.n_train:
-            per_epoch = -(-d.n_train // (config.batch_size or d.n_train))  # ceil: the last batch may be short
+            per_epoch = steps_per_epoch(d.n_train, config.batch_size or None)
         for line in self._cursors:
             line.setVisible(step is not None)
             if step is not None:

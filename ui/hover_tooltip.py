@@ -27,8 +27,9 @@ class HoverTooltip(QtCore.QObject):
         self.text = ""  # the text for the mouse's last position
         view.viewport().installEventFilter(self)
 
-    def moved(self, scene_pos: QtCore.QPointF) -> None:
-        self.text = self.text_at(scene_pos)
+    def moved(self, scene_pos: QtCore.QPointF, text: str | None = None) -> None:
+        """The mouse moved to ``scene_pos``; ``text``: its tooltip when the caller has it already (else text_at)."""
+        self.text = self.text_at(scene_pos) if text is None else text
         self._show(QtGui.QCursor.pos())
 
     def _show(self, global_pos: QtCore.QPoint) -> None:

@@ -221,9 +221,6 @@ class Inspector(QtWidgets.QWidget):
         """The parameter inspected, as the run model's selection: ("w", layer, i, j) or ("b", layer, i)."""
         return ("w", self.layer, self.i, self.j) if self.kind == "w" else ("b", self.layer, self.i)
 
-    def request(self) -> InspectRequest | None:
-        return self._request
-
     def show_inspection(self, request: InspectRequest, inspection) -> None:
         """The numbers for ``request`` (``engine.inspect.Inspection``); an answer to an older request is dropped."""
         if request != self._request:

@@ -155,7 +155,7 @@ class LossPlot(QtWidgets.QWidget):
             self.legend.addItem(self._curves["test"], "test")
         if len(new[2]) and not self.accuracy_checkbox.isVisible():
             self.accuracy_checkbox.setVisible(True)
-        shown = new[2:] if self._train is self._accuracy[0] else new[:2]
+        shown = new[2:] if self.accuracy_shown() else new[:2]
         self._redraw([key for key, values in zip(("train", "test"), shown) if len(values)])
         self._update_value_label()
 

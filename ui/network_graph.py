@@ -355,7 +355,7 @@ class NetworkGraph(QtWidgets.QWidget):
     def _on_mouse_moved(self, scene_pos) -> None:
         hit = self.hit(scene_pos)
         self.unit_maps.hover(*(hit[1:] if hit is not None and hit[0] == "node" else (None,)))
-        self.tooltip.moved(scene_pos)
+        self.tooltip.moved(scene_pos, self.hover_text(hit))  # one hit test a move
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton:

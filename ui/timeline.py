@@ -71,9 +71,6 @@ class Timeline(QWidget):
         self.live_button.setEnabled(step is not None)
         self._place()
 
-    def moment(self) -> int | None:
-        return self._moment
-
     def text(self) -> str:
         return self.label.text()
 
