@@ -15,8 +15,7 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import (QDockWidget, QMainWindow, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.config_panel import ConfigPanel
