@@ -54,6 +54,14 @@ class SetPace:
 
 
 @dataclass(frozen=True)
+class SetFrameInterval:
+    """Seconds between the window's frames (``ui.frame_clock``, adapted to what drawing costs): while training
+    at full speed, live snapshots come no more often, so none is copied and handled only to be drawn over."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class ShowMoment:
     """Reconstruct step ``step`` of the run (None: back to live) and send it as a frame."""
 

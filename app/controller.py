@@ -20,7 +20,8 @@ from app.controller_compare import CompareControllerMixin
 from app.controller_data import EMPTY_DRAWING, DataControllerMixin
 from app.controller_edit import EditControllerMixin
 from app.controller_time import TimeControllerMixin
-from app.worker import LIVE_KEYS, WorkerThread
+from app.worker import LIVE_KEYS
+from app.worker_thread import WorkerThread
 from app.run_model import RunModel
 from app.undo import NetworkUndo, UndoEntry, UndoStack  # noqa: F401 (UndoEntry: the entries' base, for callers)
 from engine.adapt import adapt
@@ -159,6 +160,10 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
     def set_pace(self, steps_per_second: float | None) -> None:
         self.model.set_pace(steps_per_second)
         self._host.post(cmd.SetPace(steps_per_second))
+
+    def set_frame_interval(self, seconds: float) -> None:
+        """The window's frame clock slowed down or sped up: live snapshots follow it (SetFrameInterval)."""
+        self._host.post(cmd.SetFrameInterval(float(seconds)))
 
     # -- configuration ------------------------------------------------------------------------------
     def load_preset(self, name: str) -> bool:

@@ -106,6 +106,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     w.timeline.moved.connect(c.step_moment)
     w.loss_plot.epoch_clicked.connect(c.show_epoch)
     w.pace.pace_chosen.connect(c.set_pace)
+    w.frame_clock.interval_changed.connect(c.set_frame_interval)  # one clock: snapshots come as frames are drawn
     w.heatmaps.cell_clicked.connect(c.select_weight)
     # bound methods only, here and below: a lambda holding the controller or the model would hold the window
     # through a connection of its own child, a cycle through C++ that is never freed

@@ -6,7 +6,8 @@ one step taken apart, and the facts of each save. The trainer is only ever touch
 handed over, so no array the worker uses is written by anyone else.
 
 Snapshots are "latest wins": the worker takes one only after the window acknowledged the previous one, and at
-most ``MAX_FPS`` times a second, so a busy window never builds a queue of stale snapshots; the records in a
+most ``MAX_FPS`` times a second (while training at full speed, no more often than the window draws its frames:
+``SetFrameInterval``), so a busy window never builds a queue of stale snapshots; the records in a
 snapshot are everything new since the one before (``SnapshotCursor``), so skipping frames loses no history.
 
 Pace: at full speed a slice trains for ``SLICE_SECONDS``; at a pace of p steps a second, step k of the run
@@ -16,27 +17,23 @@ queue until then, so a command is still seen at once.
 from __future__ import annotations
 
 import queue
-import sys
 import time
 import traceback
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app import commands as cmd
 from app.worker_data import DataWorkerMixin
 from app.worker_lab import LabWorkerMixin
 from app.worker_time import TimeWorkerMixin
-from engine.frame import Frame
 from engine.optimizers import HYPERPARAMETERS
 from engine.snapshot import SnapshotCursor
 from engine.status import Status
-from ui.gui_thread_gc import collect_on_gui_thread
 
 MAX_FPS = 30
 UNIT_MAP_HZ = 5  # unit maps per second while training: as often as the graph redraws (ui/network_graph MAX_FPS)
 SNAPSHOT_BUDGET = 0.03  # of the worker's time for copying snapshots: a 512-wide network's take fewer per second
 SLICE_SECONDS = 0.01  # a command waits at most one slice (plus one step) before it is seen
-LAST_STEP_WAIT_MS = 60_000  # after stop()'s own timeout, for a step already under way
 PAUSED_WAIT = 0.05  # when idle, block on the queue this long at most: no busy waiting, no hang on a lost wake-up
 BEHIND_SECONDS = 0.25  # a paced run that falls this far behind (steps slower than the pace) starts its schedule anew
 
@@ -80,16 +77,16 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         self._acked = True  # the window drew the last snapshot: a new one may be taken
         self._dirty = False  # something changed since the last snapshot
         self._urgent = False  # a state change the window should see without waiting for the frame clock
-        self._last_emit = 0.0
-        self._elapsed = 0.0
-        self._rate = 0.0
+        self._last_emit = self._elapsed = self._rate = 0.0
         self._rate_mark = (0.0, 0)  # (clock, steps) at the last rate update
         self._control_seq = 0
         self._min_interval = 1.0 / MAX_FPS  # between two snapshots; longer when a snapshot is costly to copy
+        self._frame_interval = 0.0  # the window's (SetFrameInterval): live snapshots no more often
         self._busy_since: float | None = None  # the clock when the elapsed time was last added to
         self._pace: float | None = None
         self._pace_t0 = 0.0
         self._pace_done = 0
+        self._live_inspect = None  # an Inspect of the run as it trains, answered with the next step (worker_time)
         self._unit_maps_on = True  # unit maps: see the block at the end of the class
         self._unit_map_source = None  # engine.unit_maps.UnitMapSource of the current trainer's data
         self._unit_map_time = 0.0  # the clock when maps were last attached to a snapshot
@@ -120,6 +117,8 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
                 self._train_slice()
             else:
                 self._busy_since = None
+                if self._live_inspect is not None:  # paused before its step: answered with the last one
+                    self._inspect_next_step(None, step=False)
             self._maybe_emit()
         self._trainer = self._replayer = self._previous = None
         self.finished.emit()
@@ -236,6 +235,9 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         self._pace = c.steps_per_second
         self._restart_pace()
 
+    def _on_SetFrameInterval(self, c: cmd.SetFrameInterval) -> None:
+        self._frame_interval = c.seconds
+
     def _on_Save(self, c: cmd.Save) -> None:
         trainer = self._trainer
         if trainer is None:
@@ -250,9 +252,6 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
                                            trainer.config, note if isinstance(note, str) else ""))
 
     # -- training -----------------------------------------------------------------------------------
-    def _frame_of(self, moment) -> Frame:
-        return Frame.from_moment(moment, self._trainer.network, self._generation, self._status.value)
-
     def _restart_records(self, generation: int) -> None:
         """The records start over under ``generation`` (a new trainer, a rewind): the next snapshot has them all."""
         self._generation, self._cursor, self._replayer = generation, SnapshotCursor(), None
@@ -293,7 +292,8 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
                 self._pace_t0, self._pace_done = t0, -due
             max_steps = due
         try:
-            taken = trainer.run_for(SLICE_SECONDS, max_steps=max_steps, epoch_limit=limit)
+            taken = self._inspect_next_step(limit) if self._live_inspect is not None else 0
+            taken = taken or trainer.run_for(SLICE_SECONDS, max_steps=max_steps, epoch_limit=limit)
         except Exception:
             self._pause_with_error(traceback.format_exc(limit=3))
             return
@@ -330,7 +330,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         if not (self._dirty and self._acked and self._trainer is not None):
             return
         now = time.perf_counter()
-        if not self._urgent and now - self._last_emit < self._min_interval:
+        if not self._urgent and now - self._last_emit < max(self._min_interval, self._frame_interval):
             return
         trainer = self._trainer
         t_mark, s_mark = self._rate_mark
@@ -358,43 +358,3 @@ def get_nowait(q: queue.SimpleQueue):
         return q.get_nowait()
     except queue.Empty:
         return None
-
-
-class WorkerThread:
-    """Starts a TrainingWorker in its own QThread with the whole lifecycle wired, and stops it cleanly."""
-
-    def __init__(self):
-        self.thread = QThread()
-        self.thread.setObjectName("training")
-        self.worker = TrainingWorker()
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.work)
-        # Direct: quit() is thread-safe, and a queued call would wait for the GUI loop, which may be
-        # blocked in stop() waiting for this very thread.
-        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.finished.connect(self.worker.deleteLater)
-        self.thread.finished.connect(self.thread.deleteLater)
-        self._stopped = False
-
-    def start(self) -> None:
-        collect_on_gui_thread()  # before a thread of ours runs beside the window (ui/gui_thread_gc.py)
-        self.thread.start()
-
-    def post(self, command) -> None:
-        if not self._stopped:
-            self.worker.post(command)
-
-    def stop(self, timeout_ms: int = 3000) -> bool:
-        """Ask the worker to stop and wait (bounded) for its thread to end. True if it ended."""
-        if self._stopped:
-            return True
-        self._stopped = True
-        self.worker.post(cmd.Stop())
-        ended = self.thread.wait(timeout_ms)
-        if not ended:
-            # One training step cannot be interrupted (a huge full batch can take seconds). Destroying a running
-            # QThread would abort the process, so wait for that step, still within a bound, and say why.
-            print("backprop-lab: waiting for the current training step to finish...", file=sys.stderr, flush=True)
-            ended = self.thread.wait(LAST_STEP_WAIT_MS)
-        self.worker = None  # deleted by its thread's deferred deletes: never touch it again
-        return ended

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 from app import commands as cmd
+from engine.frame import Frame
 from engine.status import Status
 
 
 class TimeWorkerMixin:
+    def _frame_of(self, moment) -> Frame:
+        return Frame.from_moment(moment, self._trainer.network, self._generation, self._status.value)
+
     def _on_ShowMoment(self, c: cmd.ShowMoment) -> None:
         if self._trainer is None or c.generation != self._generation or c.step is None:
             return
@@ -37,14 +41,35 @@ class TimeWorkerMixin:
         self.phases_ready.emit(PhaseWalk(step_phases(self._replay(), target), acts, self._generation))
 
     def _on_Inspect(self, c: cmd.Inspect) -> None:
-        req, trainer = c.request, self._trainer
-        if trainer is None or req.generation != self._generation:
+        req = c.request
+        if self._trainer is None or req.generation != self._generation:
             return
+        from app.worker import MAX_FPS
+        if req.step is None and self._busy() and (self._pace is None or self._pace > MAX_FPS):
+            # the run as it trains: the next step is taken apart as it is taken (no replay, which would
+            # retrace up to a keyframe spacing of steps four times a second); the latest request wins
+            self._live_inspect = req
+            return
+        moment = self._replay().moment(self._trainer.steps if req.step is None else req.step)
+        self._answer_inspect(req, moment)
+
+    def _inspect_next_step(self, limit, step: bool = True) -> int:
+        """Take the next step for the pending live Inspect and answer it: 1, or 0 if no step was taken
+        (``step`` False: training paused; the limit reached; divergence): then it is answered with the last."""
+        from engine.replay import take_step
+        req, self._live_inspect, trainer = self._live_inspect, None, self._trainer
+        if trainer is None or req.generation != self._generation:
+            return 0
+        stop = not step or (limit is not None and trainer.epoch >= limit)
+        moment = None if stop else take_step(trainer)
+        self._answer_inspect(req, moment or self._replay().moment(trainer.steps))
+        return 0 if moment is None else 1
+
+    def _answer_inspect(self, req, moment) -> None:
         from engine.health import probe_batch
         from engine.inspect import inspect_parameter
         from ui.inspector import SET_SIZE
-        moment = self._replay().moment(trainer.steps if req.step is None else req.step)
-        samples = {}
+        trainer, samples = self._trainer, {}
         data = moment.data if moment.data is not None else trainer.data  # the step's own (a data change since)
         if req.mode == "sample":
             samples["sample"] = min(req.sample, data.n_train - 1)

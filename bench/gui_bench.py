@@ -140,7 +140,7 @@ def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool =
         headless = after
     heartbeat.stop()
     points = window.loss_plot.n_points()
-    frame_ms = window._frame.interval() * 1000
+    frame_ms = window.frame_clock.interval() * 1000
     drawn = {} if see_inside is None else {
         key: {"visible": view.isVisible() and not view.visibleRegion().isEmpty(), "renders": view.throttle.renders}
         for key, view in (("output", see_inside.output), ("graph", see_inside.graph),

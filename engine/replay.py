@@ -105,21 +105,11 @@ class Replayer:
         if prev is None:  # the first state kept: there is no step before it to replay
             return _first_moment(self.store.at(step) or self.store.earliest, self._scratch)
         self._bring_to(step - 1)
-        s = self._scratch
-        before = s.network.params.copy()
-        hyper, state_before = s.optimizer.hyper(), s.optimizer.state()
-        lo = s.step_in_epoch * s.batch_size
-        hi = min(lo + s.batch_size, s.n)
-        with _quiet():
-            loss = s._step()
-        if loss is None:
-            raise RuntimeError(f"replaying step {step} diverged, which training did not: {s.message}")
+        moment = take_step(self._scratch)
+        if moment is None:
+            raise RuntimeError(f"replaying step {step} diverged, which training did not: {self._scratch.message}")
         self._pos = step
-        batch = np.asarray(s._perm[lo:hi], np.int64) if s.batch_size < s.n else np.arange(s.n)
-        return Moment(step=step, epoch=s.epoch, step_in_epoch=s.step_in_epoch, params=s.network.params.copy(),
-                      params_before=before, grads=s.backprop.grads.copy(), loss=float(loss), batch=batch,
-                      optimizer=s.optimizer.state(), optimizer_before=state_before, hyper=hyper,
-                      sizes=tuple(s.network.sizes), data=s.data)
+        return moment
 
     def state_at(self, step: int) -> tuple[Keyframe, Moment]:
         """The whole state in force after ``step`` (the latest keyframe at that step if there is one:
@@ -150,6 +140,27 @@ class Replayer:
                 if s._step() is None:
                     raise RuntimeError(f"replaying step {s.steps + 1} diverged, which training did not")
         self._pos = target
+
+
+def take_step(trainer: Trainer) -> Moment | None:
+    """One step of ``trainer``, taken now, and its Moment; None if the step diverged (the trainer says why).
+
+    The replayer takes its scratch's steps with it; the worker takes a live step with it when the
+    inspector asks about the run as it trains, which then needs no replay."""
+    before = trainer.network.params.copy()
+    hyper, state_before = trainer.optimizer.hyper(), trainer.optimizer.state()
+    lo = trainer.step_in_epoch * trainer.batch_size
+    hi = min(lo + trainer.batch_size, trainer.n)
+    with _quiet():
+        loss = trainer._step()
+    if loss is None:
+        return None
+    # (the batch is read after the step: a step that starts an epoch shuffles first)
+    batch = np.asarray(trainer._perm[lo:hi], np.int64) if trainer.batch_size < trainer.n else np.arange(trainer.n)
+    return Moment(step=trainer.steps, epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch,
+                  params=trainer.network.params.copy(), params_before=before, grads=trainer.backprop.grads.copy(),
+                  loss=float(loss), batch=batch, optimizer=trainer.optimizer.state(), optimizer_before=state_before,
+                  hyper=hyper, sizes=tuple(trainer.network.sizes), data=trainer.data)
 
 
 def _first_moment(kf: Keyframe, scratch: Trainer) -> Moment:

@@ -170,7 +170,7 @@ def test_at_a_slow_pace_every_step_is_drawn(qtbot, lab):
 def test_pace_is_honoured_and_changes_take_effect_at_once(qtbot):
     """The worker itself at 10 and 100 steps a second (the benchmark measures 1 to 1,000 within 10%)."""
     from app import commands as cmd
-    from app.worker import WorkerThread
+    from app.worker_thread import WorkerThread
     host = WorkerThread()
     seen = []
     host.worker.snapshot_ready.connect(lambda snap, seq: (seen.append((time.perf_counter(), snap.steps)),

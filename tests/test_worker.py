@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import commands as cmd
-from app.worker import WorkerThread
+from app.worker_thread import WorkerThread
 from engine.config import TrainConfig, build
 from resources import load_preset
 

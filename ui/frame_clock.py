@@ -12,14 +12,17 @@ import math
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 ADAPT_SECONDS = 0.5  # how much history one adjustment looks at
 
 
 class FrameClock(QObject):
     """Calls ``draw()`` at most once per frame interval, and always once more after the last ``request()``
-    (so the final state is drawn). ``draw()`` returns True if something was left for a later frame."""
+    (so the final state is drawn). ``draw()`` returns True if something was left for a later frame.
+    ``interval_changed(seconds)`` when the interval has moved by a tenth or more since it was last said."""
+
+    interval_changed = Signal(float)
 
     def __init__(self, draw: Callable[[], bool], max_fps: float = 20, min_fps: float = 2,
                  cpu_budget: float = 0.12, parent=None):
@@ -27,7 +30,7 @@ class FrameClock(QObject):
         self._draw = draw
         self._min, self._max = 1.0 / max_fps, 1.0 / min_fps
         self._budget = cpu_budget
-        self._interval = self._min
+        self._interval = self._said = self._min
         self._last = -1e9
         self._mark = (time.monotonic(), time.thread_time())
         self._timer = QTimer(self)
@@ -68,3 +71,6 @@ class FrameClock(QObject):
         # interval * share / budget; go halfway there (in log terms) so one busy moment does not swing it
         wanted = self._interval * max(share, 1e-3) / self._budget
         self._interval = min(max(math.sqrt(self._interval * wanted), self._min), self._max)
+        if abs(self._interval - self._said) >= 0.1 * self._said:
+            self._said = self._interval
+            self.interval_changed.emit(self._interval)

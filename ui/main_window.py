@@ -114,7 +114,7 @@ class MainWindow(WindowMessages, QMainWindow):
                                (self.config_panel.preset_chosen, self.preset_chosen)):
             signal.connect(target)
         self.heatmaps.cell_clicked.connect(self.heatmaps.highlight)  # a clicked weight stays outlined in W and dW
-        self._frame = FrameClock(self._draw_frame, max_fps=FRAME_FPS, cpu_budget=DRAW_CPU_BUDGET, parent=self)
+        self.frame_clock = FrameClock(self._draw_frame, max_fps=FRAME_FPS, cpu_budget=DRAW_CPU_BUDGET, parent=self)
         self._views_stale = False
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
@@ -301,7 +301,7 @@ class MainWindow(WindowMessages, QMainWindow):
                 test = snapshot.new_test_accuracy
                 self._accuracy = (float(snapshot.new_train_accuracy[-1]), float(test[-1]) if len(test) else None)
         self._latest = snapshot
-        self._frame.request()
+        self.frame_clock.request()
         self._show_state(snapshot)
 
     def show_frame(self, frame) -> None:
@@ -310,7 +310,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self._heatmaps_stale = bool(frame.weights)
         # a moment the user chose (the timeline, a phase) is drawn at once, before any pending losses
         self._heatmaps_first = not frame.live
-        self._frame.request(urgent=not frame.live)
+        self.frame_clock.request(urgent=not frame.live)
 
     def show_moment(self, step) -> None:
         """The moment chosen on the timeline (None: live): the slider, the loss plot's marker, the status line."""
@@ -396,5 +396,5 @@ class MainWindow(WindowMessages, QMainWindow):
         self.about_to_close.emit()  # the owner stops the training thread here, before anything is saved
         if self.settings is not None:
             self.save_settings(self.settings)
-        self._frame.cancel()
+        self.frame_clock.cancel()
         event.accept()
