@@ -11,7 +11,7 @@ from test_window_views import step_once
 
 from ui.view_throttle import on_screen
 from ui.output_view import CLASS_COLORS
-from ui.unit_map_images import unit_images
+from ui.unit_map_images import colors_of, unit_images
 
 
 def legend_names(legend):
@@ -71,3 +71,18 @@ def test_an_input_map_scales_by_its_largest_value_and_softmax_units_take_their_c
     images = unit_images(p, "softmax", 4, units=[3, 5])
     assert images[0, 0, 0].tolist() == (CLASS_COLORS[3] * 0.7).astype(np.uint8).tolist()
     assert images[1, 0, 0].tolist() == (CLASS_COLORS[5] * 0.7).astype(np.uint8).tolist()
+
+
+@pytest.mark.parametrize("activation", [None, "relu", "tanh", "sigmoid"])
+def test_the_maps_colour_table_gives_colors_of_colours_within_one_level_and_never_the_other_sign(activation):
+    rng = np.random.default_rng(5)
+    maps = rng.standard_normal((3, 64)) * 2.0
+    maps[0, :6] = [-1.0, -1e-9, 0.0, 1e-9, 1.0, np.nan]
+    a = np.nan_to_num(maps.reshape(3, 8, 8))
+    scale = np.abs(a).reshape(3, -1).max(axis=1)[:, None, None]
+    exact = colors_of(a, activation, scale=scale)
+    got = unit_images(maps, activation, 8)
+    assert np.abs(got.astype(int) - exact.astype(int)).max() <= 1
+    t = 2 * a - 1 if activation == "sigmoid" else a
+    # the colour's hue says the sign: the blue channel is class 0's (negative) colour's, and 0 in class 1's
+    assert ((got[..., 2] > 0) == (t < 0)).all()

@@ -10,8 +10,10 @@ from test_window_views import step_once
 
 
 def map_rects(maps):
-    return [(placed, item.mapRectToView(item.boundingRect()))
-            for placed, item in zip(maps.placed, maps.items) if item.isVisible()]
+    """Each placed unit's map where it is drawn, in the plot's view coordinates."""
+    assert maps.layer.isVisible() and maps.layer.boundingRect().contains(
+        maps.rects[0] if maps.rects else maps.layer.boundingRect())
+    return [(placed, maps.layer.mapRectToView(rect)) for placed, rect in zip(maps.placed, maps.rects)]
 
 
 def assert_apart_and_inside(graph):

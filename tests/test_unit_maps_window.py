@@ -58,13 +58,13 @@ def test_graph_draws_maps_hover_enlarges_click_shows_in_output(qtbot, lab):
     qtbot.waitUntil(lambda: len(graph.unit_maps.placed) == sum(model.config.layers))
     frame = model.frame
     k, u = 1, 2
-    item = graph.unit_maps.items[graph.unit_maps.placed.index((k, u))]
-    np.testing.assert_array_equal(item.image, unit_images(frame.unit_maps[k][u:u + 1], "tanh", 50)[0])
+    drawn = graph.unit_maps.image_of(k, u)
+    np.testing.assert_array_equal(drawn, unit_images(frame.unit_maps[k][u:u + 1], "tanh", 50)[0])
     assert graph.unit_maps.every == 1 and graph.unit_maps.note.toPlainText() == ""
     scene, pos = node_pos(graph, k, u)
     graph._on_mouse_moved(scene)  # what the scene's sigMouseMoved delivers
     assert graph.unit_maps.big.isVisible()
-    np.testing.assert_array_equal(graph.unit_maps.big.image, item.image)
+    np.testing.assert_array_equal(graph.unit_maps.big.image, drawn)
     qtbot.mouseClick(graph.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert model.unit_shown == (k, u)
     out = views.output

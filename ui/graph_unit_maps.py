@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from engine.unit_maps import PLANE_RESOLUTION
+from ui.image_layer import ImageLayer
 from ui.unit_map_images import unit_images
 
 MAP_PX = 40
@@ -41,7 +42,11 @@ class GraphUnitMaps:
     def __init__(self, graph):
         self.graph = graph
         self.plot = graph.plot
-        self.items: list[pg.ImageItem] = []
+        self.layer = ImageLayer()  # every map, one item (one paint); the enlarged one is ``big``
+        self.layer.setZValue(5)  # above the edges and the nodes' fill, below the selection outline
+        self.plot.addItem(self.layer)
+        self.rects: list[QtCore.QRectF] = []  # in view coordinates, one per placed unit
+        self._rows: dict = {}  # (column, unit): its first row in its column's sheet
         self.labels: list[pg.TextItem] = []  # under the inputs' maps: the inputs' names
         self.placed: list[tuple[int, int]] = []  # (column, unit) of each shown item
         self.every = 1  # the widest column has a map on every k-th drawn unit
@@ -59,9 +64,10 @@ class GraphUnitMaps:
         self.plot.getViewBox().sigResized.connect(self._place)
 
     def clear(self) -> None:
-        for item in self.items + self.labels:
+        for item in self.labels:
             item.setVisible(False)
-        self.placed, self.images = [], []
+        self.layer.clear()
+        self.placed, self.images, self.rects = [], [], []
         self.big.setVisible(False)
         self.note.setText("")
 
@@ -109,22 +115,21 @@ class GraphUnitMaps:
         layouts = [self.column_layout(k) for k in range(len(g._shown))]
         self.every = max(every for every, _ in layouts)
         want = [(k, int(u), float(y)) for k, (units, ys) in enumerate(zip(g._shown, g._ypos))
-                for u, y in list(zip(units, ys))[::layouts[k][0]]]
-        while len(self.items) < len(want):
-            item = pg.ImageItem(axisOrder="row-major")
-            item.setZValue(5)  # above the edges and the nodes' fill, below the selection outline
-            self.plot.addItem(item)
-            self.items.append(item)
-        rgb = {k: dict(zip(units, unit_images(self.images[k][units], self._acts[k], PLANE_RESOLUTION, units)))
-               for k, units in ((k, [u for kk, u, _ in want if kk == k]) for k in range(len(self.images)))}
-        for item, (k, u, y) in zip(self.items, want):
+                for u, y in list(zip(units, ys))[::layouts[k][0]] if layouts[k][1] > 0]
+        res = PLANE_RESOLUTION
+        sheets, rows = [], {}  # per column, its maps coloured and stacked: (n * res, res, 3); (k, u): row
+        for k in range(len(self.images)):
+            units = [u for kk, u, _ in want if kk == k]
+            sheets.append(unit_images(self.images[k][units], self._acts[k], res, units).reshape(-1, res, 3))
+            rows.update({(k, u): n * res for n, u in enumerate(units)})
+        places = []
+        for k, u, y in want:
             w, h = layouts[k][1] * sx, layouts[k][1] * sy
-            item.setImage(rgb[k][u], autoLevels=False, levels=(0, 255))
-            item.setRect(QtCore.QRectF(k - w / 2, y - h / 2, w, h))
-            item.setVisible(True)
-        for item in self.items[len(want):]:
-            item.setVisible(False)
+            places.append((k, QtCore.QRectF(0, rows[k, u], res, res), QtCore.QRectF(k - w / 2, y - h / 2, w, h)))
+        self.layer.set_images(sheets, places)
+        self.rects = [dst for _, _, dst in places]
         self.placed = [(k, u) for k, u, _ in want]
+        self._rows = rows
         self._place_labels([(u, y) for k, u, y in want if k == 0], layouts[0][1] * sy)
         self.note.setText("" if self.every == 1 else
                           f"maps on every {ordinal(self.every)} unit of the wide layers")
@@ -145,6 +150,11 @@ class GraphUnitMaps:
             label.setVisible(True)
         for label in self.labels[len(inputs):]:
             label.setVisible(False)
+
+    def image_of(self, column: int, unit: int) -> np.ndarray:
+        """(res, res, 3) uint8: the map drawn on ``unit`` of ``column`` (one of ``placed``)."""
+        row, res = self._rows[column, unit], PLANE_RESOLUTION
+        return self.layer.sheets[column][row:row + res]
 
     def hover(self, column: int | None = None, unit: int | None = None) -> None:
         """Enlarge the map of ``unit`` of ``column`` beside it, inside the view; None hides the enlarged map."""
