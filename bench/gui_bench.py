@@ -155,7 +155,7 @@ def measure(rounds: int, seconds: float, preset: str = "tutorial", views: bool =
             "frame_interval_ms_at_end": frame_ms,  # as ui.frame_clock adapted it; each plot gets every other frame
             # CPU seconds the GUI thread used per second of training: the part of the GIL the window takes,
             # a figure that other processes on a shared machine disturb far less than the wall-clock ratio
-            "gui_thread_cpu_fraction": statistics.median(gui_cpu),
+            "gui_thread_cpu_fraction": statistics.median(gui_cpu), "gui_rounds": [round(g, 3) for g in gui_cpu],
             "preset": preset, "views": drawn}  # which views were on screen, and how often each drew
 
 

@@ -4,13 +4,17 @@ and the colour bar under it.
 Each is a small QGraphicsWidget that paints itself, because pyqtgraph's AxisItem, LabelItem and
 ColorBarItem (a whole PlotItem) are built from rich-text items that cost ~15 ms per matrix to make
 and lay out: a preset switch built a dozen of them and stalled the window for a quarter second.
+
+They change far less often than the matrices beside them, which are redrawn every frame while training, and a
+repaint of the grid repaints everything in the region it covers: so each keeps its drawing in a pixmap
+(``DeviceCoordinateCache``) that Qt copies, and paints again only after its own ``update()`` or a resize.
 """
 from __future__ import annotations
 
 import math
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 
@@ -24,6 +28,7 @@ def small_font(points: float = 8.0) -> QtGui.QFont:
 
 
 _PEN = []
+CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 def _text_pen() -> QtGui.QPen:
@@ -44,6 +49,7 @@ class Title(pg.GraphicsWidget):
 
     def __init__(self, height_px: int, parent=None):
         super().__init__(parent)
+        self.setCacheMode(CACHED)
         self.text = ""
         self.font = small_font(9.0)
         self._metrics = QtGui.QFontMetricsF(self.font)
@@ -68,6 +74,7 @@ class IndexRuler(pg.GraphicsWidget):
 
     def __init__(self, orientation: str, vb: pg.ViewBox, thickness_px: int, parent=None):
         super().__init__(parent)
+        self.setCacheMode(CACHED)
         self.orientation, self.vb = orientation, vb
         self.font = small_font()
         self._metrics = QtGui.QFontMetricsF(self.font)
@@ -129,6 +136,7 @@ class ColourBar(pg.GraphicsWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setCacheMode(CACHED)
         self.m = 1.0
         self.font = small_font()
         self._metrics = QtGui.QFontMetricsF(self.font)

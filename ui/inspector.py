@@ -29,7 +29,8 @@ from ui.elided_label import ElidedLabel
 from ui.value_field import ValueField
 from ui.view_throttle import SnapshotThrottle
 
-MAX_FPS = 4
+MAX_FPS = 2  # a walk of numbers that changes more often than twice a second cannot be read (each costs a
+# step taken apart in the training thread and ~3 ms of text layout here)
 SET_SIZE = 512  # samples in "training set" mode (evenly spaced over the training set when it has more)
 SHOWN = 8  # entries of a vector written out
 MODES = (("step", "step's batch"), ("sample", "one sample"), ("set", "training set"))
