@@ -330,7 +330,8 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         if not (self._dirty and self._acked and self._trainer is not None):
             return
         now = time.perf_counter()
-        if not self._urgent and now - self._last_emit < max(self._min_interval, self._frame_interval):
+        wait = max(self._min_interval, self._frame_interval) if self._status == Status.RUNNING else self._min_interval
+        if not self._urgent and now - self._last_emit < wait:
             return
         trainer = self._trainer
         t_mark, s_mark = self._rate_mark

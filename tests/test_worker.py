@@ -217,3 +217,23 @@ def test_at_a_slow_pace_a_slow_window_still_sees_every_step(qtbot):
         assert h.stop(3000)
     steps = [s.steps for s in relay.snapshots if s.steps]
     assert steps[:8] == list(range(steps[0], steps[0] + 8))
+
+
+def test_live_snapshots_follow_the_windows_frame_interval_and_a_paused_change_is_not_held_back(qtbot, host):
+    h, relay = host
+    h.post(cmd.SetFrameInterval(0.3))  # the window draws about three frames a second
+    h.post(cmd.SetTrainer(preset_trainer("spiral", epochs=None), 1, True))
+    wait_for(qtbot, relay, lambda s: s.status == "running")
+    start = len(relay.snapshots)
+    times = []
+    relay.got.connect(lambda s: times.append(time.perf_counter()))
+    wait_for(qtbot, relay, lambda s: len(relay.snapshots) >= start + 5, timeout=10000)
+    gaps = np.diff(times)
+    assert len(gaps) >= 3 and gaps.min() >= 0.25  # no snapshot copied only to be drawn over
+    h.post(cmd.Pause())
+    wait_for(qtbot, relay, lambda s: s.status == "paused")
+    h.post(cmd.SetFrameInterval(5.0))
+    t0 = time.perf_counter()
+    h.post(cmd.SetHyperparameters({"learning_rate": 0.001}))  # not urgent, but nothing else will come
+    wait_for(qtbot, relay, lambda s: s.learning_rate == 0.001, timeout=3000)
+    assert time.perf_counter() - t0 < 2.0  # paused: at once, not after the 5 s a frame
