@@ -32,7 +32,7 @@ class Views(QObject):
         super().__init__(window)
         self.window, self.model = window, model
         self.output, self.graph, self.inspector = OutputView(), NetworkGraph(), Inspector()
-        self.health = HealthView(model.health)
+        self.health = HealthView(model.health, model.clock)
         self.step = StepView()
         widgets = {"output": self.output, "graph": self.graph, "inspector": self.inspector, "health": self.health,
                    "step": self.step}

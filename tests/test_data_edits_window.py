@@ -177,6 +177,25 @@ def test_epochs_are_counted_right_after_the_training_set_changed_size(qtbot, lab
     settle(qtbot, parts)
 
 
+def test_the_health_plots_cursor_marks_the_epoch_looked_back_at_after_the_epochs_changed_length(qtbot, lab):
+    parts = lab("xor", epochs=None)  # 10 steps an epoch, then 7
+    model, controller, views = parts.model, parts.controller, parts.views
+    first = train_until(qtbot, parts, 40)
+    assert controller.change_data({"test_fraction": 0.5})
+    qtbot.waitUntil(lambda: len(model.clock.stretches) == 2)
+    train_until(qtbot, parts, first.steps + 70)
+    controller.pause()
+    views.show_view("health")
+    views.health.throttle.min_interval = 0.0
+    epoch = first.epoch + 5  # five epochs into the new data, at 7 steps each
+    controller.show_epoch(epoch)
+    qtbot.waitUntil(lambda: not model.frame.live and model.frame.step == model.moment)
+    qtbot.waitUntil(lambda: views.health._cursors and views.health._cursors[0].isVisible())  # (the dead-unit
+    # plot, with its cursor, is shown for ReLU networks only)
+    assert [c.value() for c in views.health._cursors] == [pytest.approx(epoch)] * 3  # not step / 7
+    settle(qtbot, parts)
+
+
 def test_undoing_a_rebuild_makes_the_old_networks_edits_undoable_again(qtbot, lab):
     parts = lab("xor")
     model, controller, window = parts.model, parts.controller, parts.window

@@ -44,7 +44,7 @@ class HealthView(QtWidgets.QWidget):
     """Draws ``tracker`` (an ``engine.health.HealthTracker`` someone else records); ``show_frame(frame, config,
     healths)`` marks the moment shown, ``healths`` its LayerHealth per layer (None: the tracker's latest)."""
 
-    def __init__(self, tracker: HealthTracker, parent=None):
+    def __init__(self, tracker: HealthTracker, clock=None, parent=None):
         super().__init__(parent)
         self.warning_label = QtWidgets.QLabel()
         self.warning_label.setWordWrap(True)
@@ -101,6 +101,7 @@ class HealthView(QtWidgets.QWidget):
         layout.addWidget(self.graphics, 1)
 
         self.tracker = tracker  # recorded by the run model; this view only reads it
+        self.clock = clock  # the run's engine.epochs.EpochClock (the run model's); None: one epoch length throughout
         self.data = None
         self._moment_healths = None
         self._cursors = []
@@ -166,14 +167,17 @@ class HealthView(QtWidgets.QWidget):
                 line = pg.InfiniteLine(angle=90, movable=False, pen=theme.marker_pen())
                 plot.addItem(line, ignoreBounds=True)
                 self._cursors.append(line)
-        per_epoch = 1
-        d = self.data
-        if d is not None and config is not None and d.n_train:
-            per_epoch = steps_per_epoch(d.n_train, config.batch_size or None)
+        if step is not None and self.clock is not None:  # right across data changes that resized the epochs
+            epoch = self.clock.epoch_of(step)
+        elif step is not None:
+            d, per_epoch = self.data, 1
+            if d is not None and config is not None and d.n_train:
+                per_epoch = steps_per_epoch(d.n_train, config.batch_size or None)
+            epoch = step / per_epoch
         for line in self._cursors:
             line.setVisible(step is not None)
             if step is not None:
-                line.setPos(step / per_epoch)
+                line.setPos(epoch)
 
     def _rebuild(self, frame) -> None:
         L = self.tracker.n_layers
