@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import TrainConfig, make_data
+from .config import TrainConfig, data_of
 from .datasets import make_dataset
 from .losses import LOSS_LABELS, LOSSES
 
@@ -72,10 +72,9 @@ def problem_of(dataset) -> Problem:
 def draw_problem(config: TrainConfig) -> Problem:
     """The problem ``config``'s data poses, drawn with the loss every target accepts (mse). The tutorial's
     sample takes its shape from the layers, so a switch to it starts from the tutorial's own 5 -> 4."""
-    rng = np.random.RandomState(config.seed)
     if config.dataset == "tutorial":
-        return problem_of(make_dataset("tutorial", rng=rng))
-    return problem_of(make_data(config.replace(loss="mse"), rng))
+        return problem_of(make_dataset("tutorial", rng=np.random.RandomState(config.seed)))
+    return problem_of(data_of(config.replace(loss="mse")))  # (from its data seed, if it has one)
 
 
 def fits(output: str, loss: str, problem: Problem) -> bool:

@@ -114,3 +114,18 @@ def test_fits_follows_the_table():
     assert fits("softmax", "cce", three) and not fits("sigmoid", "bce", three) and not fits("softmax", "mse", three)
     sine = problem_of(build(preset("sine"), fit_io=True).data)
     assert fits("linear", "mse", sine) and not fits("sigmoid", "mse", sine) and not fits("sigmoid", "bce", sine)
+
+
+def test_the_problem_is_drawn_from_the_data_seed_the_data_is_drawn_from():
+    """A data change draws the data from ``data_seed`` (engine.config.data_of): so must the problem the change is
+    checked against (a noisy regression's target range moves with the draw)."""
+    from engine.adapt import draw_problem, problem_of
+    from engine.config import data_of
+    config = TrainConfig.from_dict(resources.load_preset("sine")["config"]).replace(noise=0.3)
+    ranges = set()
+    for data_seed in (1, 2, 3):
+        changed = config.replace(data_seed=data_seed)
+        drawn, trained = draw_problem(changed), problem_of(data_of(changed))
+        assert (drawn.low, drawn.high, drawn.n_train) == (trained.low, trained.high, trained.n_train)
+        ranges.add((drawn.low, drawn.high))
+    assert len(ranges) == 3  # the seed does move the range: the check above can tell the draws apart
