@@ -8,6 +8,7 @@ views listen to. The window is called only for questions and messages (``ask_app
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import weakref
@@ -246,8 +247,10 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
     def open_trainer(self, trainer) -> None:
         """Show and continue a trainer built elsewhere (a loaded run); paused."""
         self.model.set_preset(None, None)
-        steps = trainer.steps  # read before the worker owns it
+        steps, marks = trainer.steps, list(trainer.marks)  # read before the worker owns it
         self._install(trainer, run=False)
+        for epoch, text in marks:  # (after the new network, which clears the marks of the one before)
+            self.model.add_mark(epoch, text)
         if steps:  # a reopened run shows the health it had: its history, from its own keyframes
             self._host.post(cmd.HealthHistory(self.model.generation))
 
@@ -256,7 +259,9 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
         worker, which owns the trainer: it writes between two slices, so the file holds one consistent state.
         Returns the posted command; its ``token`` comes back in the ``saved`` result."""
         from engine.savefile import save_run
-        save = cmd.Save(path, writer or save_run, what, next(self._tokens))
+        if writer is None:  # the run, with the marks its loss curve shows (a weight set, the data changed)
+            writer = functools.partial(save_run, marks=list(self.model.marks))
+        save = cmd.Save(path, writer, what, next(self._tokens))
         self.pending_saves.append(save)
         self._host.post(save)
         return save

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QMessageBox
 import resources
 from app import exports
 from app import settings as keys
-from engine.savefile import save_run
 from ui.csv_dialog import CsvImportDialog
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -306,7 +305,7 @@ class Session(QObject):
 
     def save_to(self, path: str, then: Callable[[], None] | None = None) -> None:
         """Save the run to ``path`` through the worker; ``then`` runs once it is written."""
-        save = self.controller.save_run(os.path.abspath(path), save_run, "the run")
+        save = self.controller.save_run(os.path.abspath(path))  # the run and its loss curve's marks
         self._after_save[save.token] = then
 
     def on_saved(self, result) -> None:

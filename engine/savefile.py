@@ -37,7 +37,7 @@ from .safe_io import PathError, open_regular
 from .status import Status
 from .trainer import Trainer
 from .validation import ConfigError, shorten, shown
-from .savefile_checks import EPOCH_STATE, SaveFileError, _check_dataset, _check_state, _field
+from .savefile_checks import EPOCH_STATE, SaveFileError, _check_dataset, _check_state, _field, check_marks
 from .zip_limits import ZipLimitError, check_directory, check_member
 
 FORMAT = "backprop-lab-run"
@@ -99,13 +99,15 @@ def _collect(trainer: Trainer) -> tuple[dict, dict]:
     return header, arrays
 
 
-def save_run(path, trainer: Trainer, keyframes: bool | int = True) -> None:
+def save_run(path, trainer: Trainer, keyframes: bool | int = True, marks=None) -> None:
     """Write ``trainer`` (built by ``engine.config.build``; not training meanwhile) to ``path``, atomically:
     a failure leaves whatever was at ``path`` untouched. The path is used as given (no ``.npz`` added).
     ``keyframes``: save the keyframes too (thinned evenly to at most 64 MB, or to this many bytes when
-    an int), so the reopened run can be replayed; False saves only the last step's gradients."""
+    an int), so the reopened run can be replayed; False saves only the last step's gradients.
+    ``marks``: [(epoch, text)] drawn on the loss curve (None: ``trainer.marks``, those it was loaded with)."""
     path = Path(path)
     header, arrays = _collect(trainer)
+    header["marks"] = [[float(e), str(t)] for e, t in (trainer.marks if marks is None else marks)]
     header["keyframes"], history = history_arrays(trainer, keyframes)
     arrays.update(history)
     header["arrays"] = {k: {"shape": list(a.shape), "dtype": a.dtype.name} for k, a in arrays.items()}
@@ -342,6 +344,7 @@ def load_run(path) -> Trainer:
     except ValueError as e:  # RandomState.set_state refusing the generator's state
         raise SaveFileError(path, f"the random generator's state is not valid ({e})") from None
     trainer.status, trainer.message = header["status"], shorten(header["message"], MAX_MESSAGE)
+    trainer.marks = check_marks(path, header)
     try:
         restore_history(trainer, header, arrays)  # replaces the keyframe build() took of fresh weights
     except HistoryError as e:

@@ -10,7 +10,7 @@ import numpy as np
 from .config import TrainConfig
 from .optimizers import make_optimizer
 from .status import Status
-from .validation import ConfigError, Interval, OneOf, shown
+from .validation import ConfigError, Interval, OneOf, shorten, shown
 
 STATUS = OneOf((Status.READY.value, Status.RUNNING.value, Status.DIVERGED.value))  # what a trainer can be
 COUNT = Interval(int, 0, 10**15)
@@ -94,3 +94,23 @@ def _check_state(path, header: dict, config: TrainConfig, n_train: int, has_perm
     _field(path, header, "message", str)
     # a shuffled epoch under way needs its permutation; the trainer also keeps the last one after an epoch
     return {"perm": ((n_train,), "int64")} if batch < n_train and (has_perm or step > 0) else {}
+
+
+MAX_MARKS, MAX_MARK_TEXT = 1000, 300  # the loss curve's marks a file may hold; characters of one
+
+
+def check_marks(path, header: dict) -> list[tuple[float, str]]:
+    """[(epoch, text)]: the marks of changes made by hand (a weight set, the data changed) that the window drew
+    on the loss curve; none in a file written before they were saved."""
+    marks = header.get("marks", [])
+    if not isinstance(marks, list) or len(marks) > MAX_MARKS:
+        raise SaveFileError(path, f"header field 'marks' is {shown(marks)}; expected a list of at most "
+                                  f"{MAX_MARKS} [epoch, text] pairs")
+    out = []
+    for k, mark in enumerate(marks):
+        epoch = mark[0] if isinstance(mark, list) and len(mark) == 2 else None
+        if not (isinstance(epoch, (int, float)) and not isinstance(epoch, bool) and math.isfinite(epoch)
+                and epoch >= 0 and isinstance(mark[1], str)):
+            raise SaveFileError(path, f"marks[{k}] is {shown(mark)}; expected [epoch >= 0, text]")
+        out.append((float(epoch), shorten(mark[1], MAX_MARK_TEXT)))
+    return out

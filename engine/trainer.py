@@ -103,6 +103,7 @@ class Trainer(TrainerDataMixin):
         self.test_accuracy = GrowingArray(np.float64)
         self.status = Status.READY
         self.message = ""
+        self.marks: list = []  # [(epoch, text)] of changes made by hand, for the loss curve; kept by run files
         self._epoch_loss = 0.0
         self._epoch_correct = 0
         self._replayer = None

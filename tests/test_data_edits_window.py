@@ -147,6 +147,29 @@ def test_a_drawn_session_is_dirty_and_round_trips_through_save_and_open(qtbot, t
     assert c.data.n_train + c.data.n_test == len(drawn["points"])
 
 
+def test_the_loss_curves_marks_come_back_with_the_run_they_were_saved_with(qtbot, tmp_path):
+    isolate_settings(tmp_path)
+    lab = open_lab(qtbot, tmp_path / "s.ini", views=True, preset="xor")
+    c, session, window = lab.controller, lab.session, lab.window
+    model = c.model
+    c.train()
+    wait_snapshot(qtbot, c, lambda s: s.steps >= 20)
+    c.pause()
+    wait_snapshot(qtbot, c, lambda s: s.status == "paused")
+    assert c.set_parameter("w", 1, 1, 0, 0.25)
+    assert c.change_data({"noise": 0.4})
+    qtbot.waitUntil(lambda: len(model.marks) == 2)
+    marks = list(model.marks)
+    path = str(tmp_path / "marked.npz")
+    session.save_to(path)
+    qtbot.waitUntil(lambda: not session.is_dirty())
+    c.load_preset("spiral")
+    assert model.marks == [] and window.loss_marks.texts() == []
+    assert session.open_path(path)
+    assert model.marks == marks and window.loss_marks.texts() == [text for _, text in marks]
+    assert [line.value() for line in window.loss_marks.lines[:2]] == [epoch for epoch, _ in marks]
+
+
 def test_going_back_for_good_to_before_a_data_change_brings_its_data_back(qtbot, lab):
     parts = lab("xor", epochs=None)
     model, controller = parts.model, parts.controller

@@ -324,6 +324,10 @@ CORRUPT = {
                                "optimizer.hyperparameters"),
     "optimizer not the config's": (_edit("tutorial", _set("optimizer", "name", "adam")), "optimizer.name"),
     "bad status": (_edit("tutorial", _set("status", "flying")), "status: 'flying'"),
+    "marks not a list": (_edit("tutorial", _set("marks", "w1 set")), "header field 'marks' is 'w1 set'"),
+    "a mark without its text": (_edit("tutorial", _set("marks", [[3.0]])), "marks[0] is [3.0]; expected [epoch >= 0, text]"),
+    "a mark at a negative epoch": (_edit("tutorial", _set("marks", [[1, "a"], [-2, "b"]])), "marks[1] is [-2, 'b']"),
+    "too many marks": (_edit("tutorial", _set("marks", [[1, "a"]] * 1001)), "at most 1000 [epoch, text] pairs"),
     "rng position": (_edit("tutorial", _set("epoch_state", "rng_pos", 999)), "epoch_state.rng_pos: 999"),
     "step past the epoch": (_edit("xor", _set("epoch_state", "step_in_epoch", 10)), "epoch_state.step_in_epoch"),
     "params of the wrong shape": (_edit("tutorial", _listed_member("params", np.zeros(12))),
@@ -424,3 +428,19 @@ def test_a_new_run_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_
     save_run(path, trainer)
     assert path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]
+
+
+def test_the_loss_curves_marks_are_kept_and_an_older_file_without_them_has_none(good, tmp_path):
+    trainer = _trainer("xor")
+    _steps(trainer, 13)
+    marks = [(1.0, "w2[0, 1] set to 0.5 at epoch 1"), (1.3, "noise 0.1 -> 0.3 at epoch 1")]
+    save_run(tmp_path / "a.npz", trainer, marks=marks)
+    loaded = load_run(tmp_path / "a.npz")
+    assert loaded.marks == marks
+    save_run(tmp_path / "b.npz", loaded)  # saved again from the command line: the marks it was loaded with
+    assert load_run(tmp_path / "b.npz").marks == marks
+    _edit("xor", lambda m, h: h.pop("marks"))(good, tmp_path / "old.npz")  # as files written before marks
+    assert load_run(tmp_path / "old.npz").marks == []
+    _edit("xor", _set("marks", [[2, "x" * 5000]]))(good, tmp_path / "long.npz")
+    (epoch, text), = load_run(tmp_path / "long.npz").marks
+    assert epoch == 2.0 and len(text) <= 300  # a text that would stall the plot is cut
