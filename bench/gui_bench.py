@@ -263,7 +263,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each live measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="live measurements, each between two headless ones")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="live measurements, each between two headless ones (the median is reported)")
     parser.add_argument("--preset", default="tutorial", help="the network trained live (default: tutorial)")
     parser.add_argument("--no-views", action="store_true", help="leave out the see-inside views (app.views)")
     parser.add_argument("--front", default="output", choices=("output", "graph", "health"),
