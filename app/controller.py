@@ -77,6 +77,8 @@ class Controller(TimeControllerMixin, EditControllerMixin, DataControllerMixin, 
         self.replay_budget = REPLAY_BUDGET_MB * 2**20  # bytes the keyframes of a run may take (a setting)
         self._tokens = itertools.count(1)
         self.pending_saves: list[cmd.Save] = []  # posted to the worker, not reported yet, oldest first
+        self._marks_before_recovery: list = []  # (step, epoch, text) while a recovery goes back (controller_time)
+        self._clock_before_recovery = None  # the run's EpochClock then
         self._host = WorkerThread()
         worker = self._host.worker
         worker.snapshot_ready.connect(self._on_snapshot)  # queued: the worker lives in its own thread

@@ -3,6 +3,7 @@ the recovery after divergence. Mixed into ``app.controller.Controller``, the run
 from __future__ import annotations
 
 from app import commands as cmd
+from engine.epochs import EpochClock
 
 
 class TimeControllerMixin:
@@ -84,9 +85,12 @@ class TimeControllerMixin:
         """Go back to ``step`` for good: the weights, optimizer and history after it are dropped."""
         m = self.model
         generation = m.generation + 1
+        kept = self._marks_up_to(step)  # (by the clock of the run gone back in: the new network resets it)
         self._control(cmd.Rewind(step, m.generation, generation))
         self._set_running(False)
         m.set_network(m.config, m.data, generation)
+        for epoch, text in kept:
+            m.add_mark(epoch, text)
 
     def recover(self, factor: float = 10.0) -> None:
         """A diverged run: go back to before the loss began to blow up, divide the learning rate by ``factor``
@@ -98,10 +102,25 @@ class TimeControllerMixin:
         generation = m.generation + 1
         self._control(cmd.Recover(rate, m.generation, generation))
         config = m.config.replace(learning_rate=rate)
+        clock = EpochClock()
+        clock.set(m.clock.stretches)  # the run's, which the new network resets: its marks are found by it
+        self._marks_before_recovery = [(clock.step_of(epoch), epoch, text) for epoch, text in m.marks]
+        self._clock_before_recovery = clock
         m.set_network(config, m.data, generation)
         self._set_running(True)
 
+    def _marks_up_to(self, step: int) -> list:
+        """The loss curve's marks of changes made up to ``step`` (still the run's history after going back to
+        it; those after it are gone with it). By step, not epoch: a data change starts a fresh epoch, so its
+        mark's epoch can be below a later step's."""
+        return [(epoch, text) for epoch, text in self.model.marks if self.model.clock.step_of(epoch) <= step]
+
     def _on_recovered(self, epoch: int, rate: float) -> None:
+        marks, self._marks_before_recovery = self._marks_before_recovery, []
+        back_to = self._clock_before_recovery.step_of(epoch) if epoch >= 0 else float("inf")  # (-1: went on)
+        for step, mark_epoch, text in marks:
+            if step <= back_to:
+                self.model.add_mark(mark_epoch, text)
         if epoch < 0:
             self.window.show_problem(f"This run keeps no state from before the loss began to blow up (it was "
                                      f"saved without its history), so it continues from its last finite weights "

@@ -170,6 +170,26 @@ def test_the_loss_curves_marks_come_back_with_the_run_they_were_saved_with(qtbot
     assert [line.value() for line in window.loss_marks.lines[:2]] == [epoch for epoch, _ in marks]
 
 
+def test_going_back_for_good_keeps_the_marks_of_the_changes_before_it_and_drops_the_later_ones(qtbot, lab):
+    parts = lab("xor", epochs=None)
+    model, controller = parts.model, parts.controller
+    first = train_until(qtbot, parts, 30)
+    assert controller.set_parameter("w", 1, 0, 0, 0.3)
+    qtbot.waitUntil(lambda: len(model.marks) == 1)
+    second = train_until(qtbot, parts, first.steps + 30)
+    assert controller.change_data({"noise": 0.5})
+    qtbot.waitUntil(lambda: len(model.marks) == 2)
+    train_until(qtbot, parts, second.steps + 30)
+    earlier = model.marks[0]
+    controller.rewind(second.steps - 5)  # after the weight was set, before the data changed
+    wait_snapshot(qtbot, controller, lambda s: s.steps == second.steps - 5)
+    assert model.marks == [earlier] and parts.window.loss_marks.texts() == [earlier[1]]
+    controller.rewind(first.steps - 5)  # before both
+    wait_snapshot(qtbot, controller, lambda s: s.steps == first.steps - 5)
+    assert model.marks == [] and parts.window.loss_marks.texts() == []
+    settle(qtbot, parts)
+
+
 def test_going_back_for_good_to_before_a_data_change_brings_its_data_back(qtbot, lab):
     parts = lab("xor", epochs=None)
     model, controller = parts.model, parts.controller

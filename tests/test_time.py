@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 
 from app.gui import assemble
 from engine.config import TrainConfig, build
-from qt_helpers import wait_snapshot
+from qt_helpers import settle, wait_snapshot
 from resources import load_preset
 from ui.main_window import MainWindow
 
@@ -207,6 +207,23 @@ def test_lower_the_learning_rate_and_continue_really_continues(qtbot, lab):
     later = wait_snapshot(qtbot, controller, lambda s: s.epoch >= went_back + 20 or s.status in ("diverged", "done"),
                           timeout=20000)
     assert later.status != "diverged" and later.learning_rate == pytest.approx(rate / 10)
+
+
+def test_going_back_after_divergence_keeps_the_marks_before_the_epoch_gone_back_to(qtbot, lab):
+    parts = lab("lr_too_high")
+    window, controller, model = parts.window, parts.controller, parts.model
+    controller.train()
+    diverged = wait_snapshot(qtbot, controller, lambda s: s.status == "diverged", timeout=20000)
+    model.add_mark(0.0, "w1[0, 0] set to 0.1 at epoch 0")  # as the controller marks a change made by hand
+    model.add_mark(float(diverged.epoch), f"noise 0.1 -> 0.2 at epoch {diverged.epoch}")
+    window.banner.button("Lower learning rate \u00f710 and continue").click()
+    qtbot.waitUntil(lambda: "Went back to epoch" in window.banner.text(), timeout=5000)
+    went_back = int(window.banner.text().split("Went back to epoch ")[1].split(",")[0].replace(",", ""))
+    assert went_back < diverged.epoch  # before the blow-up, and before the second mark
+    assert model.marks == [(0.0, "w1[0, 0] set to 0.1 at epoch 0")]
+    assert window.loss_marks.texts() == ["w1[0, 0] set to 0.1 at epoch 0"]
+    controller.pause()
+    settle(qtbot, parts)
 
 
 def test_one_step_taken_apart_phase_by_phase_in_the_window(qtbot, lab):
