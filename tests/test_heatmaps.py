@@ -392,8 +392,8 @@ def test_double_click_pops_a_heatmap_out_live_and_escape_returns(grid, qtbot):
     popout.graphics.grab()
     cell = popout.panel.plot.vb.mapViewToScene(QtCore.QPointF(2, 4))  # hover: the same readout as the grid's
     popout.graphics.scene().sigMouseMoved.emit(cell)
-    qtbot.waitUntil(lambda: popout.graphics.toolTip() == grid.cell_text(2, "grad_w", 4, 2), timeout=2000)
-    assert popout.graphics.toolTip().startswith("w2[4, 2] = ")
+    qtbot.waitUntil(lambda: popout.tooltip.text == grid.cell_text(2, "grad_w", 4, 2), timeout=2000)
+    assert popout.tooltip.text.startswith("w2[4, 2] = ")
     qtbot.keyClick(popout, QtCore.Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: (2, "grad_w") not in grid.popouts(), timeout=2000)
     assert not popout.isVisible()

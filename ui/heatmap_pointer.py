@@ -4,7 +4,7 @@ right-click menu (built by ui/copy_numpy.py) gets the same two entries. Mixed in
 declares the signals (``cell_clicked``, ``parameter_edit_requested``) and holds the panels."""
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from engine.parameter_edit import parameter_name
 from ui.heatmap_panel import MatrixPanel
@@ -16,7 +16,7 @@ class HeatmapPointer:
     """The pointer's part of ``HeatmapGrid``: hover, click, double-click and the right-click menu's own entries."""
 
     def hover_text(self) -> str:
-        return self.graphics.toolTip()
+        return self.tooltip.text
 
     def _panel_cell_at(self, scene_pos) -> tuple[MatrixPanel, int, int] | None:
         for panel in self._panels.values():
@@ -25,20 +25,21 @@ class HeatmapPointer:
                 return panel, cell[0], cell[1]
         return None
 
-    def _on_mouse_moved(self, event):
-        """event: (scene position,) from the SignalProxy. On a cell: its value and gradient, and what a
-        double-click there does; elsewhere on a heatmap, how to enlarge it."""
-        hit = self._panel_cell_at(event[0])
+    def text_at(self, scene_pos) -> str:
+        """The tooltip at a scene position. On a cell: its value and gradient, and what a double-click there does;
+        elsewhere on a heatmap, how to enlarge it; "" off the heatmaps."""
+        hit = self._panel_cell_at(scene_pos)
         if hit:
-            text = self.cell_text(hit[0].layer, hit[0].kind, hit[1], hit[2]) + "\n" + (
+            return self.cell_text(hit[0].layer, hit[0].kind, hit[1], hit[2]) + "\n" + (
                 "Double-click to set it (double-click the title to enlarge)" if hit[0].kind in EDITABLE
                 else "Double-click to enlarge")
-        else:
-            panel = self._panel_at(event[0])
-            text = f"{panel.title}: double-click to enlarge, right-click for more" if panel else ""
-        self.graphics.setToolTip(text)
-        if text and QtWidgets.QToolTip.isVisible():
-            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.graphics)
+        panel = self._panel_at(scene_pos)
+        return f"{panel.title}: double-click to enlarge, right-click for more" if panel else ""
+
+    def _on_mouse_moved(self, event):
+        """event: (scene position,) from the SignalProxy. The tooltip (ui/hover_tooltip.py) shows it as the mouse
+        moves and keeps it while the mouse rests (the scene hid a widget tooltip ~0.7 s after it showed)."""
+        self.tooltip.moved(event[0])
 
     def _panel_at(self, scene_pos) -> MatrixPanel | None:
         """The heatmap (title, indices, cells, colour bar) under a scene position."""

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui import theme
 from ui.heatmap_panel import MatrixPanel
+from ui.hover_tooltip import HoverTooltip
 
 CELL_PX = 28  # a comfortable cell when the screen has room for it
 SCREEN_SHARE = 0.8  # at most this much of the screen's width and height
@@ -37,6 +38,7 @@ class HeatmapPopout(QtWidgets.QDialog):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(hint)
+        self.tooltip = HoverTooltip(self.graphics, self.text_at)
         self._proxy = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.configure(title, shape)
@@ -68,12 +70,12 @@ class HeatmapPopout(QtWidgets.QDialog):
         h = min(max(h, 280), int(screen.height() * SCREEN_SHARE))
         return QtCore.QSize(int(w), int(h))
 
+    def text_at(self, scene_pos) -> str:
+        cell = self.panel.cell_at(scene_pos)
+        return self.cell_text(*cell) if cell else ""
+
     def _on_mouse_moved(self, event):
-        cell = self.panel.cell_at(event[0])
-        text = self.cell_text(*cell) if cell else ""
-        self.graphics.setToolTip(text)
-        if text:
-            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.graphics)
+        self.tooltip.moved(event[0])  # shown as the mouse moves, kept while it rests (ui/hover_tooltip.py)
 
     def _on_mouse_clicked(self, event):
         """event: pyqtgraph MouseClickEvent; a double-click on a cell."""

@@ -18,6 +18,7 @@ from ui import theme
 from ui.heatmap_panel import MatrixPanel, MatrixPlot, SymmetricLevels  # noqa: F401 (SymmetricLevels: part of the API)
 from ui.heatmap_pointer import EDITABLE, HeatmapPointer
 from ui.heatmap_popout import HeatmapPopout
+from ui.hover_tooltip import HoverTooltip
 from ui.theme import format_value
 
 KINDS = ("w", "grad_w", "b", "grad_b")
@@ -72,6 +73,7 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
         self._latest = None  # the last update_matrices arguments, for rows built later
         self._popouts: dict[tuple[int, str], HeatmapPopout] = {}
         scene = self.graphics.scene()
+        self.tooltip = HoverTooltip(self.graphics, self.text_at)  # (ui/heatmap_pointer.py)
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=self.HOVER_RATE, slot=self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         app = QtWidgets.QApplication.instance()
