@@ -45,3 +45,4 @@ def test_a_cells_tooltip_stays_while_the_mouse_rests_in_the_grid_and_enlarged(qt
     popout._on_mouse_moved((off,))
     qtbot.waitUntil(lambda: not QToolTip.isVisible())
     popout.close()
+

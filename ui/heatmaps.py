@@ -189,6 +189,8 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
         return self._cell_px
 
     def eventFilter(self, watched, event):
+        if "_plots_viewport" not in self.__dict__:  # torn down: Qt still sends its children's last events
+            return False
         if watched is self._viewport and event.type() == QtCore.QEvent.Type.Resize \
                 and event.size().height() != event.oldSize().height():
             self._layout_rows()
