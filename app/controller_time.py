@@ -15,6 +15,10 @@ class TimeControllerMixin:
             return
         if m.phases is not None:
             m.set_phases(None)
+        if step is not None and step < m.history_from:
+            self.window.show_info(f"This run keeps its history from step {m.history_from:,} on (epoch "
+                                  f"{m.clock.split(m.history_from)[0]:,}; a run file keeps it from its last data "
+                                  "change): that is as far back as it goes.")
         m.set_moment(step)
         if m.moment is not None:
             self._host.post(cmd.ShowMoment(m.moment, m.generation))

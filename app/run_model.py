@@ -84,6 +84,7 @@ class RunModel(QObject):
         self.moment: int | None = None  # None: live; else the step shown
         self.frame: Frame | None = None  # what the views draw now
         self.steps = 0  # steps of the run so far (live)
+        self.history_from = 0  # the earliest step a past moment can be shown for (Snapshot.history_from)
         self.epochs = 0
         self.phases = None
         self.phase = 0
@@ -120,6 +121,7 @@ class RunModel(QObject):
         self.snapshot = self.live_frame = self.frame = None
         self.moment = None
         self.steps = self.epochs = 0
+        self.history_from = 0  # the earliest step a past moment can be shown for (Snapshot.history_from)
         self.phases, self.inspection, self.moment_health = None, None, None
         self.health.reset()
         self._probe, self._health_steps = None, -1
@@ -165,6 +167,7 @@ class RunModel(QObject):
         """A live snapshot of the current network: records, status, and the live frame."""
         self.snapshot = snapshot
         self.steps, self.epochs = snapshot.steps, snapshot.epoch
+        self.history_from = snapshot.history_from
         self.live_frame = self._keep_unit_maps(Frame.from_snapshot(snapshot), self.live_frame)
         self.set_status(snapshot.status)
         self.snapshot_changed.emit(snapshot)
@@ -174,8 +177,8 @@ class RunModel(QObject):
 
     def set_moment(self, step: int | None) -> None:
         """The moment shown: None for live, else a step (its frame follows from the worker)."""
-        if step is not None:
-            step = int(min(max(step, 0), self.steps))
+        if step is not None:  # (the worker can show no step before the first one kept)
+            step = int(min(max(step, self.history_from, 0), self.steps))
         if step == self.moment:
             return
         self.moment = step

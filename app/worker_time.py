@@ -16,7 +16,9 @@ class TimeWorkerMixin:
     def _on_ShowMoment(self, c: cmd.ShowMoment) -> None:
         if self._trainer is None or c.generation != self._generation or c.step is None:
             return
-        frame = self._frame_of(self._replay().moment(c.step))
+        replayer = self._replay()
+        lo, hi = replayer.span()  # (the window clamps to it too: a moment before the history kept is its first)
+        frame = self._frame_of(replayer.moment(min(max(c.step, lo), hi)))
         self._attach_unit_maps(frame, frame.network)
         self.moment_ready.emit(frame)
 

@@ -92,7 +92,8 @@ def inspect_parameter(network: Network, loss, data, moment, layer: int, i: int, 
                  f"with the weights before its update")
     else:  # step 0, or the first state a loaded run kept: no step to take the batch of
         cols, mode = np.arange(n), "columns"
-        where = f"all {n} training samples (no step taken yet at step {moment.step:,})"
+        where = (f"all {n} training samples (no step taken yet)" if moment.step == 0 else
+                 f"all {n} training samples (step {moment.step:,} is the first the run kept: its batch is not known)")
     # the weights the step's gradients were computed with; in the network's dtype and array layouts, so
     # the engine's backprop here is the very computation training did
     before = Network(network.sizes, network.activations, network.dtype)

@@ -33,6 +33,8 @@ class Snapshot:
     biases: list = field(default_factory=list)  # b_l (n_l, 1)
     grad_w: list = field(default_factory=list)
     grad_b: list = field(default_factory=list)
+    history_from: int = 0  # the earliest step a past moment can be shown for (a run file keeps its history from
+    # its last data change; a trainer without keyframes keeps none: its steps)
     # every unit's activation over the input plane, [a_0 (n_0, G), ..., a_L (n_L, G)] float32 (2-D datasets
     # with unit maps on; engine/unit_maps.py), else None
     unit_maps: list | None = None
@@ -49,6 +51,7 @@ class SnapshotCursor:
         s0, e0 = self.steps, self.epochs
         self.steps, self.epochs = len(trainer.step_losses), len(trainer.train_losses)
         net, bp = trainer.network, trainer.backprop
+        first_kept = trainer.keyframes.earliest if trainer.keyframes is not None else None
         return Snapshot(
             generation=generation, epoch=trainer.epoch, steps=trainer.steps, status=status,
             message=trainer.message, learning_rate=trainer.optimizer.learning_rate,
@@ -61,4 +64,5 @@ class SnapshotCursor:
             new_test_accuracy=trainer.test_accuracy.view(min(e0, len(trainer.test_accuracy))).copy(),
             weights=[w.copy() for w in net.weights], biases=[b.copy() for b in net.biases],
             grad_w=[g.copy() for g in bp.grad_w], grad_b=[g.copy() for g in bp.grad_b],
+            history_from=first_kept.step if first_kept is not None else trainer.steps,
         )

@@ -190,6 +190,32 @@ def test_going_back_for_good_keeps_the_marks_of_the_changes_before_it_and_drops_
     settle(qtbot, parts)
 
 
+def test_a_reopened_run_kept_from_its_data_change_goes_back_as_far_as_that_and_says_so(qtbot, tmp_path):
+    isolate_settings(tmp_path)
+    lab = open_lab(qtbot, tmp_path / "s.ini", views=True, preset="xor")
+    c, session, window = lab.controller, lab.session, lab.window
+    model = c.model
+    c.train()
+    wait_snapshot(qtbot, c, lambda s: s.steps >= 50)
+    c.pause()
+    wait_snapshot(qtbot, c, lambda s: s.status in ("paused", "done"))
+    assert c.change_data({"noise": 0.3})
+    qtbot.waitUntil(lambda: len(model.clock.stretches) == 2)
+    changed_at = model.clock.stretches[1][0]
+    path = str(tmp_path / "noisy.npz")
+    session.save_to(path)
+    qtbot.waitUntil(lambda: not session.is_dirty())
+    c.load_preset("spiral")
+    assert session.open_path(path)
+    wait_snapshot(qtbot, c, lambda s: s.history_from == changed_at)  # the file kept its history from there
+    c.show_moment(changed_at // 2)  # a drag on the timeline to before it
+    assert model.moment == changed_at  # as far back as it goes
+    qtbot.waitUntil(lambda: model.frame is not None and not model.frame.live and model.frame.step == changed_at)
+    assert "keeps its history from step" in window.banner.text()
+    assert "unexpected error" not in window.banner.text()
+    assert window.timeline.describe(changed_at).split(" ")[:2] == window.timeline.text().split(" ")[:2]
+
+
 def test_going_back_for_good_to_before_a_data_change_brings_its_data_back(qtbot, lab):
     parts = lab("xor", epochs=None)
     model, controller = parts.model, parts.controller
