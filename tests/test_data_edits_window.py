@@ -124,14 +124,21 @@ def test_clear_empties_the_plane_training_waits_for_a_first_point(qtbot, lab):
     settle(qtbot, parts)
 
 
-def test_a_drawn_session_is_dirty_and_round_trips_through_save_and_open(qtbot, tmp_path):
+def trained_xor_session(qtbot, tmp_path, steps: int):
+    """A window with a session on xor, trained ``steps`` steps or more, stopped (paused, or done: xor may reach
+    its 300 epochs before the Pause arrives)."""
     isolate_settings(tmp_path)
     lab = open_lab(qtbot, tmp_path / "s.ini", views=True, preset="xor")
+    lab.controller.train()
+    wait_snapshot(qtbot, lab.controller, lambda s: s.steps >= steps)
+    lab.controller.pause()
+    wait_snapshot(qtbot, lab.controller, lambda s: s.status in ("paused", "done"))
+    return lab
+
+
+def test_a_drawn_session_is_dirty_and_round_trips_through_save_and_open(qtbot, tmp_path):
+    lab = trained_xor_session(qtbot, tmp_path, 10)
     c, session = lab.controller, lab.session
-    c.train()
-    wait_snapshot(qtbot, c, lambda s: s.steps >= 10)
-    c.pause()
-    wait_snapshot(qtbot, c, lambda s: s.status in ("paused", "done"))  # (xor may reach its 300 epochs first)
     path = str(tmp_path / "drawn.npz")
     session.save_to(path)
     qtbot.waitUntil(lambda: not session.is_dirty())
@@ -148,14 +155,9 @@ def test_a_drawn_session_is_dirty_and_round_trips_through_save_and_open(qtbot, t
 
 
 def test_the_loss_curves_marks_come_back_with_the_run_they_were_saved_with(qtbot, tmp_path):
-    isolate_settings(tmp_path)
-    lab = open_lab(qtbot, tmp_path / "s.ini", views=True, preset="xor")
+    lab = trained_xor_session(qtbot, tmp_path, 20)
     c, session, window = lab.controller, lab.session, lab.window
     model = c.model
-    c.train()
-    wait_snapshot(qtbot, c, lambda s: s.steps >= 20)
-    c.pause()
-    wait_snapshot(qtbot, c, lambda s: s.status in ("paused", "done"))  # (xor may reach its 300 epochs first)
     assert c.set_parameter("w", 1, 1, 0, 0.25)
     assert c.change_data({"noise": 0.4})
     qtbot.waitUntil(lambda: len(model.marks) == 2)
@@ -191,14 +193,9 @@ def test_going_back_for_good_keeps_the_marks_of_the_changes_before_it_and_drops_
 
 
 def test_a_reopened_run_kept_from_its_data_change_goes_back_as_far_as_that_and_says_so(qtbot, tmp_path):
-    isolate_settings(tmp_path)
-    lab = open_lab(qtbot, tmp_path / "s.ini", views=True, preset="xor")
+    lab = trained_xor_session(qtbot, tmp_path, 50)
     c, session, window = lab.controller, lab.session, lab.window
     model = c.model
-    c.train()
-    wait_snapshot(qtbot, c, lambda s: s.steps >= 50)
-    c.pause()
-    wait_snapshot(qtbot, c, lambda s: s.status in ("paused", "done"))
     assert c.change_data({"noise": 0.3})
     qtbot.waitUntil(lambda: len(model.clock.stretches) == 2)
     changed_at = model.clock.stretches[1][0]
