@@ -128,6 +128,17 @@ def test_hover_readout_shows_epoch_and_both_losses(plot, qtbot):
     assert plot.hover_text() == ""
 
 
+def test_the_hover_readout_goes_when_the_mouse_leaves_the_plot(plot, qtbot):
+    """The scene sends no move on leaving: the last epoch's readout and its line stayed, and after going live
+    again (the mouse left for the Live button) read as the moment looked back at."""
+    plot.append(1, np.geomspace(1.0, 1e-3, 100), np.empty(0))
+    plot.grab()
+    plot._on_mouse_moved((plot.plot_item.vb.mapViewToScene(QtCore.QPointF(40, -1.0)),))
+    assert plot.hover_text().startswith("epoch 40") and plot._crosshair.isVisible()
+    QtWidgets.QApplication.sendEvent(plot.plot_widget.viewport(), QtCore.QEvent(QtCore.QEvent.Type.Leave))
+    assert plot.hover_text() == "" and not plot._crosshair.isVisible()
+
+
 def test_view_follows_new_data_until_the_user_zooms(plot, qtbot):
     vb = plot.plot_item.vb
     plot.append(1, np.geomspace(1, 0.1, 100), np.empty(0))

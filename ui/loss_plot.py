@@ -97,6 +97,7 @@ class LossPlot(QtWidgets.QWidget):
             item.setVisible(False)
             item.setZValue(10)
             self.plot_item.addItem(item, ignoreBounds=True)
+        self.plot_widget.viewport().installEventFilter(self)  # the readout goes when the mouse leaves the plot
         # where the run is looked at when not live (the timeline's moment)
         self._marker = pg.InfiniteLine(angle=90, movable=False, pen=theme.marker_pen())
         self._marker.setVisible(False)
@@ -335,13 +336,23 @@ class LossPlot(QtWidgets.QWidget):
         left = max(min(left, x1 - width), x0)
         return x - left
 
+    def eventFilter(self, watched, event) -> bool:
+        # the scene sends no move when the mouse leaves: the readout of the last epoch hovered stayed, with its
+        # line, and read as the moment looked back at after going live again
+        if event.type() == QtCore.QEvent.Type.Leave and "_hover" in self.__dict__:
+            self._hide_readout()
+        return False
+
+    def _hide_readout(self) -> None:
+        self._crosshair.setVisible(False)
+        self._hover.setVisible(False)
+
     def _on_mouse_moved(self, event):
         """event: (scene position,) from the SignalProxy; shows the epoch nearest the mouse."""
         scene_pos = event[0]
         vb = self.plot_item.vb
         if self._train.n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
-            self._crosshair.setVisible(False)
-            self._hover.setVisible(False)
+            self._hide_readout()
             return
         view_pos = vb.mapSceneToView(scene_pos)
         x = self._train.x
