@@ -34,11 +34,16 @@ class SymmetricLevels:
     SHRINK_RATIO = 4.0
     SHRINK_AFTER = 3
     SHRINK_SECONDS = 1.0
+    # data this far below the range for FAR_AFTER updates in a row narrows it without waiting: spiral's gradients
+    # fall 10-100x a second at full speed, and a range a second behind drew its dW heatmaps blank
+    FAR_RATIO = 30.0
+    FAR_AFTER = 2
 
     def __init__(self, clock=time.monotonic):
         self.m = 1.0
         self._unset = True  # no non-zero data yet: the first real magnitude sets m directly
         self._small_updates = 0
+        self._far_updates = 0  # of them, those FAR_RATIO below, in a row
         self._small_since = 0.0  # the clock at the first of the small updates in a row
         self._clock = clock
 
@@ -49,16 +54,18 @@ class SymmetricLevels:
             return False  # all zero (fresh biases) or no finite value: keep the current scale
         old = self.m
         if self._unset or max_abs > self.m or (settle and max_abs < self.m / self.SHRINK_RATIO):
-            self.m, self._unset, self._small_updates = nice_ceil(max_abs), False, 0
+            self.m, self._unset, self._small_updates, self._far_updates = nice_ceil(max_abs), False, 0, 0
         elif max_abs < self.m / self.SHRINK_RATIO:
             now = self._clock()
             if self._small_updates == 0:
                 self._small_since = now
             self._small_updates += 1
-            if self._small_updates >= self.SHRINK_AFTER and now - self._small_since >= self.SHRINK_SECONDS:
-                self.m, self._small_updates = nice_ceil(max_abs), 0
+            self._far_updates = self._far_updates + 1 if max_abs < self.m / self.FAR_RATIO else 0
+            if (self._small_updates >= self.SHRINK_AFTER and now - self._small_since >= self.SHRINK_SECONDS) \
+                    or self._far_updates >= self.FAR_AFTER:
+                self.m, self._small_updates, self._far_updates = nice_ceil(max_abs), 0, 0
         else:
-            self._small_updates = 0
+            self._small_updates = self._far_updates = 0
         return self.m != old
 
 
