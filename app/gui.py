@@ -108,6 +108,7 @@ def assemble(window, settings=None, confirm_close: bool = True, views: bool = Tr
     w.pace.pace_chosen.connect(c.set_pace)
     w.frame_clock.interval_changed.connect(c.set_frame_interval)  # one clock: snapshots come as frames are drawn
     w.heatmaps.cell_clicked.connect(c.select_weight)
+    w.heatmaps.bias_clicked.connect(c.select_bias)
     # bound methods only, here and below: a lambda holding the controller or the model would hold the window
     # through a connection of its own child, a cycle through C++ that is never freed
     # the model -> the window

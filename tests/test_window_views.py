@@ -207,6 +207,21 @@ def test_a_bias_and_the_inspector_bias_box_follow_too(open_lab, qtbot):
     assert views.graph.selected[:3] == ("w", 2, 1) and window.heatmaps.highlighted() == views.graph.selected[1:]
 
 
+def test_a_click_on_a_b_or_db_cell_selects_that_bias_everywhere(open_lab, qtbot):
+    window, controller, views = open_lab("tutorial")
+    step_once(qtbot, window, controller)
+    grid = window.heatmaps
+    for kind, i in (("b", 1), ("grad_b", 2)):
+        grid.graphics.grab()  # laid out as on screen
+        scene = grid.panel_plot(2, kind).vb.mapViewToScene(QPointF(0, i))
+        point = grid.graphics.mapFromScene(scene)
+        with qtbot.waitSignal(grid.bias_clicked):
+            qtbot.mouseClick(grid.graphics.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        assert views.selection == ("b", 2, i) and views.inspector.bias.isChecked()
+        assert grid.highlighted() is None and grid.highlighted_bias() == (2, i)
+        qtbot.waitUntil(lambda: views.inspector.walk is not None and views.inspector.walk.name == f"b2[{i}]")
+
+
 def test_the_selection_outlives_a_reset_and_falls_back_on_a_smaller_network(open_lab, qtbot):
     window, controller, views = open_lab("spiral")
     views.select_weight(4, 20, 31)

@@ -1,7 +1,7 @@
 """What the pointer does on the heatmap grid (ui/heatmaps.py): hover reads a cell out, a click selects a weight,
 a double-click on a cell of w or b asks to set it and anywhere else on a heatmap enlarges it, and the
 right-click menu (built by ui/copy_numpy.py) gets the same two entries. Mixed into ``HeatmapGrid``, which
-declares the signals (``cell_clicked``, ``parameter_edit_requested``) and holds the panels."""
+declares the signals (``cell_clicked``, ``bias_clicked``, ``parameter_edit_requested``) and holds the panels."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
@@ -65,6 +65,8 @@ class HeatmapPointer:
                 return
         if hit and hit[0].kind in ("w", "grad_w"):
             self.cell_clicked.emit(hit[0].layer, hit[1], hit[2])
+        elif hit and hit[0].kind in ("b", "grad_b"):  # the bias, as a click on its unit in the graph selects it
+            self.bias_clicked.emit(hit[0].layer, hit[1])
 
     def add_actions(self, menu: QtWidgets.QMenu, layer: int, kind: str, scene_pos=None) -> None:
         """The heatmap's own entries in its right-click menu (built by ui/copy_numpy.py): on a cell of w or b,

@@ -31,6 +31,7 @@ class HeatmapGrid(HeatmapPointer, QtWidgets.QWidget):
     the grid live (ui/heatmap_popout.py); its right-click menu does both too (``add_actions``)."""
 
     cell_clicked = QtCore.Signal(int, int, int)  # layer l (1-based), i (output unit), j (input unit)
+    bias_clicked = QtCore.Signal(int, int)  # layer l (1-based), i: a cell of b or db
     # a double-click on a cell of w or b: ("w", layer, i, j) or ("b", layer, i), layer 1-based (the model's selection)
     parameter_edit_requested = QtCore.Signal(tuple)
 
