@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from qt_helpers import shown
+from qt_helpers import layout_passes, shown
 from ui.loss_plot import LossPlot
 
 
@@ -22,3 +22,17 @@ def test_the_hover_readout_is_never_cut_at_either_edge(qtbot, fraction):
     box = plot._hover.mapRectToScene(plot._hover.boundingRect())
     view = vb.sceneBoundingRect()
     assert view.left() - 1 <= box.left() and box.right() <= view.right() + 1
+
+
+def test_the_timeline_slider_holds_still_while_its_label_changes(qtbot):
+    """The label beside the slider is as wide as the widest it will show in the run: "epoch 842 · live" and
+    "epoch 979 +6 · live" made the slider and its handle slide to and fro while training."""
+    from ui.timeline import Timeline
+    timeline = shown(qtbot, Timeline(), 600, 40)
+    widths = set()
+    for steps in (8420, 9796, 9800, 10_003):
+        timeline.set_run(steps, 10, 1000)
+        qtbot.waitUntil(lambda: timeline.label.text().startswith(f"epoch {steps // 10:,}"))
+        layout_passes()
+        widths.add(timeline.slider.width())
+    assert len(widths) == 1

@@ -15,6 +15,7 @@ class ElidedLabel(QtWidgets.QLabel):
     def __init__(self, text: str = "", parent=None):
         super().__init__(parent)
         self._full = ""
+        self._reserve = ""  # a text as wide as the widest this label will show (set_reserve)
         self._forms: tuple[str, ...] = ()
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.setText(text)
@@ -28,6 +29,13 @@ class ElidedLabel(QtWidgets.QLabel):
         self._elide()
         self.updateGeometry()
 
+    def set_reserve(self, text: str) -> None:
+        """Ask for ``text``'s width whatever is shown: a readout whose figures change width every frame (the
+        timeline's "epoch 979 +6 · live") made its neighbours move with it."""
+        if text != self._reserve:
+            self._reserve = text
+            self.updateGeometry()
+
     def text(self) -> str:
         """The whole text, as set (what is drawn may end in "…")."""
         return self._full
@@ -40,7 +48,9 @@ class ElidedLabel(QtWidgets.QLabel):
 
     def sizeHint(self) -> QtCore.QSize:
         margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        metrics = self.fontMetrics()
+        width = max(metrics.horizontalAdvance(self._full), metrics.horizontalAdvance(self._reserve)) \
+            + margins.left() + margins.right() + 2
         return QtCore.QSize(width, super().sizeHint().height())
 
     def resizeEvent(self, event) -> None:

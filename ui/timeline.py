@@ -64,6 +64,9 @@ class Timeline(QWidget):
     def set_run(self, steps: int, steps_per_epoch: int, epoch_limit: int | None = None) -> None:
         """The run so far has ``steps`` steps of which ``steps_per_epoch`` make an epoch."""
         self._steps, self._per_epoch, self._epoch_limit = int(steps), max(int(steps_per_epoch), 1), epoch_limit
+        # room for the widest label of the run, so the slider beside it does not jitter as the figures change
+        epochs = max(epoch_limit or 0, self._steps // self._per_epoch)
+        self.label.set_reserve(f"epoch {epochs:,} +{max(self._per_epoch - 1, 0):,} · replay")
         self._place()
 
     def set_moment(self, step: int | None) -> None:
