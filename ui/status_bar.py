@@ -106,9 +106,16 @@ class TrainingStatusBar(QStatusBar):
         self.state_label.setStyleSheet(f"QLabel {{ color: {STATE_COLOR.get(status, '#000')}; font-weight: bold; }}")
 
     def set_replay(self, text: str | None) -> None:
-        """Looking back at a past moment (``text`` says which), or live (None)."""
-        self.replay_label.setText(text or "")
-        self.replay_label.setVisible(bool(text))
+        """Looking back at a past moment (``text`` says which), or live (None). Under a temporary message it
+        waits, hidden as Qt hides the bar's other widgets then, and Qt shows it when the message goes (shown at
+        once, it was drawn over the message)."""
+        label = self.replay_label
+        label.setText(text or "")
+        if text and self.currentMessage():
+            label.hide()
+            label.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)  # (as QStatusBar does)
+        else:
+            label.setVisible(bool(text))
 
     def replay_text(self) -> str:
         return self.replay_label.text() if not self.replay_label.isHidden() else ""
