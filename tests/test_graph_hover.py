@@ -103,3 +103,14 @@ def test_the_enlarged_map_stays_inside_a_narrow_view(qtbot, lab):
         graph._on_mouse_moved(scene)
         assert graph.unit_maps.big.isVisible() and big_inside_view(graph), (column, unit)
     settle(qtbot, parts)
+
+
+def test_the_enlarged_map_goes_above_its_unit_where_the_tooltip_does_not_reach():
+    """The unit's tooltip opens below the mouse: a map centred on the unit had its lower half covered."""
+    from ui.graph_unit_maps import hover_rect
+    view = ((-0.3, 4.3), (-0.75, 0.62))
+    pixel = (4.6 / 400, 1.37 / 400)  # a 400 x 400 px view
+    middle = hover_rect((2.0, -0.2), view, pixel)
+    assert middle.top() > -0.2  # (view y grows upwards: its lowest edge is above the unit)
+    top = hover_rect((2.0, 0.55), view, pixel)  # no room above: as high as the view allows, inside it
+    assert top.bottom() <= 0.62 + 1e-12 and top.top() >= -0.75

@@ -22,6 +22,7 @@ from ui.unit_map_images import unit_images
 MAP_PX = 40
 MIN_MAP_PX = 16
 HOVER_PX = 150
+ABOVE_PX = 10  # between the unit and the bottom of its enlarged map
 COLUMN_SHARE = 0.45  # of the distance between two columns a map may take
 GAP_SHARE = 0.75  # of the distance between two maps' units a map may take: the rest is a gap that reads as one
 
@@ -175,8 +176,8 @@ class GraphUnitMaps:
 
 def hover_rect(p: tuple[float, float], view_range, pixel_size) -> QtCore.QRectF:
     """Where the enlarged map of the unit at ``p`` (view coordinates) goes: HOVER_PX square or as large as the
-    view allows, beside the unit on the side with more room, never past the view's edges (a narrow dock put it
-    left of the inputs, cut off)."""
+    view allows, beside the unit on the side with more room and above it where there is room, never past the
+    view's edges (a narrow dock put it left of the inputs, cut off)."""
     (x0, x1), (y0, y1) = view_range
     sx, sy = pixel_size
     side = min(HOVER_PX, 0.95 * (x1 - x0) / sx, 0.95 * (y1 - y0) / sy)
@@ -187,5 +188,7 @@ def hover_rect(p: tuple[float, float], view_range, pixel_size) -> QtCore.QRectF:
     else:
         x = p[0] - gap - w
     x = float(np.clip(x, x0, x1 - w))
-    y = float(np.clip(p[1] - h / 2, y0, y1 - h))
+    # above the unit where there is room: the unit's tooltip opens below the mouse, and covered the lower half
+    # of a map centred on the unit
+    y = float(np.clip(p[1] + ABOVE_PX * sy, y0, y1 - h))
     return QtCore.QRectF(x, y, w, h)
