@@ -340,3 +340,14 @@ def test_updates_are_throttled_and_skipped_when_hidden(qtbot, make):
     assert view.throttle.renders == drawn and view.throttle.pending is not None
     view.show()
     assert view.throttle.renders == drawn + 1
+
+
+def test_a_narrow_inspector_names_its_parameter_rather_than_cutting_the_title(qtbot, make):
+    """At 1024 px the title read "Jumping back to ...": which weight was walked to was cut off."""
+    insp = make(Inspector, "tutorial")
+    qtbot.waitUntil(lambda: insp.walk is not None)
+    name = insp.walk.name
+    insp.resize(900, 480)
+    qtbot.waitUntil(lambda: insp.title.shown_text() == f"Jumping back to {name}")
+    insp.resize(200, 480)
+    qtbot.waitUntil(lambda: insp.title.shown_text() == name)

@@ -251,7 +251,7 @@ class Inspector(QtWidgets.QWidget):
                                  "and start training or step once.</p>")
             return
         w = self.walk
-        self.title.setText(f"Jumping back to {w.name}")
+        self.title.setText(f"Jumping back to {w.name}", (w.name,))  # narrow: the parameter, not "Jumping back to ..."
         self.position.setText(f"line {self.cursor + 1} of {len(w.steps)}")
         rows = [self._step_html(n, step) for n, step in enumerate(w.steps)]
         rows.append(self._summary_html())
