@@ -14,12 +14,14 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QTabWidget
 
 from app.view_options import TITLES, fits
+from ui.centre_room import CentreRoom
 from ui.health_view import HealthView
 from ui.inspector import Inspector
 from ui.network_graph import NetworkGraph
 from ui.output_view import OutputView
 from ui.step_view import StepView
 
+CENTRE_MIN_PX = 380  # the loss plot, timeline and heatmaps: what a fresh 1024 px layout leaves them
 DOCK_WIDTH = 440  # px: the plane (aspect locked) and the inspector's lines want about this; the centre the rest
 INSPECTOR_SHARE = 0.4  # of the right column's height, below the tabs
 
@@ -47,6 +49,7 @@ class Views(QObject):
         # tabs above their views, not between them and the inspector, where they would read as its title
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
         self.docks["output"].raise_()
+        self.centre_room = CentreRoom(window, CENTRE_MIN_PX)  # a narrower window takes from the docks too
         for view in self.views():  # a tab brought to the front draws what it missed behind the others
             self.docks[next(k for k, w in widgets.items() if w is view)].visibilityChanged.connect(
                 lambda shown, view=view: shown and view.throttle.flush())

@@ -95,3 +95,21 @@ def test_the_toolbar_buttons_stay_put_when_train_becomes_pause(qtbot, lab):
     transport.set_running(False)
     layout_passes()
     assert step.x() == before
+
+
+def test_a_wide_layout_made_narrow_gives_the_middle_column_its_room_back(qtbot, lab):
+    """A layout from a 1280 px screen (the Settings dock widened by a preset, the right column at its 440 px)
+    on a 1024 px one: the docks kept their widths and the timeline's slider was left 15-40 px."""
+    from app.views import CENTRE_MIN_PX
+    parts = lab("spiral")
+    window = parts.window
+    at_size(qtbot, parts, 1280, 800)
+    window.resizeDocks([window.settings_dock, parts.views.docks["output"]], [358, 440], Qt.Orientation.Horizontal)
+    layout_passes()
+    window.resize(1024, 768)  # (not at_size: its size_docks would lay the docks out afresh)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    layout_passes()
+    qtbot.waitUntil(lambda: window.centralWidget().width() >= CENTRE_MIN_PX)
+    assert window.timeline.slider.width() >= 60
+    for dock in (window.settings_dock, parts.views.docks["output"]):  # each gave way, none past its minimum
+        assert dock.width() >= dock.minimumSizeHint().width()
