@@ -255,4 +255,4 @@ def test_a_million_points_in_chunks_keep_working(plot):
     np.testing.assert_array_equal(test, train * 2)
     drawn = plot._curves["train"].curve.getData()[0]
     assert 0 < len(drawn) < 10_000  # peak downsampling: about two points per pixel column
-    assert plot.value_label.text().startswith("epoch 1000000 · train ")
+    assert plot.value_label.text().startswith("epoch 1,000,000 · train ")

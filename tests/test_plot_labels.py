@@ -261,8 +261,8 @@ def test_a_long_readout_shows_its_losses_whole_instead_of_widening_the_window(qt
     plot = shown(qtbot, LossPlot(), 260, 300)
     plot.append(1, np.geomspace(0.5, 1e-4, 12345), np.geomspace(0.6, 2e-4, 12345))
     label = plot.value_label
-    assert label.text() == "epoch 12345 · train 1.000e-04 · test 2.000e-04"
-    # too narrow for it all: the losses, whole, rather than "epoch 12345 · tr…"
+    assert label.text() == "epoch 12,345 · train 1.000e-04 · test 2.000e-04"
+    # too narrow for it all: the losses, whole, rather than "epoch 12,345 · tr…"
     qtbot.waitUntil(lambda: label.shown_text() in ("train 1.000e-04 · test 2.000e-04", "train 1.000e-04"))
     assert label.toolTip() == label.text()  # the whole readout, on hover
     assert plot.minimumSizeHint().width() < 260

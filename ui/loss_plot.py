@@ -317,7 +317,7 @@ class LossPlot(QtWidgets.QWidget):
         if train.n == 0:
             return
         losses = [f"train {format_value(train.y[-1])}"] + ([f"test {format_value(test.y[-1])}"] if test.n else [])
-        epoch = f"epoch {int(train.x[-1])}"
+        epoch = f"epoch {int(train.x[-1]):,}"  # (with its thousands marked, as the status bar and timeline write it)
         train_acc, test_acc = self._accuracy
         accuracy = [f"accuracy {train_acc.y[-1]:.1%}" + (f" (test {test_acc.y[-1]:.1%})" if test_acc.n else "")] \
             if train_acc.n else []
@@ -360,7 +360,7 @@ class LossPlot(QtWidgets.QWidget):
         if i > 0 and abs(x[i - 1] - view_pos.x()) <= abs(x[i] - view_pos.x()):
             i -= 1  # nearest epoch, not the next one
         epoch = x[i]
-        parts = [f"epoch {int(epoch)}", f"train {format_value(self._train.y[i])}"]
+        parts = [f"epoch {int(epoch):,}", f"train {format_value(self._train.y[i])}"]
         j = np.searchsorted(self._test.x, epoch)
         if j < self._test.n and self._test.x[j] == epoch:
             parts.append(f"test {format_value(self._test.y[j])}")
