@@ -14,23 +14,25 @@ Qt = QtCore.Qt
 
 
 class CentreRoom(QtCore.QObject):
+    """A child of the window it keeps room in; it holds no reference to it (the window is its parent), so a closed
+    window is freed as before."""
+
     def __init__(self, window: QtWidgets.QMainWindow, min_px: int):
         super().__init__(window)
-        self.window, self.min_px = window, int(min_px)
+        self.min_px = int(min_px)
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.fit)
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() in (QtCore.QEvent.Type.Resize, QtCore.QEvent.Type.Show):
+        if event.type() in (QtCore.QEvent.Type.Resize, QtCore.QEvent.Type.Show) and "_timer" in self.__dict__:
             self._timer.start(0)  # once the layout has given the docks and the centre their new widths
         return False
 
-    def _docks(self) -> list[QtWidgets.QDockWidget]:
+    def _docks(self, w: QtWidgets.QMainWindow) -> list[QtWidgets.QDockWidget]:
         """The docked, shown docks beside the centre that may give way, in that order: one per side (a side's
         tabified docks share its width), the right first."""
-        w = self.window
         docks = [d for d in w.findChildren(QtWidgets.QDockWidget) if d.isVisible() and not d.isFloating()]
         out = []
         for area in (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea):
@@ -40,15 +42,16 @@ class CentreRoom(QtCore.QObject):
         return out
 
     def fit(self) -> None:
-        centre = self.window.centralWidget()
-        if centre is None or not self.window.isVisible():
+        window = self.parent()
+        centre = window.centralWidget() if isinstance(window, QtWidgets.QMainWindow) else None
+        if centre is None or not window.isVisible():
             return
         short = self.min_px - centre.width()
-        for dock in self._docks():
+        for dock in self._docks(window):
             if short <= 0:
                 break
             spare = dock.width() - max(dock.minimumSizeHint().width(), dock.minimumWidth())
             take = min(spare, short)
             if take > 0:
-                self.window.resizeDocks([dock], [dock.width() - take], Qt.Orientation.Horizontal)
+                window.resizeDocks([dock], [dock.width() - take], Qt.Orientation.Horizontal)
                 short -= take
