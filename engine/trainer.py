@@ -356,11 +356,11 @@ class Trainer(TrainerDataMixin):
             while True:
                 if epoch_limit is not None and self.epoch >= epoch_limit:
                     break
+                if max_steps is not None and taken >= max_steps:  # (max_steps=0: none, not one)
+                    break
                 if step() is None:
                     break
                 taken += 1
-                if max_steps is not None and taken >= max_steps:
-                    break
                 if (taken & 15) == 0 and clock() >= deadline:  # the clock costs as much as a NumPy call
                     break
         return taken

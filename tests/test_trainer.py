@@ -202,3 +202,11 @@ def test_diverging_runs_raise_no_numpy_warnings(dtype):
             while trainer.train_step() is not None:
                 pass
         assert trainer.status == "diverged", run
+
+
+@pytest.mark.parametrize("max_steps", [0, 1, 3, 19])
+def test_run_for_takes_exactly_max_steps_and_none_for_zero(max_steps):
+    """max_steps=0 took one step: a test's headless run "after 0 steps" was one step ahead of the window's, and
+    one epoch ahead whenever the window paused on an epoch's last step."""
+    trainer = build(TrainConfig.from_dict(load_preset("xor")["config"]).replace(epochs=None), fit_io=True)
+    assert trainer.run_for(10.0, max_steps=max_steps) == max_steps == trainer.steps
