@@ -123,6 +123,10 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         self._trainer = self._replayer = self._previous = None
         self.finished.emit()
 
+    def _every_step_shown(self) -> bool:
+        """At a pace the eye follows (<= MAX_FPS steps a second), every step is its own frame."""
+        return self._pace is not None and self._pace <= MAX_FPS
+
     def _busy(self) -> bool:
         return self._trainer is not None and (self._running or self._step_target is not None)
 
@@ -133,7 +137,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
             return PAUSED_WAIT
         if self._pace is None:
             return 0.0
-        if self._pace <= MAX_FPS and not self._acked:  # the next step waits for the window's Ack (a command)
+        if self._every_step_shown() and not self._acked:  # the next step waits for the window's Ack (a command)
             return PAUSED_WAIT
         due = self._pace_t0 + (self._pace_done + 1) / self._pace
         return min(max(due - time.perf_counter(), 0.0), PAUSED_WAIT)
@@ -282,7 +286,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
             due = int((t0 - self._pace_t0) * self._pace) - self._pace_done
             if due <= 0:
                 return
-            if self._pace <= MAX_FPS:  # every step its own frame: one at a time, after the window drew the last
+            if self._every_step_shown():  # one step at a time, after the window drew the last
                 if not self._acked:
                     return
                 if due > 1:  # the window was slow to draw: no catching up, the schedule goes on from this step
@@ -300,7 +304,7 @@ class TrainingWorker(TimeWorkerMixin, LabWorkerMixin, DataWorkerMixin, QObject):
         self._pace_done += taken
         if taken:
             # at a pace the eye can follow, every step is its own snapshot
-            self._changed(urgent=self._pace is not None and self._pace <= MAX_FPS)
+            self._changed(urgent=self._every_step_shown())
         if trainer.status == Status.DIVERGED:
             self._running, self._step_target, self._status = False, None, Status.DIVERGED
             self._changed(urgent=True)

@@ -46,8 +46,7 @@ class TimeWorkerMixin:
         req = c.request
         if self._trainer is None or req.generation != self._generation:
             return
-        from app.worker import MAX_FPS
-        if req.step is None and self._busy() and (self._pace is None or self._pace > MAX_FPS):
+        if req.step is None and self._busy() and not self._every_step_shown():
             # the run as it trains: the next step is taken apart as it is taken (no replay, which would
             # retrace up to a keyframe spacing of steps four times a second); the latest request wins
             self._live_inspect = req

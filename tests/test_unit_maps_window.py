@@ -5,7 +5,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
 from engine.unit_maps import plane_of, unit_maps
-from qt_helpers import settle, wait_snapshot
+from qt_helpers import settle
 from test_time import isolated_settings, lab, train_until  # noqa: F401 (fixtures)
 
 from ui.unit_map_images import unit_images
